@@ -1,0 +1,38 @@
+"""Local Sphinx extension: keep the built book self-contained and light.
+
+- Third-party assets (MathJax, plotly.js) are vendored into ``_vendor/_static/vendor`` by
+  ``make vendor`` and copied into the site through ``html_extra_path``.
+- plotly.js is added only to pages that contain a plotly figure.
+- Widgets in the static book are mounted by ``anywidget-loader.js`` from the saved widget
+  state (no require.js, no widget html-manager); myst-nb's default CDN scripts are replaced.
+- ``sphinx_thebe`` and ``sphinx_comments`` are left out of ``extensions`` in ``_config.yml``:
+  they load from CDNs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).parent
+PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"
+WIDGET_LOADER = "anywidget-loader.js"
+
+
+def _config_inited(app, config):
+    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+    # Replace myst-nb's CDN require.js + html-manager with our small loader (type=module).
+    config.nb_ipywidgets_js = {WIDGET_LOADER: {"type": "module"}}
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    body = context.get("body", "")
+    if "plotly-graph-div" in body:
+        # Per-page script: loaded before the inline Plotly.newPlot calls run at DOMContentLoaded.
+        app.add_js_file(PLOTLY_JS, priority=300)
+
+
+def setup(app):
+    app.connect("config-inited", _config_inited)
+    app.connect("html-page-context", _page_context)
+    app.add_css_file("course.css")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

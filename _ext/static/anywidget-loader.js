@@ -1,0 +1,110 @@
+// Mounts anywidget components in the static book from the widget state saved in the page.
+// It replaces require.js + the ipywidgets html-manager (about 3.5 MB) for our components:
+// each anywidget's saved state carries its ES module (_esm) and CSS (_css), so the page can
+// import the module and call its render() with a small in-page model. Without a kernel,
+// model.save_changes() and model.send() go nowhere; the components compute in the browser.
+
+const STATE_TYPE = "application/vnd.jupyter.widget-state+json";
+const VIEW_TYPE = "application/vnd.jupyter.widget-view+json";
+
+function makeModel(initial) {
+  const data = { ...initial };
+  const listeners = new Map();
+  const emit = (event, ...args) => {
+    for (const cb of listeners.get(event) ?? []) cb(...args);
+  };
+  return {
+    get: (name) => data[name],
+    set(name, value) {
+      if (data[name] === value) return;
+      data[name] = value;
+      emit(`change:${name}`, null, value);
+      emit("change");
+    },
+    on(event, cb) {
+      for (const name of event.split(" ")) {
+        if (!listeners.has(name)) listeners.set(name, new Set());
+        listeners.get(name).add(cb);
+      }
+    },
+    off(event, cb) {
+      for (const name of (event ?? "").split(" ")) {
+        if (!cb) listeners.delete(name);
+        else listeners.get(name)?.delete(cb);
+      }
+    },
+    save_changes() {},
+    send() {},
+    widget_manager: {
+      async get_model() {
+        throw new Error("Linked widget models are not available in the static book.");
+      },
+    },
+  };
+}
+
+const loadedCss = new Set();
+function addCss(id, css) {
+  if (!css || loadedCss.has(id)) return;
+  loadedCss.add(id);
+  const style = document.createElement("style");
+  style.textContent = css;
+  document.head.append(style);
+}
+
+const moduleCache = new Map();
+function importEsm(source) {
+  if (!moduleCache.has(source)) {
+    const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+    moduleCache.set(source, import(url).finally(() => URL.revokeObjectURL(url)));
+  }
+  return moduleCache.get(source);
+}
+
+function notice(el, text) {
+  const p = document.createElement("p");
+  p.className = "anywidget-static-notice";
+  p.textContent = text;
+  el.append(p);
+}
+
+async function mount(tag, states) {
+  const el = document.createElement("div");
+  el.className = "anywidget-static";
+  tag.after(el);
+  let modelId;
+  try {
+    modelId = JSON.parse(tag.textContent).model_id;
+  } catch {
+    notice(el, "This interactive component could not be read from the page.");
+    return;
+  }
+  const entry = states[modelId];
+  if (!entry || entry.model_module !== "anywidget") {
+    notice(el, "This component needs a live notebook: use the launch button at the top of the page.");
+    return;
+  }
+  const state = entry.state;
+  addCss(state._anywidget_id, state._css);
+  const mod = await importEsm(state._esm);
+  let widget = mod.default ?? mod;
+  if (typeof widget === "function") widget = await widget();
+  const model = makeModel(state);
+  await widget.initialize?.({ model, experimental: {} });
+  await widget.render?.({ model, el, experimental: {} });
+}
+
+function main() {
+  const stateTag = document.querySelector(`script[type="${STATE_TYPE}"]`);
+  if (!stateTag) return;
+  const states = JSON.parse(stateTag.textContent).state ?? {};
+  for (const tag of document.querySelectorAll(`script[type="${VIEW_TYPE}"]`)) {
+    mount(tag, states).catch((err) => {
+      // A broken component must not take the page down; say so where it would have been.
+      const el = tag.nextElementSibling ?? tag.parentElement;
+      notice(el, `This interactive component failed to load: ${err.message}`);
+    });
+  }
+}
+
+main();
