@@ -32,6 +32,9 @@ def _page_context(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
+    # Jupyter Book always passes sphinx_comments' setting; register it so that leaving the
+    # extension out does not warn.
+    app.add_config_value("comments_config", {}, "html")
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     app.add_css_file("course.css")

@@ -1,0 +1,40 @@
+# Two commands for a fresh Debian/Ubuntu machine with Python 3.11+ (see README):
+#   make build   (make serve)   builds (and serves) the book
+#   make test                   runs the whole test suite
+# For authors: make execute re-runs the notebooks and stores outputs and widget state.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
+
+.PHONY: build serve test execute bench vendor clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+_vendor/.stamp: package.json package-lock.json scripts/vendor.sh
+	bash scripts/vendor.sh
+
+vendor: _vendor/.stamp
+
+build: $(STAMP) _vendor/.stamp
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+serve: build
+	$(BIN)/python scripts/serve.py --port $(PORT)
+
+test: $(STAMP) _vendor/.stamp
+	$(BIN)/python -m pytest
+
+execute: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py
+
+bench: $(STAMP) _vendor/.stamp
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf _build
