@@ -11,6 +11,7 @@ PORT ?= 8000
 .PHONY: build serve test execute bench vendor clean
 
 $(STAMP): requirements.txt pyproject.toml
+	bash scripts/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -28,6 +29,7 @@ serve: build
 	$(BIN)/python scripts/serve.py --port $(PORT)
 
 test: $(STAMP) _vendor/.stamp
+	bash scripts/system-deps.sh --browser
 	$(BIN)/python -m pytest
 
 execute: $(STAMP)
