@@ -1,0 +1,73 @@
+"""Command line: `python -m widgets assess FILE [--json] [--ranges FILE]` and
+`python -m widgets rules-json [--out FILE]`. Bad input exits with status 2 and one line on
+stderr, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _load_ranges(path):
+    from .clinical.scenario import load_scenario  # noqa: F401  (same file reader rules)
+    from .clinical.errors import ValidationError
+    import yaml
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError:
+        raise ValidationError([{"field": "file", "message": f"{p}: no such file or unreadable"}]) from None
+    try:
+        return json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise ValidationError([{"field": "file", "message": f"{p}: cannot be parsed ({str(exc).splitlines()[0]})"}]) from None
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m widgets", description="Calcinosis course tools (for education, not for clinical decisions).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    pa = sub.add_parser("assess", help="assess a scenario file (YAML or JSON) against the six conditions")
+    pa.add_argument("file", help="scenario file, .yaml/.yml or .json")
+    pa.add_argument("--json", action="store_true", help="print the assessment as JSON")
+    pa.add_argument("--ranges", metavar="FILE", help="local laboratory reference ranges (YAML or JSON): {analyte: {low, high, unit}}")
+    pr = sub.add_parser("rules-json", help="print the knowledge the browser evaluator needs, as JSON")
+    pr.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    args = parser.parse_args(argv)
+
+    from .clinical import ClinicalError, assess, load_scenario, rules_json
+    from .clinical.report import render_text
+
+    try:
+        if args.command == "rules-json":
+            text = json.dumps(rules_json(), ensure_ascii=False, indent=1) + "\n"
+            if args.out:
+                with open(args.out, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+            else:
+                sys.stdout.write(text)
+            return 0
+        scenario = load_scenario(args.file)
+        ranges = _load_ranges(args.ranges) if args.ranges else None
+        result = assess(scenario, ranges=ranges).to_dict()
+    except ClinicalError as exc:
+        extra = ""
+        errors = getattr(exc, "errors", None)
+        if errors and len(errors) > 1:
+            extra = "; " + "; ".join(f"{e['field']}: {e['message']}" for e in errors[1:])
+        print(f"error: {exc.field}: {exc.message}{extra}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(result, title=args.file))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

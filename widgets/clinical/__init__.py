@@ -1,0 +1,55 @@
+"""Clinical model of the course: units, reference ranges, derived laboratory values and the
+assessment of a scenario against the six conditions (dystrophic, metastatic, idiopathic and
+iatrogenic calcification, calciphylaxis, warfarin-induced skin necrosis).
+
+Pure Python: no widget or book imports. The knowledge (units, ranges, bands, vocabulary,
+rules, presets) is YAML in widgets/clinical/data; `rules_json()` exports it for the browser
+evaluator widgets/static/clinical.js, which gives identical results.
+
+For education, not for clinical decisions.
+"""
+
+from __future__ import annotations
+
+from .errors import ClinicalError, DataError, ValidationError
+from .knowledge import knowledge, rules_json
+from .model import Assessment, assess, convert, corrected_calcium, evaluate
+from .numbers import fmt, round_half_away, round_scaled
+from .scenario import Scenario, load_scenario, parse_scenario
+
+__all__ = [
+    "Assessment", "ClinicalError", "DataError", "PRESETS", "Scenario", "VOCABULARY", "ValidationError",
+    "assess", "convert", "corrected_calcium", "evaluate", "fmt", "knowledge", "load_scenario", "parse_scenario",
+    "presets", "round_half_away", "round_scaled", "rules_json", "vocabulary",
+]
+
+
+def vocabulary() -> dict:
+    """{id: {label, group, definition[, params]}} for every scenario vocabulary item."""
+    return {i["id"]: {key: i[key] for key in ("label", "group", "definition", "params") if key in i}
+            for i in knowledge()["vocabulary"]["items"]}
+
+
+def presets() -> list[dict]:
+    """The presets (FACTS.md part 5 vignettes, a vasculitis composite, a healthy adult):
+    [{id, title, taught: {conditions, lookalike}, scenario}]. Each scenario is validated;
+    a bad one raises DataError naming presets.yaml and the place."""
+    import copy
+
+    out = []
+    for i, p in enumerate(knowledge()["presets"]):
+        try:
+            parse_scenario(p["scenario"])
+        except ValidationError as exc:
+            raise DataError(f"presets.yaml: presets[{i}].scenario.{exc.field}", exc.message) from None
+        out.append(copy.deepcopy(p))
+    return out
+
+
+def __getattr__(name):
+    # VOCABULARY and PRESETS are computed on first use (the data files are read lazily).
+    if name == "VOCABULARY":
+        return vocabulary()
+    if name == "PRESETS":
+        return presets()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,278 @@
+"""Loading and checking the knowledge files in widgets/clinical/data.
+
+Each file is validated against its JSON Schema (data/schema.yaml), then for what a schema
+cannot see: ids that refer to each other exist, expressions name known facts of the right
+type, cite keys are in references.bib. Any problem raises DataError naming the file, the
+place and what is wrong. The result is one JSON-serialisable dict, `knowledge()`, which the
+Python evaluator and the browser evaluator (widgets/static/clinical.js) both interpret.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import DataError
+
+DATA_DIR = Path(__file__).parent / "data"
+BIB_PATH = Path(__file__).resolve().parents[2] / "references.bib"
+FILES = ["units.yaml", "ranges.yaml", "bands.yaml", "vocabulary.yaml", "facts.yaml",
+         "conditions.yaml", "rules.yaml", "messages.yaml", "presets.yaml"]
+SECTION_GROUPS = {"history": "history", "findings": "finding", "histology": "histology"}
+BAND_SOURCE_ANALYTE = {"calcium_for_bands": "calcium", "phosphate": "phosphate",
+                       "albumin": "albumin", "pth": "pth", "vitamin_d": "vitamin_d"}
+
+
+def _where(path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
+def load_yaml(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(path.name, f"cannot be read ({exc.strerror})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        raise DataError(f"{path.name}: {place}", f"YAML syntax error: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise DataError(path.name, f"YAML error: {exc}") from None
+
+
+def bib_keys(path: Path = BIB_PATH) -> set[str] | None:
+    if not path.is_file():
+        return None
+    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", path.read_text(encoding="utf-8")))
+
+
+def _validate_schema(name: str, data, schema_doc: dict) -> None:
+    import jsonschema
+
+    schema = dict(schema_doc["files"][name])
+    schema["$defs"] = schema_doc["$defs"]
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors) or errors[0]
+        raise DataError(f"{name}: {_where(best.absolute_path)}", best.message)
+
+
+class _Checker:
+    """Semantic checks across files; each failure names the file and the place."""
+
+    def __init__(self, k: dict, keys: set[str] | None):
+        self.k = k
+        self.keys = keys
+
+    def fail(self, file: str, path: list, message: str):
+        raise DataError(f"{file}: {_where(path)}", message)
+
+    def cite(self, file, path, cites):
+        if self.keys is None:
+            return
+        for i, key in enumerate(cites):
+            if key not in self.keys:
+                self.fail(file, path + [i], f"cite key '{key}' is not in references.bib")
+
+    def fact_types(self) -> dict[str, tuple[str, list | None]]:
+        types: dict[str, tuple[str, list | None]] = {}
+        for item in self.k["vocabulary"]["items"]:
+            types[f"{item['group']}.{item['id']}"] = ("bool", None)
+        for name, spec in self.k["facts"]["computed"].items():
+            values = spec.get("values")
+            if spec["type"] == "category" and "band" in spec:
+                band = self.k["bands"]["bands"].get(spec["band"])
+                if band is None:
+                    self.fail("facts.yaml", ["computed", name, "band"], f"unknown band '{spec['band']}'")
+                values = [b["id"] for b in band["bands"]] + ([band["override"]["id"]] if "override" in band else [])
+            types[name] = (spec["type"], values)
+        return types
+
+    def expr(self, file, path, e, types):
+        if isinstance(e, str):
+            if e not in types:
+                self.fail(file, path, f"unknown fact '{e}'")
+            if types[e][0] != "bool":
+                self.fail(file, path, f"fact '{e}' is a {types[e][0]}; use {{fact: {e}, ...}}")
+            return
+        if "all" in e or "any" in e:
+            op = "all" if "all" in e else "any"
+            for i, sub in enumerate(e[op]):
+                self.expr(file, path + [op, i], sub, types)
+            return
+        if "not" in e:
+            self.expr(file, path + ["not"], e["not"], types)
+            return
+        fact = e["fact"]
+        if fact not in types:
+            self.fail(file, path + ["fact"], f"unknown fact '{fact}'")
+        kind, values = types[fact]
+        if "in" in e:
+            if kind != "category":
+                self.fail(file, path + ["in"], f"fact '{fact}' is a {kind}, not a category")
+            for i, v in enumerate(e["in"]):
+                if values is not None and v not in values:
+                    self.fail(file, path + ["in", i], f"'{v}' is not a value of '{fact}' ({', '.join(values)})")
+        elif kind != "number":
+            self.fail(file, path, f"fact '{fact}' is a {kind}; bounds need a number fact")
+
+    def run(self):
+        k = self.k
+        units = k["units"]["analytes"]
+        for a, spec in units.items():
+            if spec["canonical"] not in spec["units"]:
+                self.fail("units.yaml", ["analytes", a, "canonical"], "the canonical unit must be listed under units")
+            for u, us in spec["units"].items():
+                has = ("multiply" in us) + ("divide" in us)
+                if u == spec["canonical"] and has:
+                    self.fail("units.yaml", ["analytes", a, "units", u], "the canonical unit takes no factor")
+                if u != spec["canonical"] and has != 1:
+                    self.fail("units.yaml", ["analytes", a, "units", u], "give exactly one of multiply or divide")
+            for alias, target in spec.get("aliases", {}).items():
+                if target not in spec["units"]:
+                    self.fail("units.yaml", ["analytes", a, "aliases", alias], f"'{target}' is not a unit of {a}")
+            for key in ("accept", "usual"):
+                lo, hi = spec[key]
+                if lo > hi:
+                    self.fail("units.yaml", ["analytes", a, key], "min is above max")
+            self.cite("units.yaml", ["analytes", a, "cite"], spec["cite"])
+        for a, r in k["ranges"].items():
+            if a not in units:
+                self.fail("ranges.yaml", [a], f"unknown analyte '{a}'")
+            if r["unit"] != units[a]["canonical"]:
+                self.fail("ranges.yaml", [a, "unit"], f"give the range in the canonical unit {units[a]['canonical']}")
+            if not r["low"] < r["high"]:
+                self.fail("ranges.yaml", [a], "low must be below high")
+            self.cite("ranges.yaml", [a, "cite"], r["cite"])
+        groups = k["vocabulary"]["groups"]
+        if sorted(g["section"] for g in groups.values()) != sorted(SECTION_GROUPS) or \
+                any(SECTION_GROUPS[g["section"]] != gid for gid, g in groups.items()):
+            self.fail("vocabulary.yaml", ["groups"], "groups must be history, finding, histology (sections history, findings, histology)")
+        seen = set()
+        for i, item in enumerate(k["vocabulary"]["items"]):
+            if item["group"] not in groups:
+                self.fail("vocabulary.yaml", ["items", i, "group"], f"unknown group '{item['group']}'")
+            if item["id"] in seen:
+                self.fail("vocabulary.yaml", ["items", i, "id"], f"duplicate id '{item['id']}'")
+            seen.add(item["id"])
+        types = self.fact_types()
+        for name, band in k["bands"]["bands"].items():
+            ids = [b["id"] for b in band["bands"]]
+            if len(set(ids)) != len(ids):
+                self.fail("bands.yaml", ["bands", name, "bands"], "duplicate band id")
+            if "below" in band["bands"][-1] or "upto" in band["bands"][-1]:
+                self.fail("bands.yaml", ["bands", name, "bands", len(ids) - 1], "the last band must have no bound")
+            for i, b in enumerate(band["bands"][:-1]):
+                if "below" not in b and "upto" not in b:
+                    self.fail("bands.yaml", ["bands", name, "bands", i], "give a bound (below or upto)")
+                bound = b.get("below", b.get("upto"))
+                if isinstance(bound, dict) and band["source"] not in BAND_SOURCE_ANALYTE:
+                    self.fail("bands.yaml", ["bands", name, "bands", i], f"source '{band['source']}' has no reference range")
+            if "override" in band and types.get(band["override"]["when"], ("", None))[0] != "bool":
+                self.fail("bands.yaml", ["bands", name, "override", "when"], f"unknown fact '{band['override']['when']}'")
+            self.cite("bands.yaml", ["bands", name, "cite"], band["cite"])
+        for name, c in k["facts"]["composites"].items():
+            if name in types:
+                self.fail("facts.yaml", ["composites", name], f"'{name}' is already a fact")
+            self.expr("facts.yaml", ["composites", name, "when"], c["when"], types)
+            types[name] = ("bool", None)
+        for i, cav in enumerate(k["bands"]["payne"]["caveats"]):
+            self.expr("bands.yaml", ["payne", "caveats", i, "when"], cav["when"], types)
+        self.cite("bands.yaml", ["payne", "cite"], k["bands"]["payne"]["cite"])
+        for name, d in k["messages"]["derived"].items():
+            for j, lab in enumerate(d["needs"]):
+                if lab not in units:
+                    self.fail("messages.yaml", ["derived", name, "needs", j], f"unknown analyte '{lab}'")
+            if "unless" in d and types.get(d["unless"], ("", None))[0] != "bool":
+                self.fail("messages.yaml", ["derived", name, "unless"], f"unknown fact '{d['unless']}'")
+        verdict_ids = [v["id"] for v in k["verdicts"]]
+        if verdict_ids[-2:] != ["not-judged", "unlikely"] or any("min_score" not in v for v in k["verdicts"][:-2]):
+            self.fail("conditions.yaml", ["verdicts"], "scored verdicts (with min_score) first, then not-judged, then unlikely")
+        targets = {}
+        for kind in ("conditions", "lookalikes"):
+            for i, c in enumerate(k[kind]):
+                if c["id"] in targets:
+                    self.fail("conditions.yaml", [kind, i, "id"], f"duplicate id '{c['id']}'")
+                targets[c["id"]] = kind
+                self.cite("conditions.yaml", [kind, i, "cite"], c["cite"])
+                for j, need in enumerate(c.get("needs", [])):
+                    if types.get(need, ("", None))[0] != "bool":
+                        self.fail("conditions.yaml", [kind, i, "needs", j], f"unknown fact '{need}'")
+        seen = set()
+        for i, r in enumerate(k["rules"]):
+            if r["id"] in seen:
+                self.fail("rules.yaml", ["rules", i, "id"], f"duplicate rule id '{r['id']}'")
+            seen.add(r["id"])
+            if r["target"] not in targets:
+                self.fail("rules.yaml", ["rules", i, "target"], f"unknown condition or look-alike '{r['target']}'")
+            if "cap" in r and (r["cap"] not in verdict_ids or r["cap"] == "not-judged"):
+                self.fail("rules.yaml", ["rules", i, "cap"], f"'{r['cap']}' is not a verdict one can cap at")
+            if targets[r["target"]] == "lookalikes" and "points" not in r:
+                self.fail("rules.yaml", ["rules", i], "look-alike rules give points")
+            self.expr("rules.yaml", ["rules", i, "when"], r["when"], types)
+            self.cite("rules.yaml", ["rules", i, "cite"], r["cite"])
+        ids = [p["id"] for p in k["presets"]]
+        if len(set(ids)) != len(ids):
+            self.fail("presets.yaml", ["presets"], "duplicate preset id")
+        for i, p in enumerate(k["presets"]):
+            for j, c in enumerate(p["taught"]["conditions"]):
+                if targets.get(c) != "conditions":
+                    self.fail("presets.yaml", ["presets", i, "taught", "conditions", j], f"unknown condition '{c}'")
+            la = p["taught"]["lookalike"]
+            if la is not None and targets.get(la) != "lookalikes":
+                self.fail("presets.yaml", ["presets", i, "taught", "lookalike"], f"unknown look-alike '{la}'")
+
+
+def build(data_dir: Path = DATA_DIR, bib_path: Path = BIB_PATH) -> dict:
+    """Load, validate and assemble the knowledge from `data_dir` (raises DataError)."""
+    data_dir = Path(data_dir)
+    schema_doc = load_yaml(data_dir / "schema.yaml")
+    raw = {}
+    for name in FILES:
+        doc = load_yaml(data_dir / name)
+        _validate_schema(name, doc, schema_doc)
+        raw[name] = doc
+    cond = raw["conditions.yaml"]
+    k = {
+        "version": 1,
+        "education_note": cond["education_note"],
+        "units": raw["units.yaml"],
+        "ranges": raw["ranges.yaml"],
+        "bands": raw["bands.yaml"],
+        "vocabulary": raw["vocabulary.yaml"],
+        "facts": raw["facts.yaml"],
+        "verdicts": cond["verdicts"],
+        "conditions": cond["conditions"],
+        "lookalike_suggest_at": cond["lookalike_suggest_at"],
+        "lookalikes": cond["lookalikes"],
+        "rules": raw["rules.yaml"]["rules"],
+        "messages": raw["messages.yaml"],
+        "presets": raw["presets.yaml"]["presets"],
+    }
+    _Checker(k, bib_keys(Path(bib_path))).run()
+    return k
+
+
+@functools.lru_cache(maxsize=1)
+def _cached() -> dict:
+    return build()
+
+
+def knowledge() -> dict:
+    """The validated knowledge (shared, do not modify)."""
+    return _cached()
+
+
+def rules_json() -> dict:
+    """A deep copy of everything the browser evaluator needs (JSON-serialisable)."""
+    return copy.deepcopy(_cached())

@@ -1,0 +1,80 @@
+"""Plain-text rendering of an assessment (the command line's readable output)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .numbers import fmt
+
+
+def _wrap(text: str, indent: str, width: int = 96) -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+
+
+def _cites(reason: dict) -> str:
+    tag = " [beyond the article]" if reason["beyond"] else ""
+    return f" [{', '.join(reason['cite'])}]{tag}"
+
+
+def render_text(a: dict, title: str | None = None) -> str:
+    d = a["derived"]
+    out: list[str] = []
+    out.append("Assessment of " + title if title else "Assessment")
+    out.append(a["education_note"])
+    out.append("")
+    out.append(a["summary"])
+    out.append("")
+    out.append("Derived values")
+    cc = d["corrected_calcium"]
+    if cc:
+        out.append(f"  Albumin-corrected calcium (Payne): {fmt(cc['mmol/L'])} mmol/L = {fmt(cc['mg/dL'])} mg/dL")
+        for cav in cc["caveats"]:
+            out.extend(_wrap("note: " + cav, "    "))
+    cb = d["calcium_for_bands"]
+    b = d["bands"]
+    if cb:
+        out.append(f"  Calcium band ({cb['basis']} {fmt(cb['mmol/L'])} mmol/L): {b['calcium']['label']}")
+    if b.get("phosphate"):
+        v = d["values"]["phosphate"]
+        out.append(f"  Phosphate {fmt(v['mmol/L'])} mmol/L = {fmt(v['mg/dL'])} mg/dL: {b['phosphate']['label']}")
+    if d["ca_x_p"]:
+        cp = d["ca_x_p"]
+        out.append(f"  Ca x P ({cp['basis']} calcium): {fmt(cp['mmol2/L2'])} mmol2/L2 = {fmt(cp['mg2/dL2'])} mg2/dL2: {b['ca_x_p']['label']}")
+    if b.get("gfr"):
+        out.append(f"  GFR category: {b['gfr']['label']}")
+    if d["pth_x_uln"] is not None:
+        out.append(f"  PTH: {fmt(d['pth_x_uln'])} x the upper limit ({b['pth']['label'].lower()}; {b['pth_multiple']['label'].lower()})")
+    if b.get("vitamin_d"):
+        out.append(f"  25-OH vitamin D: {b['vitamin_d']['label']}")
+    out.append("")
+    out.append("Conditions, ranked (the findings are 'consistent with', never a diagnosis)")
+    for i, c in enumerate(a["conditions"], 1):
+        out.append(f"  {i}. {c['name']}: {c['verdict_label'].lower()} (score {c['score']})")
+        for r in c["reasons"]:
+            sign = f"{r['points']:+d}" if r["points"] is not None else f"at most {r['cap']}"
+            out.extend(_wrap(f"{sign}  {r['text']}{_cites(r)}", "       "))
+        if c["verdict"] not in ("unlikely",):
+            out.extend(_wrap("confirm: " + c["confirm"], "       "))
+        for m in c["missing"]:
+            out.extend(_wrap("would help: " + m, "       "))
+    out.append("")
+    if a["lookalikes"]:
+        out.append("Look-alikes suggested by the findings")
+        for la in a["lookalikes"]:
+            out.append(f"  - {la['name']} (score {la['score']})")
+            for r in la["reasons"]:
+                out.extend(_wrap(f"{r['points']:+d}  {r['text']}{_cites(r)}", "       "))
+            out.extend(_wrap("tells it apart: " + la["distinguish"], "       "))
+    else:
+        out.append("Look-alikes suggested by the findings: none")
+    if a["warnings"]:
+        out.append("")
+        out.append("Warnings")
+        for w in a["warnings"]:
+            out.extend(_wrap(f"{w['field']}: {w['message']}", "  - "))
+    if a["not_judged"]:
+        out.append("")
+        out.append("Not judged (data missing)")
+        for n in a["not_judged"]:
+            out.extend(_wrap(f"{n['label']}: {n['reason']}", "  - "))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,381 @@
+"""Scenario input: parsing and validation (mirrored by validateScenario in clinical.js).
+
+A scenario is a mapping with optional keys patient, labs, history, findings, histology and
+meta (free-form, ignored). Every problem is collected, in a fixed order, into one
+ValidationError; numbers in messages use the shared formatter so the browser says the same.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import ValidationError
+from .numbers import fmt, round_half_away
+
+TOP_KEYS = ["patient", "labs", "history", "findings", "histology", "meta"]
+PATIENT_KEYS = ["age", "sex", "bmi"]
+LAB_KEYS = ["value", "unit"]
+SECTIONS = [("history", "history"), ("findings", "finding"), ("histology", "histology")]
+
+
+@dataclass
+class Scenario:
+    """A validated scenario, values normalised (labs also in canonical SI units)."""
+
+    patient: dict = field(default_factory=dict)   # age, sex, bmi: value or None
+    labs: dict = field(default_factory=dict)      # analyte -> {value, unit, canonical}
+    history: dict = field(default_factory=dict)   # id -> {param: value or None}
+    findings: list = field(default_factory=list)  # ids, vocabulary order
+    histology: list = field(default_factory=list)
+    meta: object = None
+
+    def to_dict(self) -> dict:
+        """The scenario in input form (parse_scenario(s.to_dict()) gives it back)."""
+        out: dict = {"patient": {k: v for k, v in self.patient.items() if v is not None}}
+        out["labs"] = {a: {"value": lab["value"], "unit": lab["unit"]} for a, lab in self.labs.items()}
+        out["history"] = {i: (dict(p) if p else True) for i, p in self.history.items()}
+        out["findings"] = list(self.findings)
+        out["histology"] = list(self.histology)
+        return out
+
+
+def type_name(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, (int, float)):
+        return "number"
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, (list, tuple)):
+        return "list"
+    if isinstance(v, dict):
+        return "mapping"
+    return "other"
+
+
+def code_point_key(s: str):
+    return [ord(c) for c in s]
+
+
+def ascii_lower(s: str) -> str:
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in s)
+
+
+def normalise_unit(u: str) -> str:
+    out = []
+    for c in u:
+        if "A" <= c <= "Z":
+            out.append(chr(ord(c) + 32))
+        elif c == " ":
+            continue
+        elif c == "\u00b2":
+            out.append("2")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def to_canonical(k: dict, analyte: str, value: float, unit: str) -> float:
+    spec = k["units"]["analytes"][analyte]["units"][unit]
+    if "multiply" in spec:
+        return value * spec["multiply"]
+    if "divide" in spec:
+        return value / spec["divide"]
+    return value
+
+
+def from_canonical(k: dict, analyte: str, value: float, unit: str) -> float:
+    spec = k["units"]["analytes"][analyte]["units"][unit]
+    if "multiply" in spec:
+        return value / spec["multiply"]
+    if "divide" in spec:
+        return value * spec["divide"]
+    return value
+
+
+def resolve_unit(k: dict, analyte: str, unit: str):
+    """(unit, None) for a known unit or alias, (None, reason) otherwise."""
+    spec = k["units"]["analytes"][analyte]
+    if unit in spec["units"]:
+        return unit, None
+    n = normalise_unit(unit)
+    for u in spec["units"]:
+        if normalise_unit(u) == n:
+            return u, None
+    aliases = spec.get("aliases", {})
+    if n in aliases:
+        return aliases[n], None
+    rejected = spec.get("rejected", {})
+    if n in rejected:
+        return None, rejected[n]
+    return None, "unknown"
+
+
+def msg(k: dict, key: str, **kw) -> str:
+    text = k["messages"]["validation"][key]
+    for name, value in kw.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+def _number(v):
+    """(float, None) or (None, problem key)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None, "not_number"
+    try:
+        f = float(v)
+    except OverflowError:
+        return None, "not_finite"
+    if not math.isfinite(f):
+        return None, "not_finite"
+    return f, None
+
+
+class _Collector:
+    def __init__(self, k):
+        self.k = k
+        self.errors: list[dict] = []
+
+    def add(self, field_name, key, **kw):
+        self.errors.append({"field": field_name, "message": msg(self.k, key, **kw)})
+
+    def keys(self, where, mapping, accepted):
+        """Report non-text and unknown keys; return True if all keys are fine."""
+        ok = True
+        bad = [key for key in mapping if not isinstance(key, str)]
+        if bad:
+            self.add(where or "scenario", "key_not_text")
+            ok = False
+        unknown = sorted((key for key in mapping if isinstance(key, str) and key not in accepted), key=code_point_key)
+        for key in unknown:
+            self.add(f"{where}.{key}" if where else key, "unknown_key", key=key, accepted=", ".join(accepted))
+            ok = False
+        return ok
+
+    def number(self, where, v):
+        f, problem = _number(v)
+        if problem == "not_number":
+            self.add(where, "not_number", type=type_name(v))
+        elif problem:
+            self.add(where, problem)
+        return f
+
+
+def _limit_text(k, analyte, unit, canonical_value):
+    dec = k["units"]["analytes"][analyte]["units"][unit]["decimals"]
+    return round_half_away(from_canonical(k, analyte, canonical_value, unit), dec)
+
+
+def parse_scenario(data, k: dict | None = None) -> Scenario:
+    """Validate `data` (a mapping as read from YAML/JSON) and return a Scenario.
+    Raises ValidationError listing every problem."""
+    if k is None:
+        from .knowledge import knowledge
+
+        k = knowledge()
+    c = _Collector(k)
+    sc = Scenario()
+    if not isinstance(data, dict):
+        c.add("scenario", "not_mapping", type=type_name(data))
+        raise ValidationError(c.errors)
+    c.keys("", data, TOP_KEYS)
+    _patient(c, k, data.get("patient"), sc)
+    _labs(c, k, data.get("labs"), sc)
+    for section, group in SECTIONS:
+        _items(c, k, section, group, data.get(section), sc)
+    sc.meta = data.get("meta")
+    if c.errors:
+        raise ValidationError(c.errors)
+    return sc
+
+
+def _patient(c, k, p, sc):
+    sc.patient = {"age": None, "sex": None, "bmi": None}
+    if p is None:
+        return
+    if not isinstance(p, dict):
+        c.add("patient", "not_mapping", type=type_name(p))
+        return
+    c.keys("patient", p, PATIENT_KEYS)
+    spec = k["units"]["patient"]
+    for key in ("age", "bmi"):
+        if key not in p or p[key] is None:
+            continue
+        where = f"patient.{key}"
+        f = c.number(where, p[key])
+        if f is None:
+            continue
+        lo, hi = spec[key]["accept"]
+        if f < 0:
+            c.add(where, "negative", value=fmt(f))
+        elif f < lo or f > hi:
+            c.add(where, "out_of_range", value=fmt(f), unit=spec[key]["unit"], label=spec[key]["label"],
+                  min=fmt(lo), max=fmt(hi))
+        else:
+            sc.patient[key] = f
+    if "sex" in p and p["sex"] is not None:
+        v = p["sex"]
+        if not isinstance(v, str):
+            c.add("patient.sex", "not_text", type=type_name(v))
+        elif ascii_lower(v) not in spec["sex"]["values"]:
+            c.add("patient.sex", "bad_choice", value=v, accepted=", ".join(spec["sex"]["values"]))
+        else:
+            sc.patient["sex"] = ascii_lower(v)
+
+
+def _labs(c, k, labs, sc):
+    if labs is None:
+        return
+    if not isinstance(labs, dict):
+        c.add("labs", "not_mapping", type=type_name(labs))
+        return
+    analytes = k["units"]["analytes"]
+    c.keys("labs", labs, list(analytes))
+    for a, spec in analytes.items():
+        if a not in labs or labs[a] is None:
+            continue
+        where = f"labs.{a}"
+        entry = labs[a]
+        accepted_units = ", ".join(spec["units"])
+        if not isinstance(entry, dict):
+            c.add(where, "lab_not_mapping", label=spec["label"], type=type_name(entry))
+            continue
+        c.keys(where, entry, LAB_KEYS)
+        if entry.get("value") is None:
+            continue
+        f = c.number(f"{where}.value", entry["value"])
+        unit = entry.get("unit")
+        if unit is None:
+            c.add(f"{where}.unit", "unit_missing", label=spec["label"], accepted=accepted_units)
+            continue
+        if not isinstance(unit, str):
+            c.add(f"{where}.unit", "not_text", type=type_name(unit))
+            continue
+        resolved, reason = resolve_unit(k, a, unit)
+        if resolved is None:
+            if reason == "unknown":
+                c.add(f"{where}.unit", "unknown_unit", unit=unit, label=spec["label"], accepted=accepted_units)
+            else:
+                c.errors.append({"field": f"{where}.unit", "message": reason})
+            continue
+        if f is None:
+            continue
+        if f < 0:
+            c.add(f"{where}.value", "negative", value=fmt(f))
+            continue
+        lo = _limit_text(k, a, resolved, spec["accept"][0])
+        hi = _limit_text(k, a, resolved, spec["accept"][1])
+        if f < lo or f > hi:
+            c.add(f"{where}.value", "out_of_range", value=fmt(f), unit=resolved, label=spec["label"],
+                  min=fmt(lo), max=fmt(hi))
+            continue
+        sc.labs[a] = {"value": f, "unit": resolved, "canonical": to_canonical(k, a, f, resolved)}
+
+
+def _items(c, k, section, group, value, sc):
+    vocab = {i["id"]: i for i in k["vocabulary"]["items"]}
+    present: dict[str, dict] = {}
+    if value is None:
+        pairs = []
+    elif isinstance(value, (list, tuple)):
+        pairs = []
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                pairs.append((item, True))
+            elif isinstance(item, dict) and len(item) == 1 and isinstance(next(iter(item)), str):
+                (key, v), = item.items()
+                pairs.append((key, v))
+            else:
+                c.add(f"{section}[{i}]", "bad_item", type=type_name(item))
+    elif isinstance(value, dict):
+        ok_keys = [key for key in value if isinstance(key, str)]
+        if len(ok_keys) != len(value):
+            c.add(section, "key_not_text")
+        pairs = [(key, value[key]) for key in sorted(ok_keys, key=code_point_key)]
+    else:
+        c.add(section, "not_list", type=type_name(value))
+        pairs = []
+    for item_id, v in pairs:
+        where = f"{section}.{item_id}"
+        item = vocab.get(item_id)
+        if item is None or item["group"] != group:
+            c.add(where, "unknown_item", group=group, item=item_id)
+            continue
+        if v is False or v is None:
+            present.pop(item_id, None)
+            continue
+        if v is True:
+            present[item_id] = {p: None for p in item.get("params", {})}
+            continue
+        if not isinstance(v, dict):
+            c.add(where, "item_value", type=type_name(v))
+            continue
+        params = item.get("params", {})
+        if not params:
+            if v:
+                c.add(where, "no_params", item=item_id)
+                continue
+            present[item_id] = {}
+            continue
+        if not c.keys(where, v, list(params)):
+            continue
+        values = {}
+        good = True
+        for pname, pspec in params.items():
+            pv = v.get(pname)
+            if pv is None:
+                values[pname] = None
+                continue
+            pwhere = f"{where}.{pname}"
+            f = c.number(pwhere, pv)
+            if f is None:
+                good = False
+                continue
+            if pspec["integer"] and f != math.floor(f):
+                c.add(pwhere, "not_integer")
+                good = False
+            elif f < pspec["min"] or f > pspec["max"]:
+                c.add(pwhere, "param_range", value=fmt(f), label=pspec["label"], min=fmt(pspec["min"]), max=fmt(pspec["max"]))
+                good = False
+            else:
+                values[pname] = f
+        if good:
+            present[item_id] = values
+    order = [i["id"] for i in k["vocabulary"]["items"] if i["group"] == group]
+    if section == "history":
+        sc.history = {i: present[i] for i in order if i in present}
+    else:
+        setattr(sc, section, [i for i in order if i in present])
+
+
+def load_scenario(path) -> Scenario:
+    """Read a scenario from a YAML or JSON file (by extension; YAML otherwise) and parse it.
+    A missing or unreadable file, or a syntax error, is a ValidationError with field 'file'."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationError([{"field": "file", "message": f"{p}: no such file"}]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError([{"field": "file", "message": f"{p}: cannot be read ({exc})"}]) from None
+    try:
+        if p.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError([{"field": "file", "message": f"{p}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"}]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ValidationError([{"field": "file", "message": f"{p}: invalid YAML{where}: {exc.problem}"}]) from None
+    except yaml.YAMLError as exc:
+        raise ValidationError([{"field": "file", "message": f"{p}: invalid YAML: {exc}"}]) from None
+    return parse_scenario(data)
