@@ -13,7 +13,7 @@ import math
 
 from .errors import ValidationError
 from .numbers import fmt, round_half_away, round_scaled
-from .scenario import Scenario, _number, from_canonical, msg, parse_scenario, resolve_unit, to_canonical, type_name, code_point_key
+from .scenario import Scenario, _number, ascii_lower, fill, from_canonical, msg, parse_scenario, resolve_unit, to_canonical, type_name, code_point_key
 
 
 class Assessment:
@@ -388,7 +388,7 @@ def assess_dict(sc: Scenario, k: dict, ranges=None) -> dict:
     if top["verdict"] in ("unlikely", "not-judged"):
         summary = "No condition is more than unlikely on these data."
     else:
-        summary = f"The findings are {phrase[top['verdict']]} {top['name'].lower()}."
+        summary = f"The findings are {phrase[top['verdict']]} {ascii_lower(top['name'])}."
     return {
         "education_note": k["education_note"],
         "summary": summary,
@@ -401,10 +401,7 @@ def assess_dict(sc: Scenario, k: dict, ranges=None) -> dict:
 
 
 def _w(k, key, **kw):
-    text = k["messages"]["warnings"][key]
-    for name, value in kw.items():
-        text = text.replace("{" + name + "}", str(value))
-    return text
+    return fill(k["messages"]["warnings"][key], kw)
 
 
 def _add_unique(lst, text):

@@ -34,23 +34,28 @@ def shortest_digits(x: float) -> tuple[str, int]:
     return stripped, point
 
 
-def round_scaled(x: float, decimals: int) -> int:
-    """round_half_away_from_zero(x * 10**decimals) as an int, on the decimal digits of x."""
+def _round_digits(x: float, decimals: int) -> str:
+    """The digits of round_half_away_from_zero(|x| * 10**decimals), done on the shortest
+    decimal representation of x ("0" if it rounds to zero)."""
     x = float(x)
     if x == 0:
-        return 0
+        return "0"
     digits, point = shortest_digits(x)
     cut = point + decimals  # digits[:cut] is the integer part of |x| * 10**decimals
     if cut < 0:
-        return 0
+        return "0"
     if cut >= len(digits):
-        whole = int(digits + "0" * (cut - len(digits)))
-        up = 0
-    else:
-        whole = int(digits[:cut]) if cut > 0 else 0
-        up = 1 if digits[cut] >= "5" else 0
-    n = whole + up
-    return -n if x < 0 else n
+        return digits + "0" * (cut - len(digits))
+    whole = digits[:cut] if cut > 0 else "0"
+    if digits[cut] >= "5":
+        return str(int(whole) + 1)
+    return str(int(whole))
+
+
+def round_scaled(x: float, decimals: int) -> int:
+    """round_half_away_from_zero(x * 10**decimals) as an int, on the decimal digits of x."""
+    n = int(_round_digits(x, decimals))
+    return -n if float(x) < 0 else n
 
 
 def round_half_away(x: float, decimals: int) -> float:
@@ -70,8 +75,7 @@ def fmt(x: float, decimals: int = 6) -> str:
         digits, point = shortest_digits(x)
         mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
         return f"{sign}{mant}e{point - 1}"
-    n = round_scaled(ax, decimals)
-    s = str(n).rjust(decimals + 1, "0")
+    s = _round_digits(ax, decimals).rjust(decimals + 1, "0")
     int_part, frac = s[: len(s) - decimals], s[len(s) - decimals:]
     frac = frac.rstrip("0")
     return sign + int_part + ("." + frac if frac else "")

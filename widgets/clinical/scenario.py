@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,11 +119,13 @@ def resolve_unit(k: dict, analyte: str, unit: str):
     return None, "unknown"
 
 
-def msg(k: dict, key: str, **kw) -> str:
-    text = k["messages"]["validation"][key]
-    for name, value in kw.items():
-        text = text.replace("{" + name + "}", str(value))
-    return text
+def fill(text: str, kw: dict) -> str:
+    """Fill {name} placeholders in one pass (as clinical.js does)."""
+    return re.sub(r"\{([A-Za-z0-9_]+)\}", lambda m: str(kw[m.group(1)]) if m.group(1) in kw else m.group(0), text)
+
+
+def msg(k: dict, msg_key: str, **kw) -> str:
+    return fill(k["messages"]["validation"][msg_key], kw)
 
 
 def _number(v):
@@ -143,8 +146,8 @@ class _Collector:
         self.k = k
         self.errors: list[dict] = []
 
-    def add(self, field_name, key, **kw):
-        self.errors.append({"field": field_name, "message": msg(self.k, key, **kw)})
+    def add(self, field_name, msg_key, **kw):
+        self.errors.append({"field": field_name, "message": fill(self.k["messages"]["validation"][msg_key], kw)})
 
     def keys(self, where, mapping, accepted):
         """Report non-text and unknown keys; return True if all keys are fine."""
