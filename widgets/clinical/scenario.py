@@ -42,6 +42,8 @@ class Scenario:
         out["history"] = {i: (dict(p) if p else True) for i, p in self.history.items()}
         out["findings"] = list(self.findings)
         out["histology"] = list(self.histology)
+        if self.meta is not None:
+            out["meta"] = self.meta
         return out
 
 
@@ -158,7 +160,7 @@ class _Collector:
             ok = False
         unknown = sorted((key for key in mapping if isinstance(key, str) and key not in accepted), key=code_point_key)
         for key in unknown:
-            self.add(f"{where}.{key}" if where else key, "unknown_key", key=key, accepted=", ".join(accepted))
+            self.add((f"{where}.{key}" if where else key) or "scenario", "unknown_key", key=key, accepted=", ".join(accepted))
             ok = False
         return ok
 

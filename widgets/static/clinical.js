@@ -208,7 +208,7 @@ class Collector {
     let ok = true;
     const unknown = Object.keys(mapping).filter((k) => !accepted.includes(k)).sort(cmpCodePoints);
     for (const key of unknown) {
-      this.add(where ? `${where}.${key}` : key, "unknown_key", { key, accepted: accepted.join(", ") });
+      this.add((where ? `${where}.${key}` : key) || "scenario", "unknown_key", { key, accepted: accepted.join(", ") });
       ok = false;
     }
     return ok;
