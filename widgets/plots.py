@@ -40,3 +40,47 @@ class StaticBookPlotlyJson:
         if data.mime_type == "application/vnd.plotly.v1+json":
             return []
         return None
+
+
+def ca_p_plane() -> go.Figure:
+    """The calcium–phosphate plane: each teaching vignette placed by the clinical model
+    (corrected calcium against phosphate, SI), with the adult reference box and the Ca × P
+    curves of 55 and 70 mg²/dL². Marker shapes, not colour alone, tell the taught answers."""
+    from . import clinical
+
+    ranges = clinical.rules_json()["ranges"]
+    fig = go.Figure()
+    ca, ph = ranges["calcium"], ranges["phosphate"]
+    fig.add_shape(type="rect", x0=ph["low"], x1=ph["high"], y0=ca["low"], y1=ca["high"],
+                  line={"color": "#1e3a8a"}, fillcolor="rgba(59,130,246,0.15)", layer="below")
+    fig.add_annotation(x=ph["low"], y=ca["high"], text="adult reference ranges", showarrow=False,
+                       xanchor="left", yanchor="bottom", font={"size": 11})
+    xs = [round(0.5 + i * 0.02, 2) for i in range(126)]
+    for mg, dash in ((55, "dash"), (70, "solid")):
+        k = mg / (4.008 * 3.097)
+        fig.add_trace(go.Scatter(x=xs, y=[round(k / x, 3) for x in xs], mode="lines",
+                                 name=f"Ca × P = {mg} mg²/dL² ({k:.2f} mmol²/L²)",
+                                 line={"dash": dash, "color": "#7f1d1d" if mg == 70 else "#92400e"},
+                                 hoverinfo="name"))
+    symbols = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon",
+               "triangle-down", "pentagon", "hourglass", "bowtie", "circle-open", "square-open"]
+    for i, preset in enumerate(clinical.presets()):
+        derived = clinical.assess(preset["scenario"]).to_dict()["derived"]
+        cca = derived["calcium_for_bands"].get("mmol/L")
+        p = derived["values"].get("phosphate", {}).get("mmol/L")
+        if cca is None or p is None:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[p], y=[cca], mode="markers+text", text=[preset["id"]], textposition="top center",
+            name=preset["title"], marker={"size": 11, "symbol": symbols[i % len(symbols)], "color": "#111827"},
+            hovertemplate=(f"{preset['title']}<br>phosphate %{{x}} mmol/L<br>corrected calcium %{{y}} mmol/L"
+                           f"<br>Ca × P {derived['ca_x_p']['mg2/dL2']} mg²/dL²<extra></extra>"),
+        ))
+    fig.update_layout(
+        template="simple_white", height=520, margin={"l": 60, "r": 20, "t": 40, "b": 50},
+        title={"text": "Teaching vignettes on the calcium–phosphate plane", "font": {"size": 16}},
+        xaxis={"title": "Phosphate (mmol/L)", "range": [0.5, 3.0]},
+        yaxis={"title": "Corrected calcium (mmol/L)", "range": [1.8, 3.4]},
+        legend={"font": {"size": 11}}, font={"color": "#111827"},
+    )
+    return fig
