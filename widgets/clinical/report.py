@@ -51,7 +51,10 @@ def render_text(a: dict, title: str | None = None) -> str:
     for i, c in enumerate(a["conditions"], 1):
         out.append(f"  {i}. {c['name']}: {c['verdict_label'].lower()} (score {c['score']})")
         for r in c["reasons"]:
-            sign = f"{r['points']:+d}" if r["points"] is not None else f"at most {r['cap']}"
+            if r["points"] is None:
+                sign = f"at most {r['cap']}:"
+            else:
+                sign = "note" if r["points"] == 0 else f"{r['points']:+d}"
             out.extend(_wrap(f"{sign}  {r['text']}{_cites(r)}", "       "))
         if c["verdict"] not in ("unlikely",):
             out.extend(_wrap("confirm: " + c["confirm"], "       "))
