@@ -89,3 +89,17 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def page_text(page: str | Path) -> str:
+    """A page's source as MyST Markdown: .md as is; .ipynb through jupytext (cells as MyST,
+    without the jupytext front matter), so prose checks read both kinds of page alike."""
+    path = page if isinstance(page, Path) else ROOT / page
+    if path.suffix != ".ipynb":
+        return path.read_text(encoding="utf-8")
+    import re
+
+    import jupytext
+
+    text = jupytext.writes(jupytext.read(path), fmt="md:myst")
+    return re.sub(r"\A---\n.*?\n---\n+", "", text, flags=re.S)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import page_text
+
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "chapters" / "images"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -60,8 +62,8 @@ def test_figure_is_accessible(name):
 def test_figure_is_used_with_alt_text(name):
     """Each figure is included by a chapter with a {figure} directive that has :alt:."""
     uses = []
-    for md in (ROOT / "chapters").glob("*.md"):
-        text = md.read_text(encoding="utf-8")
+    for md in sorted([*(ROOT / "chapters").glob("*.md"), *(ROOT / "chapters").glob("*.ipynb")]):
+        text = page_text(md)
         for m in re.finditer(r"```\{figure\}\s+(\S+)\n((?::[^\n]*\n)+)", text):
             if m.group(1).endswith(name):
                 uses.append((md.name, ":alt:" in m.group(2)))

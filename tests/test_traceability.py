@@ -16,18 +16,20 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import page_text
+
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 CITE_RE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 TERM_RE = re.compile(r"\{term\}`([^`]+)`")
 BACK_MATTER = {"chapters/glossary.md", "chapters/references.md"}
 VARIANT_PAGES = {
-    "chapters/dystrophic.md",
-    "chapters/metastatic.md",
-    "chapters/idiopathic.md",
-    "chapters/iatrogenic.md",
-    "chapters/calciphylaxis.md",
-    "chapters/wisn.md",
+    "chapters/dystrophic.ipynb",
+    "chapters/metastatic.ipynb",
+    "chapters/idiopathic.ipynb",
+    "chapters/iatrogenic.ipynb",
+    "chapters/calciphylaxis.ipynb",
+    "chapters/wisn.ipynb",
 }
 PRESET_IDS = {"V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V11", "D1", "D2", "D3"}
 
@@ -78,7 +80,7 @@ def bib_entries() -> dict[str, str]:
 def prose_pages() -> list[str]:
     """Markdown chapters in the table of contents (not back matter)."""
     return sorted(
-        p for p in toc_files() if p.startswith("chapters/") and p.endswith(".md") and p not in BACK_MATTER
+        p for p in toc_files() if p.startswith("chapters/") and p.endswith((".md", ".ipynb")) and p not in BACK_MATTER
     )
 
 
@@ -118,7 +120,7 @@ def claim_problems(claims: list[dict], toc: set[str], bib: dict[str, str]) -> li
         if page not in toc:
             problems.append(f"{cid}: page {page} is not in _toc.yml")
         if page not in texts:
-            texts[page] = path.read_text(encoding="utf-8")
+            texts[page] = page_text(path)
         have = cited_keys(texts[page])
         need = set(keys) or {"young2018"}
         missing = sorted(need - have)
@@ -170,8 +172,8 @@ def test_every_cited_key_exists():
     bib = bib_entries()
     missing = []
     for page in sorted(toc_files()):
-        if page.endswith(".md"):
-            for key in cited_keys((ROOT / page).read_text(encoding="utf-8")):
+        if page.endswith((".md", ".ipynb")):
+            for key in cited_keys(page_text(page)):
                 if key not in bib:
                     missing.append(f"{page}: {key}")
     assert not missing, missing
@@ -199,8 +201,8 @@ def test_glossary_has_at_least_40_terms():
 def test_every_glossary_term_is_used_in_a_chapter():
     used = set()
     for page in toc_files():
-        if page.endswith(".md") and page != "chapters/glossary.md":
-            used.update(term_target(u) for u in TERM_RE.findall((ROOT / page).read_text(encoding="utf-8")))
+        if page.endswith((".md", ".ipynb")) and page != "chapters/glossary.md":
+            used.update(term_target(u) for u in TERM_RE.findall(page_text(page)))
     unused = [t for t in glossary_terms() if t.lower() not in used]
     assert not unused, f"glossary terms no chapter links with {{term}}: {unused}"
 
@@ -208,7 +210,7 @@ def test_every_glossary_term_is_used_in_a_chapter():
 # --------------------------------------------------------------------------- chapter structure
 @pytest.mark.parametrize("page", prose_pages())
 def test_chapter_structure(page):
-    text = (ROOT / page).read_text(encoding="utf-8")
+    text = page_text(page)
     lines = text.splitlines()
     assert lines and lines[0].startswith("# "), f"{page}: must start with '# Title'"
     pos = {}
@@ -230,9 +232,9 @@ def test_chapter_structure(page):
 
 @pytest.mark.parametrize("page", sorted(VARIANT_PAGES))
 def test_variant_chapter_has_preset_and_case(page):
-    text = (ROOT / page).read_text(encoding="utf-8")
-    presets = re.findall(r"^% explorer-preset: (\S+)\s*$", text, re.M)
-    assert presets, f"{page}: no '% explorer-preset: ID' line"
+    text = page_text(page)
+    presets = re.findall(r'^Explorer\(preset="(\w+)"\)\s*$', text, re.M)
+    assert presets, f"{page}: no explorer preset (a code cell with Explorer(preset=...))"
     assert set(presets) <= PRESET_IDS, f"{page}: unknown preset {presets}"
     assert re.search(r"Case: .*fictional teaching composite", text), f"{page}: no fictional case box"
 
@@ -244,7 +246,7 @@ def test_every_variant_page_is_in_the_toc():
 
 @pytest.mark.parametrize("page", prose_pages())
 def test_tables_and_figures_are_accessible(page):
-    text = (ROOT / page).read_text(encoding="utf-8")
+    text = page_text(page)
     for m in re.finditer(r"```\{figure\}[^\n]*\n((?::[^\n]*\n)+)\n(.+?)\n```", text, re.S):
         assert ":alt:" in m.group(1), f"{page}: figure without :alt:"
         assert m.group(2).strip(), f"{page}: figure without caption"
@@ -293,7 +295,7 @@ MARKER = re.compile(r"beyond\s+the\s+(source\s+)?article|†|the\s+article\s+say
 def test_beyond_sources_are_marked(page):
     bib = bib_entries()
     beyond = {k for k, v in bib.items() if re.search(r"keywords\s*=\s*\{[^}]*beyond", v)}
-    text = (ROOT / page).read_text(encoding="utf-8")
+    text = page_text(page)
     spans = [(s, e) for s, e, marker in _contexts(text) if MARKER.search(marker)]
     unmarked = []
     for m in CITE_RE.finditer(text):
