@@ -13,6 +13,7 @@ assessment), and the saved notebook. For education, not for clinical decisions.
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import anywidget
@@ -33,7 +34,9 @@ class Explorer(anywidget.AnyWidget):
     _esm = _esm()
     _css = (STATIC / "explorer.css").read_text()
 
-    rules = traitlets.Dict().tag(sync=True)
+    # The rules travel as JSON text, not a dict: stored notebooks sort dict keys, and the
+    # evaluator reads some mappings in order (composite facts build on earlier ones).
+    rules_json = traitlets.Unicode().tag(sync=True)
     scenario = traitlets.Dict().tag(sync=True)
     units = traitlets.Unicode("SI").tag(sync=True)
     preset = traitlets.Unicode("").tag(sync=True)
@@ -50,7 +53,7 @@ class Explorer(anywidget.AnyWidget):
         if scenario is None:
             scenario = presets[preset or "healthy"]["scenario"]
         super().__init__(
-            rules=clinical.rules_json(),
+            rules_json=json.dumps(clinical.rules_json(), ensure_ascii=False),
             scenario=copy.deepcopy(scenario),
             units=units,
             preset=preset,

@@ -53,8 +53,14 @@ def test_preset_puts_its_taught_condition_on_top(explorer, preset):
     page, root, problems = explorer
     root.locator("select").select_option(preset["id"])
     taught = set(preset["taught"]["conditions"])
-    ranked = [li.get_attribute("data-id") for li in root.locator(".cx-condition").all()]
-    assert set(ranked[: len(taught)]) == taught, ranked
+    ranked = [(li.get_attribute("data-id"), li.locator(".cx-verdict").inner_text())
+              for li in root.locator(".cx-condition").all()]
+    assert {cid for cid, _ in ranked[: len(taught)]} == taught, ranked
+    # the page's whole ranking is the Python model's for the same scenario
+    from widgets.clinical import assess
+
+    expected = [(c["id"], c["verdict_label"]) for c in assess(preset["scenario"]).to_dict()["conditions"]]
+    assert ranked == expected
     assert not problems, problems
 
 

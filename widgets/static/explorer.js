@@ -95,7 +95,7 @@ function cxPlane(rules, derived, units) {
 }
 
 function render({ model, el }) {
-  const rules = model.get("rules");
+  const rules = JSON.parse(model.get("rules_json"));
   const uid = `cx${++cxCounter}`;
   const vocab = rules.vocabulary.items;
   const byGroup = (g) => vocab.filter((i) => i.group === g);
