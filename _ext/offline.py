@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -47,6 +48,11 @@ A11Y_REPAIRS = (
 )
 
 
+# Weight: the theme loads Font Awesome twice, as a 1.5 MB script that swaps icons for SVG and
+# as a webfont its stylesheet already declares. The webfont alone renders the same icons.
+HEAVY_SCRIPTS = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
+
+
 def _repair_html(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -55,6 +61,7 @@ def _repair_html(app, exception):
         repaired = text
         for old, new in A11Y_REPAIRS:
             repaired = repaired.replace(old, new)
+        repaired = HEAVY_SCRIPTS.sub("", repaired)
         if repaired != text:
             path.write_text(repaired, encoding="utf-8")
 

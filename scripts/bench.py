@@ -35,7 +35,7 @@ def page_weights(base_url: str, browser, pages: list[str]) -> list[tuple[str, in
     for path in pages:
         page = browser.new_page()
         finished = []
-        page.on("requestfinished", finished.append)
+        page.on("requestfinished", lambda request: finished.append(request))
         page.goto(f"{base_url}/{path}")
         page.wait_for_load_state("networkidle")
         transferred = decoded = 0
