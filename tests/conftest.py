@@ -27,9 +27,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def toc_pages() -> list[str]:
-    """Every page the table of contents lists, as the path of its built HTML file."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+def toc_entries() -> list[str]:
+    """Every page the table of contents lists, as written there (no suffix), in order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     pages = [toc["root"]]
 
     def walk(entries):
@@ -42,7 +42,12 @@ def toc_pages() -> list[str]:
     for part in toc.get("parts", []):
         walk(part.get("chapters"))
     walk(toc.get("chapters"))
-    return [f"{page}.html" for page in pages]
+    return pages
+
+
+def toc_pages() -> list[str]:
+    """Every page the table of contents lists, as the path of its built HTML file."""
+    return [f"{page}.html" for page in toc_entries()]
 
 
 @pytest.fixture(scope="session")

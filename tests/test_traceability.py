@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import page_text
+from conftest import page_text, toc_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
@@ -37,19 +37,7 @@ PRESET_IDS = {"V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V11", "D1", "D2",
 # --------------------------------------------------------------------------- helpers
 def toc_files() -> set[str]:
     """Paths (with suffix, relative to the root) of every page listed in _toc.yml."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
+    names = toc_entries()
     found = set()
     for name in names:
         for suffix in (".md", ".ipynb"):
