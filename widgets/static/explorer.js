@@ -66,7 +66,7 @@ function cxPlane(rules, derived, units) {
     const pts = [];
     for (let p = Math.max(x0, k / y1); p <= x1 + 1e-9; p += 0.02) pts.push(`${sx(p).toFixed(1)},${sy(k / p).toFixed(1)}`);
     add("polyline", { points: pts.join(" "), class: cls });
-    add("text", { x: sx(x1) - 4, y: sy(k / x1) - 5, "text-anchor": "end", class: "cx-small" }, label);
+    add("text", { x: sx(2.5), y: sy(k / 2.5) - 6, "text-anchor": "start", class: "cx-small" }, label);
   }
   add("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "cx-axis" });
   add("line", { x1: L, y1: T, x2: L, y2: H - B, class: "cx-axis" });
