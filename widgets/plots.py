@@ -9,10 +9,12 @@ A figure is displayed as a MIME bundle with two representations:
 from __future__ import annotations
 
 import plotly.graph_objects as go
+from html import escape
+
 from IPython.display import display
 
 
-def figure_bundle(fig: go.Figure, div_id: str) -> dict:
+def figure_bundle(fig: go.Figure, div_id: str, caption: str = "") -> dict:
     html = fig.to_html(
         full_html=False,
         include_plotlyjs=False,
@@ -20,12 +22,14 @@ def figure_bundle(fig: go.Figure, div_id: str) -> dict:
         div_id=div_id,
         config={"displaylogo": False, "responsive": True},
     )
+    if caption:  # a text alternative that screen readers and small screens get first-hand
+        html = f'<figure class="plotly-figure">{html}<figcaption>{escape(caption)}</figcaption></figure>'
     return {"application/vnd.plotly.v1+json": fig.to_plotly_json(), "text/html": html}
 
 
-def show(fig: go.Figure, div_id: str) -> None:
+def show(fig: go.Figure, div_id: str, caption: str = "") -> None:
     """Display ``fig`` in a notebook so that both the live notebook and the static book render it."""
-    display(figure_bundle(fig, div_id), raw=True)
+    display(figure_bundle(fig, div_id, caption), raw=True)
 
 
 class StaticBookPlotlyJson:
@@ -72,15 +76,31 @@ def ca_p_plane() -> go.Figure:
             continue
         fig.add_trace(go.Scatter(
             x=[p], y=[cca], mode="markers+text", text=[preset["id"]], textposition="top center",
-            name=preset["title"], marker={"size": 11, "symbol": symbols[i % len(symbols)], "color": "#111827"},
+            name=preset["title"], showlegend=False,
+            marker={"size": 11, "symbol": symbols[i % len(symbols)], "color": "#111827"},
             hovertemplate=(f"{preset['title']}<br>phosphate %{{x}} mmol/L<br>corrected calcium %{{y}} mmol/L"
                            f"<br>Ca × P {derived['ca_x_p']['mg2/dL2']} mg²/dL²<extra></extra>"),
         ))
     fig.update_layout(
-        template="simple_white", height=520, margin={"l": 60, "r": 20, "t": 40, "b": 50},
-        title={"text": "Teaching vignettes on the calcium–phosphate plane", "font": {"size": 16}},
+        template="simple_white", height=520, margin={"l": 60, "r": 20, "t": 20, "b": 90},
         xaxis={"title": "Phosphate (mmol/L)", "range": [0.5, 3.0]},
         yaxis={"title": "Corrected calcium (mmol/L)", "range": [1.8, 3.4]},
-        legend={"font": {"size": 11}}, font={"color": "#111827"},
+        legend={"font": {"size": 11}, "orientation": "h", "x": 0, "y": -0.18}, font={"color": "#111827"},
     )
     return fig
+
+
+def ca_p_plane_caption() -> str:
+    """What the plane shows, in words: each vignette's corrected calcium, phosphate and Ca × P."""
+    from . import clinical
+
+    parts = []
+    for preset in clinical.presets():
+        d = clinical.assess(preset["scenario"]).to_dict()["derived"]
+        cca = d["calcium_for_bands"].get("mmol/L")
+        p = d["values"].get("phosphate", {}).get("mmol/L")
+        if cca is not None and p is not None:
+            parts.append(f"{preset['id']} calcium {cca:.2f}, phosphate {p:.2f}, Ca × P {d['ca_x_p']['mg2/dL2']:.0f}")
+    return ("The teaching vignettes placed on the calcium–phosphate plane (corrected calcium against "
+            "phosphate, mmol/L), with the adult reference box and the Ca × P curves of 55 and 70 mg²/dL². "
+            + "; ".join(parts) + ".")
