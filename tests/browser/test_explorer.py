@@ -102,3 +102,18 @@ def test_keyboard_only(explorer):
     page.keyboard.press("ArrowDown")  # next preset, chosen by keyboard
     assert select.input_value() != ""
     assert not problems, problems
+
+
+def test_reference_links_land_on_their_bibliography_entries(explorer, browser, base_url):
+    page, root, problems = explorer
+    hrefs = set()
+    for preset in ("V1", "V3", "V8", "V11", "D1"):
+        root.locator("select").select_option(preset)
+        hrefs.update(a.get_attribute("href") for a in root.locator(".cx-refs a").all())
+    assert hrefs
+    refs = browser.new_page()
+    refs.goto(f"{base_url}/chapters/references.html")
+    ids = set(refs.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+    refs.close()
+    broken = sorted(h for h in hrefs if not h.startswith("references.html#") or h.split("#", 1)[1] not in ids)
+    assert not broken, broken
