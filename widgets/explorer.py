@@ -70,9 +70,10 @@ class Explorer(anywidget.AnyWidget):
     @traitlets.observe("scenario")
     def _scenario_changed(self, change):
         # A scenario set from Python (or typed by the learner) is no longer the preset's.
-        presets = {p["id"]: p["scenario"] for p in clinical.presets()}
-        if self.preset and presets.get(self.preset) != change["new"]:
-            self.preset = ""
+        if self.preset:
+            preset = next((p["scenario"] for p in clinical.presets() if p["id"] == self.preset), None)
+            if preset != change["new"]:
+                self.preset = ""
 
     @property
     def assessment(self) -> dict:
