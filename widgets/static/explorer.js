@@ -289,6 +289,9 @@ function render({ model, el }) {
       item.append(cxEl("p", { class: "cx-confirm" }, cxEl("strong", { text: "What confirms it: " }), c.confirm));
       list.append(item);
     }
+    results.append(cxEl("details", { class: "cx-details" }, cxEl("summary", { text: "Reference ranges used (beyond the article)" }),
+      cxEl("ul", {}, ...Object.values(rules.ranges).map((r) => cxEl("li", {}, `${r.label} `, refLinks(r.cite ?? [])))),
+      cxEl("p", { text: "Ranges vary between laboratories and assays: use your local laboratory's ranges." })));
     results.append(cxEl("p", { class: "cx-summary", text: a.summary }), list);
     if (a.lookalikes?.length) {
       results.append(cxEl("p", { class: "cx-sub", text: "Look-alikes the findings suggest" }),
