@@ -117,3 +117,13 @@ def test_reference_links_land_on_their_bibliography_entries(explorer, browser, b
     refs.close()
     broken = sorted(h for h in hrefs if not h.startswith("references.html#") or h.split("#", 1)[1] not in ids)
     assert not broken, broken
+
+
+def test_dialysis_beside_egfr_sets_g5d(explorer):
+    page, root, problems = explorer
+    root.locator("select").select_option("V1")
+    kidney = root.locator(".cx-derived tr", has_text="Kidney function")
+    assert "G2" in kidney.inner_text()
+    root.locator(".cx-labs").get_by_label("On dialysis").check()
+    assert "G5D" in kidney.inner_text()
+    assert not problems, problems

@@ -132,13 +132,18 @@ function render({ model, el }) {
     labs.append(cxEl("div", { class: "cx-field" },
       cxEl("label", { for: id, text: rules.units.analytes[name].label }), input, unit, error));
   }
+  // Dialysis sits with kidney function: with it, the GFR category is G5D whatever the eGFR.
+  const dialysis = vocab.find((i) => i.id === "dialysis");
+  const dialysisInput = cxEl("input", { type: "checkbox", id: `${uid}-history-dialysis`, value: "dialysis", title: dialysis.definition });
+  labs.append(cxEl("div", { class: "cx-check cx-dialysis" }, dialysisInput, cxEl("label", { for: dialysisInput.id, text: ` ${dialysis.label}` })));
   root.append(labs);
 
   // History, findings, histology as toggles.
-  const toggles = {};
+  const toggles = { "history.dialysis": dialysisInput };
   const groupBox = (group, title) => {
     const box = cxEl("fieldset", { class: "cx-toggles" }, cxEl("legend", { text: title }));
     for (const item of byGroup(group)) {
+      if (group === "history" && item.id === "dialysis") continue; // shown beside eGFR
       const id = `${uid}-${group}-${item.id}`;
       const input = cxEl("input", { type: "checkbox", id, value: item.id, title: item.definition });
       toggles[`${group}.${item.id}`] = input;
