@@ -4,6 +4,7 @@ and a Chromium browser driven by Playwright (Debian's /usr/bin/chromium)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -102,8 +103,6 @@ def page_text(page: str | Path) -> str:
     path = page if isinstance(page, Path) else ROOT / page
     if path.suffix != ".ipynb":
         return path.read_text(encoding="utf-8")
-    import re
-
     import jupytext
 
     text = jupytext.writes(jupytext.read(path), fmt="md:myst")

@@ -46,7 +46,8 @@ function cxPlane(rules, derived, units) {
   const x0 = 0.4, x1 = 3.0, y0 = 1.6, y1 = 3.8;
   const sx = (p) => L + ((p - x0) / (x1 - x0)) * (W - L - R);
   const sy = (c) => H - B - ((c - y0) / (y1 - y0)) * (H - T - B);
-  const conv = units === "SI" ? { ca: 1, p: 1 } : { ca: 4.008, p: 3.097 };
+  const cap = rules.bands.cap;  // the model's own mg/dL factors
+  const conv = units === "SI" ? { ca: 1, p: 1 } : { ca: cap.mg_factor_calcium, p: cap.mg_factor_phosphate };
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
   svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
@@ -62,7 +63,7 @@ function cxPlane(rules, derived, units) {
   add("rect", { x: sx(ph.low), y: sy(ca.high), width: sx(ph.high) - sx(ph.low), height: sy(ca.low) - sy(ca.high), class: "cx-refbox" });
   add("text", { x: sx(ph.low) + 4, y: sy(ca.high) + 14, class: "cx-small" }, "reference");
   for (const [mg, label, cls] of [[55, "55 mg²/dL²", "cx-iso55"], [70, "70 mg²/dL²", "cx-iso70"]]) {
-    const k = mg / (4.008 * 3.097);
+    const k = mg / (cap.mg_factor_calcium * cap.mg_factor_phosphate);
     const pts = [];
     for (let p = Math.max(x0, k / y1); p <= x1 + 1e-9; p += 0.02) pts.push(`${sx(p).toFixed(1)},${sy(k / p).toFixed(1)}`);
     add("polyline", { points: pts.join(" "), class: cls });
@@ -231,15 +232,12 @@ function render({ model, el }) {
   }
 
   function showErrors(errors) {
-    for (const name of CX_LABS) {
-      const f = labFields[name];
+    const fields = { ...labFields, warfarin_days: { input: warfarinDays, error: warfarinError } };
+    for (const [name, f] of Object.entries(fields)) {
       f.error.textContent = errors[name] ?? "";
       if (errors[name]) f.input.setAttribute("aria-invalid", "true");
       else f.input.removeAttribute("aria-invalid");
     }
-    warfarinError.textContent = errors.warfarin_days ?? "";
-    if (errors.warfarin_days) warfarinDays.setAttribute("aria-invalid", "true");
-    else warfarinDays.removeAttribute("aria-invalid");
   }
 
   function refLinks(keys) {
