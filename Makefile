@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: build serve test execute bench vendor clean
+.PHONY: build serve test execute bench vendor bundle clean
 
 $(STAMP): requirements.txt pyproject.toml
 	bash scripts/system-deps.sh
@@ -21,6 +21,11 @@ _vendor/.stamp: package.json package-lock.json scripts/vendor.sh
 	bash scripts/vendor.sh
 
 vendor: _vendor/.stamp
+
+# Components' front-ends: widgets/static/*.js with their imports, one module each, into
+# widgets/static/dist/ (committed; tests/test_bundle.py checks it is current).
+bundle: _vendor/.stamp
+	$(BIN)/python scripts/bundle.py
 
 build: $(STAMP) _vendor/.stamp
 	$(BIN)/jupyter-book build . -W -n --keep-going

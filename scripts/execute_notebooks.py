@@ -1,7 +1,9 @@
 """Re-execute the book's notebooks in place, storing their outputs and widget state.
 
 The static book renders what is stored (the build never executes), and nbval checks that a
-fresh run reproduces it. Run through `make execute` after changing a notebook or a component.
+fresh run reproduces it. Run through `make execute` after changing a notebook or a component's
+Python side. The course's components are stored without their ES module, CSS and site data
+(widgets/_site.py): the book's build writes those once for the whole site.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from widgets._site import strip_notebook  # noqa: E402
 
 
 def execute(path: Path) -> None:
@@ -25,6 +30,7 @@ def execute(path: Path) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    strip_notebook(nb)
     nbformat.write(nb, path)
 
 

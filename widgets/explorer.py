@@ -8,6 +8,9 @@ assessment), and the saved notebook. For education, not for clinical decisions.
     ex = Explorer(preset="V1")                       # a teaching vignette
     ex.scenario = {"labs": {"calcium": {"value": 2.10, "unit": "mmol/L"}}}
     ex.assessment["conditions"][0]["name"]           # computed by the Python model
+
+    Explorer(preset="D1", mode="practice")           # a neutral case; the learner answers first
+    ex.answer                                        # {"case": "D1", "answer": ..., "revealed": True}
 """
 
 from __future__ import annotations
@@ -25,14 +28,21 @@ from .references import reference_labels
 STATIC = Path(__file__).parent / "static"
 
 
-def _esm() -> str:
-    # One ES module: the browser evaluator followed by the explorer's front-end, which uses it.
-    return (STATIC / "clinical.js").read_text() + "\n" + (STATIC / "explorer.js").read_text()
+def _rules_text() -> str:
+    return json.dumps(clinical.rules_json(), ensure_ascii=False)
 
 
 class Explorer(anywidget.AnyWidget):
-    _esm = _esm()
-    _css = (STATIC / "explorer.css").read_text()
+    # One ES module: explorer.js with the clinical.js it imports, bundled by scripts/bundle.py.
+    _esm = (STATIC / "dist" / "explorer.js").read_text(encoding="utf-8")
+    _css = (STATIC / "explorer.css").read_text(encoding="utf-8")
+    # The same on every page: the static book fetches them once per build (widgets/_site.py)
+    # instead of each notebook storing a copy.
+    _site_data_traits = ("rules_json", "ref_labels")
+
+    @classmethod
+    def _site_data(cls, state: dict) -> dict:
+        return {"rules_json": _rules_text(), "ref_labels": reference_labels()}
 
     # The rules travel as JSON text, not a dict: stored notebooks sort dict keys, and the
     # evaluator reads some mappings in order (composite facts build on earlier ones).
@@ -40,23 +50,31 @@ class Explorer(anywidget.AnyWidget):
     scenario = traitlets.Dict().tag(sync=True)
     units = traitlets.Unicode("SI").tag(sync=True)
     preset = traitlets.Unicode("").tag(sync=True)
+    # "open": verdicts as you type. "practice": presets under neutral case names, and the
+    # ranking is shown only after the learner has committed an answer (kept in `answer`).
+    MODES = ("open", "practice")
+    mode = traitlets.Unicode("open").tag(sync=True)
+    answer = traitlets.Dict().tag(sync=True)
     bibliography_url = traitlets.Unicode("").tag(sync=True)
     ref_labels = traitlets.Dict().tag(sync=True)
 
     def __init__(self, preset: str = "", scenario: dict | None = None, units: str = "SI",
-                 bibliography_url: str = "references.html", **kwargs) -> None:
+                 mode: str = "open", bibliography_url: str = "references.html", **kwargs) -> None:
         if units not in ("SI", "conventional"):
             raise ValueError(f"units must be 'SI' or 'conventional', not {units!r}")
+        if mode not in self.MODES:
+            raise ValueError(f"mode must be one of {', '.join(self.MODES)}, not {mode!r}")
         presets = {p["id"]: p for p in clinical.presets()}
         if preset and preset not in presets:
             raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(presets)}")
         if scenario is None:
             scenario = presets[preset or "healthy"]["scenario"]
         super().__init__(
-            rules_json=json.dumps(clinical.rules_json(), ensure_ascii=False),
+            rules_json=_rules_text(),
             scenario=copy.deepcopy(scenario),
             units=units,
             preset=preset,
+            mode=mode,
             bibliography_url=bibliography_url,
             ref_labels=reference_labels(),
             **kwargs,
@@ -81,4 +99,5 @@ class Explorer(anywidget.AnyWidget):
         return clinical.assess(self.scenario).to_dict()
 
     def __repr__(self) -> str:
-        return f"Explorer(preset={self.preset!r}, units={self.units!r})"
+        mode = f", mode={self.mode!r}" if self.mode != "open" else ""
+        return f"Explorer(preset={self.preset!r}, units={self.units!r}{mode})"

@@ -1,8 +1,13 @@
 // Mounts anywidget components in the static book from the widget state saved in the page.
-// It replaces require.js + the ipywidgets html-manager (about 3.5 MB) for our components:
-// each anywidget's saved state carries its ES module (_esm) and CSS (_css), so the page can
-// import the module and call its render() with a small in-page model. Without a kernel,
+// It replaces require.js + the ipywidgets html-manager (about 3.5 MB) for our components.
+// The course's components come from files the build writes once into _components/
+// (_ext/components.py): the page's state names them in _site_module, _site_css and
+// _site_data (paths from the site root), and carries only the page's own state. Any other
+// anywidget brings its ES module (_esm) and CSS (_css) in its saved state. The loader imports
+// the module and calls its render() with a small in-page model. Without a kernel,
 // model.save_changes() and model.send() go nowhere; the components compute in the browser.
+
+const SITE_ROOT = new URL("../", import.meta.url); // this file is <site>/_static/
 
 const STATE_TYPE = "application/vnd.jupyter.widget-state+json";
 const VIEW_TYPE = "application/vnd.jupyter.widget-view+json";
@@ -52,6 +57,38 @@ function addCss(id, css) {
   document.head.append(style);
 }
 
+const cssLinks = new Map();
+function linkCss(path) {
+  // resolves once the stylesheet applies, so a component never renders unstyled
+  const href = new URL(path, SITE_ROOT).href;
+  if (!cssLinks.has(href)) {
+    cssLinks.set(href, new Promise((resolve, reject) => {
+      const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href });
+      link.onload = resolve;
+      link.onerror = () => reject(new Error(`${path} did not load`));
+      document.head.append(link);
+    }));
+  }
+  return cssLinks.get(href);
+}
+
+const siteFiles = new Map();
+function siteModule(path) {
+  const url = new URL(path, SITE_ROOT).href;
+  if (!siteFiles.has(url)) siteFiles.set(url, import(url));
+  return siteFiles.get(url);
+}
+function siteData(path) {
+  const url = new URL(path, SITE_ROOT).href;
+  if (!siteFiles.has(url)) {
+    siteFiles.set(url, fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+      return r.json();
+    }));
+  }
+  return siteFiles.get(url);
+}
+
 const moduleCache = new Map();
 function importEsm(source) {
   if (!moduleCache.has(source)) {
@@ -84,9 +121,20 @@ async function mount(tag, states) {
     notice(el, "This component needs a live notebook: use the launch button at the top of the page.");
     return;
   }
-  const state = entry.state;
-  addCss(state._anywidget_id, state._css);
-  const mod = await importEsm(state._esm);
+  let state = entry.state;
+  let mod;
+  if (state._site_module) {
+    const [loaded, data] = await Promise.all([
+      siteModule(state._site_module),
+      state._site_data ? siteData(state._site_data) : {},
+      state._site_css ? linkCss(state._site_css) : null,
+    ]);
+    mod = loaded;
+    state = { ...state, ...data };
+  } else {
+    addCss(state._anywidget_id, state._css);
+    mod = await importEsm(state._esm);
+  }
   let widget = mod.default ?? mod;
   if (typeof widget === "function") widget = await widget();
   const model = makeModel(state);

@@ -1,9 +1,10 @@
-// The calcium–phosphate scenario explorer: the front-end of widgets.Explorer.
-// This file is concatenated after clinical.js into one ES module (widgets/explorer.py), so
-// `assess` and `convert` below are clinical.js's: the same rules data, the same evaluator
-// the Python model is proven equal to (tests/test_parity.py). It renders and computes in the
-// page, in the static book (no kernel) and in JupyterLab alike; with a kernel, the scenario
-// and units it edits are synced to Python (explorer.scenario, explorer.assessment).
+// The calcium–phosphate scenario explorer: the front-end of widgets.Explorer. It computes
+// with clinical.js, the browser evaluator on the same rules data that the Python model is
+// proven equal to (tests/test_parity.py). It renders and computes in the page, in the static
+// book (no kernel) and in JupyterLab alike; with a kernel, the scenario and units it edits are
+// synced to Python (explorer.scenario, explorer.assessment). scripts/bundle.py bundles the two
+// into widgets/static/dist/explorer.js, the module anywidget and the site load.
+import { assess, convert, ValidationError } from "./clinical.js";
 
 const CX_LABS = ["calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr"];
 const CX_UNITS = {

@@ -1,0 +1,119 @@
+"""Local Sphinx extension: the course's components in the static book, written once per build.
+
+After every HTML build this reads the widget state saved in each page (the
+``application/vnd.jupyter.widget-state+json`` script myst-nb writes from the notebook), and for
+each course component (``_anywidget_id`` "widgets.<module>.<Class>", see widgets/_site.py):
+
+- writes the component's current ES module and CSS once into ``_components/`` (file names
+  carry a content hash, so a browser never runs a cached old copy);
+- writes its site data (``_site_data_traits``: rules, a bank, a case), recomputed from the
+  source data, into ``_components/data/<hash>.json``, one file per distinct content;
+- leaves in the page only the page's own state plus ``_site_module``, ``_site_css`` and
+  ``_site_data``: paths from the site root, which ``anywidget-loader.js`` resolves.
+
+It runs over every page on every build (also pages an incremental build did not rewrite), so
+editing a rule, a bank or a component's JS needs no notebook re-execution for the site to be
+current. Files of earlier builds that no page uses any more are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+STATE_SCRIPT = re.compile(
+    r'(<script type="application/vnd\.jupyter\.widget-state\+json">)(.*?)(</script>)', re.S
+)
+FOLDER = "_components"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+class SiteComponents:
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        self.folder = outdir / FOLDER
+        self.used: set[Path] = set()
+
+    def _write(self, relative: str, text: str) -> str:
+        path = self.outdir / relative
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        self.used.add(path)
+        return relative
+
+    def module(self, cls, anywidget_id: str) -> dict[str, str]:
+        refs = {"_site_module": self._write(f"{FOLDER}/{anywidget_id}.{_digest(cls._esm)}.js", cls._esm)}
+        css = getattr(cls, "_css", "") or ""
+        if css:
+            refs["_site_css"] = self._write(f"{FOLDER}/{anywidget_id}.{_digest(css)}.css", css)
+        return refs
+
+    def data(self, values: dict) -> str:
+        text = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return self._write(f"{FOLDER}/data/{_digest(text)}.json", text)
+
+    def remove_unused(self) -> None:
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.rglob("*"):
+            if path.is_file() and path not in self.used:
+                path.unlink()
+
+
+def rewrite_state(state_json: dict, site: SiteComponents) -> bool:
+    from widgets._site import CODE_TRAITS, component_class, data_traits, site_data
+
+    changed = False
+    for model in state_json.get("state", {}).values():
+        state = model.get("state", {})
+        anywidget_id = state.get("_anywidget_id")
+        cls = component_class(anywidget_id)
+        if cls is None:
+            continue
+        refs = site.module(cls, anywidget_id)
+        values = site_data(cls, state)
+        if values:
+            refs["_site_data"] = site.data(values)
+        elif data_traits(cls) and state.get("_site_data"):
+            # stored values already moved out by an earlier build of this page
+            refs["_site_data"] = state["_site_data"]
+            site.used.add(site.outdir / state["_site_data"])
+        drop = set(CODE_TRAITS) | set(data_traits(cls))
+        new_state = {k: v for k, v in state.items() if k not in drop} | refs
+        if new_state != state:
+            model["state"] = new_state
+            changed = True
+    return changed
+
+
+def _script_text(data: dict) -> str:
+    # as myst-nb writes it: nothing in the JSON may close the script element
+    return json.dumps(data).replace("</", "<\\/")
+
+
+def _write_components(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    site = SiteComponents(outdir)
+    for path in sorted(outdir.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        match = STATE_SCRIPT.search(text)
+        if not match:
+            continue
+        state_json = json.loads(match.group(2))
+        if rewrite_state(state_json, site):
+            text = text[: match.start(2)] + _script_text(state_json) + text[match.end(2):]
+            path.write_text(text, encoding="utf-8")
+    site.remove_unused()
+
+
+def setup(app):
+    app.connect("build-finished", _write_components)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
