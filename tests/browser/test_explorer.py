@@ -39,7 +39,8 @@ def test_corrected_calcium_worked_example_and_unit_switch(explorer):
     # the entered values were converted, not reinterpreted: 2.10 mmol/L is 8.42 mg/dL
     assert root.locator('input[name="calcium"]').input_value() == "8.42"
     assert root.locator('input[name="albumin"]').input_value() == "2.50"
-    assert "9.62 mg/dL" in root.locator(".cx-status").inner_text()  # announced (aria-live)
+    assert "9.62 mg/dL" in root.locator(".cx-bar").inner_text()  # in the bar that stays in view
+    assert "consistent" in root.locator(".cx-bar-status").inner_text()  # the headline, announced (aria-live)
     assert not problems, problems
 
 
@@ -126,4 +127,137 @@ def test_dialysis_beside_egfr_sets_g5d(explorer):
     assert "G2" in kidney.inner_text()
     root.locator(".cx-labs").get_by_label("On dialysis").check()
     assert "G5D" in kidney.inner_text()
+    assert not problems, problems
+
+
+def values(root):
+    return {name: root.locator(f'input[name="{name}"]').input_value()
+            for name in ("calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr", "warfarin_days")}
+
+
+def switch(root, system):
+    root.get_by_label("Conventional (mg/dL)" if system == "conventional" else "SI (mmol/L)").check()
+
+
+def test_units_there_and_back_give_the_value_entered(explorer):
+    page, root, problems = explorer
+    switch(root, "conventional")
+    fill(root, "calcium", "13.13")
+    fill(root, "phosphate", "5.78")
+    fill(root, "vitamin_d", "224.67")
+    for _ in range(3):
+        switch(root, "SI")
+        switch(root, "conventional")
+    got = values(root)
+    assert (got["calcium"], got["phosphate"], got["vitamin_d"]) == ("13.13", "5.78", "224.67")
+    assert not problems, problems
+
+
+def test_a_units_switch_keeps_invalid_text_and_empties_no_field(explorer):
+    page, root, problems = explorer
+    root.locator("details.cx-findings summary").click()
+    fill(root, "warfarin_days", "12")  # typed while "Taking warfarin" is unticked
+    fill(root, "albumin", "abc")
+    before = values(root)
+    switch(root, "conventional")
+    after = values(root)
+    assert after["albumin"] == "abc" and after["warfarin_days"] == "12"
+    assert after["calcium"] != before["calcium"]  # valid entries are converted
+    error = root.locator(".cx-error", has_text="Albumin")
+    assert "number" in error.inner_text()
+    assert not problems, problems
+
+
+def test_results_are_marked_not_current_while_a_field_is_invalid(explorer):
+    page, root, problems = explorer
+    for bad in ("abc", "-1", "40"):
+        fill(root, "calcium", bad)
+        assert "cx-is-stale" in root.get_attribute("class"), bad
+        assert "Not current" in root.locator(".cx-stale-note").inner_text()
+        assert "Check the highlighted field" in root.locator(".cx-bar-status").inner_text()
+    fill(root, "calcium", "2.30")
+    assert "cx-is-stale" not in root.get_attribute("class")
+    assert root.locator(".cx-stale-note").inner_text() == ""
+    assert not problems, problems
+
+
+def test_a_comma_that_may_be_a_thousands_separator_is_asked_about(explorer):
+    page, root, problems = explorer
+    switch(root, "conventional")
+    fill(root, "pth", "1,250")
+    error = root.locator(".cx-error", has_text="PTH").inner_text()
+    assert "1250" in error and "1.250" in error, error
+    assert "cx-is-stale" in root.get_attribute("class")
+    fill(root, "pth", "1250")
+    assert "× upper limit" in root.locator(".cx-derived tr", has_text="PTH").inner_text()
+    fill(root, "calcium", "9,4")  # a decimal comma that cannot be a thousands separator
+    assert root.locator(".cx-error", has_text="calcium").count() == 0
+    assert "cx-is-stale" not in root.get_attribute("class")
+    assert not problems, problems
+
+
+def test_examples_in_messages_fit_their_field(explorer):
+    page, root, problems = explorer
+    root.locator("details.cx-findings summary").click()
+    root.locator(".cx-toggles").get_by_label("Taking warfarin", exact=False).first.check()
+    fill(root, "warfarin_days", "x")
+    message = root.locator('[id$="warfarin-days-err"]').inner_text()
+    assert "e.g. 4" in message and "2.10" not in message, message
+    fill(root, "egfr", "x")
+    assert "e.g. 95" in root.locator(".cx-error", has_text="eGFR").inner_text()
+    assert not problems, problems
+
+
+def test_units_are_typeset_one_way(explorer):
+    page, root, problems = explorer
+    for preset in ("V3", "V8"):
+        root.locator("select").first.select_option(preset)
+        text = root.evaluate("e => e.textContent")
+        assert "mg2/dL2" not in text and "mmol2/L2" not in text and "1.73m2" not in text
+        assert "mg²/dL²" in text
+    assert not problems, problems
+
+
+def test_an_off_scale_point_is_drawn_at_the_edge_with_its_label_inside(explorer):
+    page, root, problems = explorer
+    root.locator("details.cx-plane-details summary").click()
+    fill(root, "calcium", "5.5")
+    fill(root, "albumin", "40")
+    marker = root.locator(".cx-plane .cx-offscale")
+    assert marker.count() == 1
+    label = root.locator(".cx-point-group text")
+    assert "off scale" in label.text_content()
+    svg, box = root.locator(".cx-plane").bounding_box(), label.bounding_box()
+    assert svg["x"] <= box["x"] and box["x"] + box["width"] <= svg["x"] + svg["width"] + 0.5
+    assert svg["y"] <= box["y"] and box["y"] + box["height"] <= svg["y"] + svg["height"] + 0.5
+    assert not problems, problems
+
+
+def test_skip_link_moves_focus_past_the_explorer(explorer):
+    page, root, problems = explorer
+    skip = page.locator(".cx-skip").first
+    skip.focus()
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "cx-end"
+    page.keyboard.press("Tab")
+    assert page.evaluate("!document.activeElement.closest('.cx-explorer')")
+    assert not problems, problems
+
+
+def test_print_view_shows_inputs_verdict_and_reasons_without_controls(explorer):
+    page, root, problems = explorer
+    root.locator("select").first.select_option("V1")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    printed = root.locator(".cx-print")
+    assert printed.is_visible()
+    assert not root.locator(".cx-inputs").is_visible() and not root.locator("select").first.is_visible()
+    text = printed.inner_text()
+    assert "Total calcium" in text and "2.32 mmol/L" in text
+    assert "dystrophic calcification" in text.lower() and "Supported" in text
+    assert "Calcium deposits" in text  # a reason, not just the verdict
+    page.emulate_media(media="screen")
+    assert not printed.is_visible()
     assert not problems, problems

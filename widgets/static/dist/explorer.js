@@ -23,16 +23,16 @@ var ValidationError = class extends ClinicalError {
 var POW10 = [1];
 for (let i = 1; i <= 22; i++) POW10.push(POW10[i - 1] * 10);
 function shortestDigits(x) {
-  let s = String(Math.abs(x));
+  let s2 = String(Math.abs(x));
   let exp = 0;
-  const e = s.indexOf("e");
+  const e = s2.indexOf("e");
   if (e >= 0) {
-    exp = parseInt(s.slice(e + 1), 10);
-    s = s.slice(0, e);
+    exp = parseInt(s2.slice(e + 1), 10);
+    s2 = s2.slice(0, e);
   }
-  const dot = s.indexOf(".");
-  const intPart = dot >= 0 ? s.slice(0, dot) : s;
-  const fracPart = dot >= 0 ? s.slice(dot + 1) : "";
+  const dot = s2.indexOf(".");
+  const intPart = dot >= 0 ? s2.slice(0, dot) : s2;
+  const fracPart = dot >= 0 ? s2.slice(dot + 1) : "";
   const digits = intPart + fracPart;
   let point = intPart.length + exp;
   let stripped = digits.replace(/^0+/, "");
@@ -41,8 +41,8 @@ function shortestDigits(x) {
   if (!stripped) return ["0", 1];
   return [stripped, point];
 }
-function incrementDigits(s) {
-  const d = s.split("");
+function incrementDigits(s2) {
+  const d = s2.split("");
   let i = d.length - 1;
   while (i >= 0) {
     if (d[i] === "9") {
@@ -81,9 +81,9 @@ function fmt(x, decimals = 6) {
     const mant = digits[0] + (digits.length > 1 ? "." + digits.slice(1) : "");
     return `${sign}${mant}e${point - 1}`;
   }
-  const s = roundDigits(ax, decimals).padStart(decimals + 1, "0");
-  const intPart = s.slice(0, s.length - decimals);
-  const frac = s.slice(s.length - decimals).replace(/0+$/, "");
+  const s2 = roundDigits(ax, decimals).padStart(decimals + 1, "0");
+  const intPart = s2.slice(0, s2.length - decimals);
+  const frac = s2.slice(s2.length - decimals).replace(/0+$/, "");
   return sign + intPart + (frac ? "." + frac : "");
 }
 var hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
@@ -106,9 +106,9 @@ function cmpCodePoints(a, b) {
   for (let i = 0; i < n; i++) if (ca[i] !== cb[i]) return ca[i] - cb[i];
   return ca.length - cb.length;
 }
-function asciiLower(s) {
+function asciiLower(s2) {
   let out = "";
-  for (const c of s) out += c >= "A" && c <= "Z" ? String.fromCharCode(c.charCodeAt(0) + 32) : c;
+  for (const c of s2) out += c >= "A" && c <= "Z" ? String.fromCharCode(c.charCodeAt(0) + 32) : c;
   return out;
 }
 function normaliseUnit(u) {
@@ -736,15 +736,21 @@ function convert(rulesData, value, fromUnit, toUnit, analyte) {
 }
 
 // widgets/static/explorer.js
-var CX_LABS = ["calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr"];
-var CX_UNITS = {
+var LABS = ["calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr"];
+var UNITS = {
   SI: { calcium: "mmol/L", albumin: "g/L", phosphate: "mmol/L", pth: "pmol/L", vitamin_d: "nmol/L", egfr: "mL/min/1.73m2" },
   conventional: { calcium: "mg/dL", albumin: "g/dL", phosphate: "mg/dL", pth: "pg/mL", vitamin_d: "ng/mL", egfr: "mL/min/1.73m2" }
 };
-var CX_UNIT_TEXT = { "mL/min/1.73m2": "mL/min/1.73 m²", "mmol2/L2": "mmol²/L²", "mg2/dL2": "mg²/dL²" };
-var cxUnitText = (u) => CX_UNIT_TEXT[u] ?? u;
-var cxCounter = 0;
-function cxEl(tag, attrs = {}, ...children) {
+var WARFARIN_DAYS = "warfarin_days";
+var WARFARIN_LABEL = "Days since warfarin was started";
+var counter = 0;
+var UNIT_TEXT = [[/mL\/min\/1\.73 ?m2\b/g, "mL/min/1.73 m²"], [/mmol2\/L2\b/g, "mmol²/L²"], [/mg2\/dL2\b/g, "mg²/dL²"]];
+function typeset(text) {
+  let out = String(text ?? "");
+  for (const [re, sub] of UNIT_TEXT) out = out.replace(re, sub);
+  return out;
+}
+function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === false || value == null) continue;
@@ -752,187 +758,320 @@ function cxEl(tag, attrs = {}, ...children) {
     else if (key === "text") node.textContent = value;
     else node.setAttribute(key, value === true ? "" : value);
   }
-  node.append(...children.filter((c) => c != null));
+  node.append(...children.filter((c) => c != null && c !== false));
   return node;
 }
-function cxParseNumber(text) {
-  const t = text.trim().replace(",", ".");
+function parseNumber(text, example) {
+  let t = String(text).trim();
   if (t === "") return { missing: true };
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return { error: "enter a number, e.g. 2.10" };
-  return { value: Number(t) };
+  if (/^[+-]?\d{1,3}(,\d{3})+$/.test(t)) {
+    const plain = t.replace(/,/g, "");
+    const decimal = t.replace(",", ".");
+    return { error: `“${t}”: did you mean ${plain} or ${decimal}? Type it without the comma, or with a point.`, ask: true };
+  }
+  if ((t.match(/,/g) ?? []).length === 1 && !t.includes(".")) t = t.replace(",", ".");
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return { error: `enter a number, e.g. ${example}` };
+  const value = Number(t);
+  if (!Number.isFinite(value)) return { error: `enter a number, e.g. ${example}` };
+  return { value };
 }
-function cxFormat(value, decimals) {
+function fixed(value, decimals) {
   return value == null || Number.isNaN(value) ? "" : Number(value).toFixed(decimals);
 }
-function cxPlane(rules, derived, units) {
+function planeGeometry(rules) {
+  const spec = rules.plots?.ca_p_plane;
+  const x = spec?.x ?? { min: 0.4, max: 3, tick_step: 0.5 };
+  const y = spec?.y ?? { min: 1.6, max: 3.8, tick_step: 0.4 };
   const W = 360, H = 260, L = 52, R = 12, T = 12, B = 40;
-  const x0 = 0.4, x1 = 3, y0 = 1.6, y1 = 3.8;
-  const sx = (p2) => L + (p2 - x0) / (x1 - x0) * (W - L - R);
-  const sy = (c) => H - B - (c - y0) / (y1 - y0) * (H - T - B);
+  return {
+    W,
+    H,
+    L,
+    R,
+    T,
+    B,
+    x,
+    y,
+    step: spec?.curve_step ?? 0.02,
+    sx: (p) => L + (p - x.min) / (x.max - x.min) * (W - L - R),
+    sy: (c) => H - B - (c - y.min) / (y.max - y.min) * (H - T - B)
+  };
+}
+var SVG = "http://www.w3.org/2000/svg";
+function s(tag, attrs, text) {
+  const n = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+  if (text != null) n.textContent = text;
+  return n;
+}
+function capLines(rules) {
+  const lines = rules.bands.cap.lines;
+  if (lines) return Object.values(lines).map((l) => l.mg2_dl2);
+  return [55, 70];
+}
+function planeBackground(rules, units) {
+  const g = planeGeometry(rules);
+  const { W, H, L, R, T, B, sx, sy, x, y } = g;
   const cap = rules.bands.cap;
   const conv = units === "SI" ? { ca: 1, p: 1 } : { ca: cap.mg_factor_calcium, p: cap.mg_factor_phosphate };
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  svg.setAttribute("class", "cx-plane");
-  const add = (tag, attrs, text) => {
-    const n = document.createElementNS(ns, tag);
-    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-    if (text != null) n.textContent = text;
-    svg.append(n);
-    return n;
-  };
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "cx-plane", role: "img" });
   const ca = rules.ranges.calcium, ph = rules.ranges.phosphate;
-  add("rect", { x: sx(ph.low), y: sy(ca.high), width: sx(ph.high) - sx(ph.low), height: sy(ca.low) - sy(ca.high), class: "cx-refbox" });
-  add("text", { x: sx(ph.low) + 4, y: sy(ca.high) + 14, class: "cx-small" }, "reference");
-  for (const [mg, label, cls] of [[55, "55 mg²/dL²", "cx-iso55"], [70, "70 mg²/dL²", "cx-iso70"]]) {
+  svg.append(s("rect", { x: sx(ph.low), y: sy(ca.high), width: sx(ph.high) - sx(ph.low), height: sy(ca.low) - sy(ca.high), class: "cx-refbox" }));
+  svg.append(s("text", { x: sx(ph.low) + 4, y: sy(ca.high) + 14, class: "cx-small" }, "reference"));
+  capLines(rules).forEach((mg, i) => {
     const k = mg / (cap.mg_factor_calcium * cap.mg_factor_phosphate);
     const pts = [];
-    for (let p2 = Math.max(x0, k / y1); p2 <= x1 + 1e-9; p2 += 0.02) pts.push(`${sx(p2).toFixed(1)},${sy(k / p2).toFixed(1)}`);
-    add("polyline", { points: pts.join(" "), class: cls });
-    add("text", { x: sx(2.5), y: sy(k / 2.5) - 6, "text-anchor": "start", class: "cx-small" }, label);
+    for (let p = Math.max(x.min, k / y.max); p <= x.max + 1e-9; p += g.step) pts.push(`${sx(p).toFixed(1)},${sy(k / p).toFixed(1)}`);
+    svg.append(s("polyline", { points: pts.join(" "), class: i === 0 ? "cx-iso55" : "cx-iso70" }));
+    svg.append(s("text", { x: sx(2.45), y: sy(k / 2.45) - 6, "text-anchor": "start", class: "cx-small" }, `${mg} mg²/dL²`));
+  });
+  svg.append(s("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "cx-axis" }));
+  svg.append(s("line", { x1: L, y1: T, x2: L, y2: H - B, class: "cx-axis" }));
+  const first = (axis) => Math.ceil(axis.min / axis.tick_step - 1e-9) * axis.tick_step;
+  for (let p = first(x); p <= x.max + 1e-9; p += x.tick_step) {
+    svg.append(s("text", { x: sx(p), y: H - B + 14, "text-anchor": "middle", class: "cx-small" }, fixed(p * conv.p, 1)));
   }
-  add("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "cx-axis" });
-  add("line", { x1: L, y1: T, x2: L, y2: H - B, class: "cx-axis" });
-  for (let p2 = 0.5; p2 <= 3 + 1e-9; p2 += 0.5) {
-    add("text", { x: sx(p2), y: H - B + 14, "text-anchor": "middle", class: "cx-small" }, cxFormat(p2 * conv.p, units === "SI" ? 1 : 1));
+  for (let c = first(y); c <= y.max + 1e-9; c += y.tick_step) {
+    svg.append(s("text", { x: L - 6, y: sy(c) + 4, "text-anchor": "end", class: "cx-small" }, fixed(c * conv.ca, 1)));
   }
-  for (let c = 1.8; c <= 3.8 + 1e-9; c += 0.4) {
-    add("text", { x: L - 6, y: sy(c) + 4, "text-anchor": "end", class: "cx-small" }, cxFormat(c * conv.ca, units === "SI" ? 1 : 1));
+  const unit = units === "SI" ? "mmol/L" : "mg/dL";
+  svg.append(s("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "cx-small" }, `Phosphate (${unit})`));
+  svg.append(s("text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", transform: `rotate(-90 12 ${(T + H - B) / 2})`, class: "cx-small" }, `Corrected calcium (${unit})`));
+  const point = s("g", { class: "cx-point-group" });
+  svg.append(point);
+  return { svg, point, g };
+}
+function drawPoint(plane, cca, p, units, rules) {
+  const { point, g } = plane;
+  point.replaceChildren();
+  if (cca == null || p == null) return "The patient's point is not shown: calcium or phosphate is missing.";
+  const cx = Math.min(Math.max(p, g.x.min), g.x.max), cy = Math.min(Math.max(cca, g.y.min), g.y.max);
+  const px = g.sx(cx), py = g.sy(cy);
+  const off = [p > g.x.max ? "right" : p < g.x.min ? "left" : null, cca > g.y.max ? "up" : cca < g.y.min ? "down" : null].filter(Boolean);
+  if (off.length) {
+    const dx = off.includes("right") ? 1 : off.includes("left") ? -1 : 0;
+    const dy = off.includes("up") ? -1 : off.includes("down") ? 1 : 0;
+    const tip = [px + dx * 8, py + dy * 8], base = [px - dx * 4, py - dy * 4];
+    const nx = -dy, ny = dx;
+    point.append(s("polygon", { class: "cx-point cx-offscale", points: `${tip.join(",")} ${base[0] + nx * 7},${base[1] + ny * 7} ${base[0] - nx * 7},${base[1] - ny * 7}` }));
+  } else {
+    point.append(s("circle", { cx: px, cy: py, r: 6, class: "cx-point" }));
   }
-  add(
-    "text",
-    { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "cx-small" },
-    `Phosphate (${units === "SI" ? "mmol/L" : "mg/dL"})`
-  );
-  add(
-    "text",
-    { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", transform: `rotate(-90 12 ${(T + H - B) / 2})`, class: "cx-small" },
-    `Corrected calcium (${units === "SI" ? "mmol/L" : "mg/dL"})`
-  );
-  const cca = derived?.calcium_for_bands?.["mmol/L"];
-  const p = derived?.values?.phosphate?.["mmol/L"];
-  let description = "The patient's point is not shown: calcium or phosphate is missing.";
-  if (cca != null && p != null) {
-    const cx = Math.min(Math.max(p, x0), x1), cy = Math.min(Math.max(cca, y0), y1);
-    add("circle", { cx: sx(cx), cy: sy(cy), r: 6, class: "cx-point" });
-    add("text", { x: sx(cx) + 9, y: sy(cy) - 8, class: "cx-small cx-strong" }, "patient");
-    description = `The patient's point: phosphate ${p} mmol/L, calcium ${cca} mmol/L; ${derived.bands.ca_x_p.label}.`;
-  }
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `Calcium–phosphate plane with the reference box and the Ca×P 55 and 70 mg²/dL² curves. ${description}`);
-  return svg;
+  const label = off.length ? "patient (off scale)" : "patient";
+  const right = px > g.W - g.R - 110;
+  const below = py < g.T + 20;
+  point.append(s("text", { x: right ? px - 10 : px + 10, y: below ? py + 18 : py - 9, "text-anchor": right ? "end" : "start", class: "cx-small cx-strong" }, label));
+  const cap = rules.bands.cap;
+  const f = units === "SI" ? [1, 1, "mmol/L"] : [cap.mg_factor_calcium, cap.mg_factor_phosphate, "mg/dL"];
+  return `The patient's point: phosphate ${fixed(p * f[1], 2)} ${f[2]}, corrected calcium ${fixed(cca * f[0], 2)} ${f[2]}${off.length ? ", off the scale" : ""}.`;
 }
 function render({ model, el }) {
   const rules = JSON.parse(model.get("rules_json"));
-  const uid = `cx${++cxCounter}`;
+  const uid = `cx${++counter}`;
   const vocab = rules.vocabulary.items;
-  const byGroup = (g) => vocab.filter((i) => i.group === g);
+  const practice = model.get("mode") === "practice";
+  const presets = practice ? rules.presets.filter((p) => p.case) : rules.presets;
+  const presetName = (p) => practice ? p.case : p.title;
   let units = model.get("units") === "conventional" ? "conventional" : "SI";
   let lastSent = "";
-  const root = cxEl("div", { class: "cx-explorer" });
-  const status = cxEl("p", { class: "cx-status", "aria-live": "polite", role: "status" });
+  let revealed = false;
+  let current = null;
+  let lastField = null;
+  const skip = h("a", { class: "cx-skip", href: `#${uid}-end`, text: "Skip past the explorer" });
+  const end = h("span", { id: `${uid}-end`, class: "cx-end", tabindex: "-1" });
+  const root = h("div", { class: `cx-explorer${practice ? " cx-practice" : ""}`, role: "group", "aria-label": "Calcium–phosphate scenario explorer" });
   root.append(
-    cxEl("p", { class: "cx-title", text: "Calcium–phosphate scenario explorer" }),
-    cxEl("p", { class: "cx-edu", text: `${rules.education_note} It says what a picture is consistent with, never a diagnosis.` })
+    h("p", { class: "cx-title", text: practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer" }),
+    h("p", { class: "cx-edu", text: `${rules.education_note} It says what a picture is consistent with, never a diagnosis.` })
   );
-  const presetSelect = cxEl(
+  const presetSelect = h(
     "select",
-    { id: `${uid}-preset`, name: "preset" },
-    cxEl("option", { value: "", text: "Your own scenario" }),
-    ...rules.presets.map((p) => cxEl("option", { value: p.id, text: p.title }))
+    { id: `${uid}-preset`, name: "preset", class: "cx-preset" },
+    h("option", { value: "", text: practice ? "Your own values" : "Your own scenario" }),
+    ...presets.map((p) => h("option", { value: p.id, text: presetName(p) }))
   );
-  const unitBox = cxEl(
+  const unitBox = h(
     "fieldset",
     { class: "cx-units" },
-    cxEl("legend", { text: "Units" }),
-    ...["SI", "conventional"].map((u) => cxEl(
+    h("legend", { text: "Units" }),
+    ...["SI", "conventional"].map((u) => h(
       "label",
       {},
-      cxEl("input", { type: "radio", name: `${uid}-units`, value: u, checked: u === units }),
-      ` ${u === "SI" ? "SI (mmol/L)" : "Conventional (mg/dL)"}`
+      h("input", { type: "radio", name: `${uid}-units`, value: u, checked: u === units }),
+      u === "SI" ? "SI (mmol/L)" : "Conventional (mg/dL)"
     ))
   );
-  root.append(cxEl(
+  root.append(h(
     "div",
-    { class: "cx-row" },
-    cxEl("div", {}, cxEl("label", { for: `${uid}-preset`, text: "Preset " }), presetSelect),
+    { class: "cx-controls" },
+    h("div", { class: "cx-preset-box" }, h("label", { for: presetSelect.id, text: practice ? "Case" : "Preset" }), presetSelect),
     unitBox
   ));
-  const labFields = {};
-  const labs = cxEl("fieldset", { class: "cx-labs" }, cxEl("legend", { text: "Laboratory values (leave empty if not measured)" }));
-  for (const name of CX_LABS) {
+  const layout = h("div", { class: "cx-layout" });
+  const inputs = h("div", { class: "cx-inputs" });
+  const output = h("div", { class: "cx-output" });
+  layout.append(inputs, output);
+  root.append(layout);
+  const fields = {};
+  const labs = h("fieldset", { class: "cx-labs" }, h("legend", { text: "Laboratory values (leave empty if not measured)" }));
+  const healthy = rules.presets.find((p) => p.id === "healthy")?.scenario?.labs ?? {};
+  for (const name of LABS) {
     const id = `${uid}-${name}`;
-    const input = cxEl("input", { id, name, type: "text", inputmode: "decimal", autocomplete: "off", "aria-describedby": `${id}-unit ${id}-err` });
-    const unit = cxEl("span", { id: `${id}-unit`, class: "cx-unit" });
-    const error = cxEl("span", { id: `${id}-err`, class: "cx-error" });
-    labFields[name] = { input, unit, error };
-    labs.append(cxEl(
-      "div",
-      { class: "cx-field" },
-      cxEl("label", { for: id, text: rules.units.analytes[name].label }),
-      input,
-      unit,
-      error
-    ));
+    const input = h("input", { id, name, type: "text", inputmode: "decimal", autocomplete: "off", "aria-describedby": `${id}-unit ${id}-err` });
+    const unit = h("span", { id: `${id}-unit`, class: "cx-unit" });
+    const error = h("span", { id: `${id}-err`, class: "cx-error" });
+    fields[name] = { name, input, unit, error, origin: { text: "", unit: UNITS[units][name] }, label: rules.units.analytes[name].label, healthy: healthy[name] };
+    labs.append(h("div", { class: "cx-field" }, h("label", { for: id, text: rules.units.analytes[name].label }), h("span", { class: "cx-entry" }, input, unit), error));
   }
   const dialysis = vocab.find((i) => i.id === "dialysis");
-  const dialysisInput = cxEl("input", { type: "checkbox", id: `${uid}-history-dialysis`, value: "dialysis", title: dialysis.definition });
-  labs.append(cxEl("div", { class: "cx-check cx-dialysis" }, dialysisInput, cxEl("label", { for: dialysisInput.id, text: ` ${dialysis.label}` })));
-  root.append(labs);
+  const dialysisInput = h("input", { type: "checkbox", id: `${uid}-history-dialysis`, value: "dialysis", title: dialysis.definition });
+  labs.append(h("div", { class: "cx-check cx-dialysis" }, dialysisInput, h("label", { for: dialysisInput.id, text: dialysis.label })));
+  inputs.append(labs);
   const toggles = { "history.dialysis": dialysisInput };
   const groupBox = (group, title) => {
-    const box = cxEl("fieldset", { class: "cx-toggles" }, cxEl("legend", { text: title }));
-    for (const item of byGroup(group)) {
+    const box = h("fieldset", { class: "cx-toggles" }, h("legend", { text: title }));
+    for (const item of vocab.filter((i) => i.group === group)) {
       if (group === "history" && item.id === "dialysis") continue;
       const id = `${uid}-${group}-${item.id}`;
-      const input = cxEl("input", { type: "checkbox", id, value: item.id, title: item.definition });
+      const input = h("input", { type: "checkbox", id, value: item.id, title: item.definition });
       toggles[`${group}.${item.id}`] = input;
-      box.append(cxEl("div", { class: "cx-check" }, input, cxEl("label", { for: id, text: ` ${item.label}` })));
+      box.append(h("div", { class: "cx-check" }, input, h("label", { for: id, text: item.label })));
     }
     return box;
   };
-  const warfarinDays = cxEl("input", { id: `${uid}-warfarin-days`, type: "text", inputmode: "numeric", name: "warfarin_days", "aria-describedby": `${uid}-warfarin-days-err` });
-  const warfarinError = cxEl("span", { id: `${uid}-warfarin-days-err`, class: "cx-error" });
+  const warfarinDays = h("input", { id: `${uid}-warfarin-days`, type: "text", inputmode: "numeric", name: WARFARIN_DAYS, autocomplete: "off", "aria-describedby": `${uid}-warfarin-days-err` });
+  const warfarinError = h("span", { id: `${uid}-warfarin-days-err`, class: "cx-error" });
+  fields[WARFARIN_DAYS] = { name: WARFARIN_DAYS, input: warfarinDays, error: warfarinError, label: WARFARIN_LABEL };
   const history = groupBox("history", "History");
-  history.append(cxEl(
-    "div",
-    { class: "cx-field" },
-    cxEl("label", { for: warfarinDays.id, text: "Days since warfarin was started" }),
-    warfarinDays,
-    warfarinError
-  ));
-  const details = cxEl(
+  history.append(h("div", { class: "cx-field" }, h("label", { for: warfarinDays.id, text: WARFARIN_LABEL }), warfarinDays, warfarinError));
+  const findingsSummary = h("span", { class: "cx-count" });
+  const details = h(
     "details",
-    { class: "cx-details" },
-    cxEl("summary", { text: "History, findings and histology" }),
+    { class: "cx-details cx-findings" },
+    h("summary", {}, "History, findings and histology ", findingsSummary),
     history,
     groupBox("finding", "Findings"),
     groupBox("histology", "Histology (biopsy)")
   );
-  root.append(details);
-  const results = cxEl("div", { class: "cx-results" });
-  root.append(status, results);
-  el.append(root);
+  inputs.append(details);
+  const barField = h("span", { class: "cx-bar-field" });
+  const status = h("span", { class: "cx-bar-status", role: "status", "aria-live": "polite" });
+  const bar = h("div", { class: "cx-bar" }, barField, status);
+  layout.prepend(bar);
+  let answerBox = null, answerSelect = null, feedback = null;
+  if (practice) {
+    answerSelect = h(
+      "select",
+      { id: `${uid}-answer`, class: "cx-answer" },
+      h("option", { value: "", text: "Choose your answer…" }),
+      h("optgroup", { label: "Calcification and skin necrosis" }, ...rules.conditions.map((c) => h("option", { value: c.id, text: c.name }))),
+      h("optgroup", { label: "Look-alikes" }, ...rules.lookalikes.map((l) => h("option", { value: l.id, text: l.name }))),
+      h("option", { value: "unsure", text: "I am not sure: show me" })
+    );
+    const commit = h("button", { type: "button", class: "cx-commit", text: "Check my answer" });
+    feedback = h("p", { class: "cx-feedback", role: "status", "aria-live": "polite" });
+    answerBox = h(
+      "div",
+      { class: "cx-answer-box" },
+      h("label", { for: answerSelect.id, text: "What is this picture most consistent with?" }),
+      h("span", { class: "cx-answer-row" }, answerSelect, commit),
+      feedback
+    );
+    output.append(answerBox);
+    commit.addEventListener("click", () => commitAnswer());
+  }
+  const derivedRows = {};
+  const derivedBody = h("tbody");
+  for (const [key, label] of [["calcium", "Corrected calcium"], ["phosphate", "Phosphate"], ["cap", "Ca × P"], ["gfr", "Kidney function"], ["pth", "PTH"]]) {
+    const result = h("span", { class: "cx-result" }), band2 = h("span", { class: "cx-band" });
+    derivedRows[key] = { result, band: band2 };
+    derivedBody.append(h("tr", {}, h("th", { scope: "row", text: label }), h("td", {}, result, band2)));
+  }
+  const caveats = h("ul", { class: "cx-caveats" });
+  const caveatsBox = h("details", { class: "cx-more cx-caveats-box" }, h("summary", { text: "About the albumin correction" }), caveats);
+  const derived = h("div", { class: "cx-derived-box" }, h(
+    "table",
+    { class: "cx-derived" },
+    h("caption", { text: "Derived values" }),
+    h("thead", {}, h("tr", {}, ...["Value", "Result and band"].map((t) => h("th", { scope: "col", text: t })))),
+    derivedBody
+  ), caveatsBox);
+  const planeBox = h("div", { class: "cx-plane-box" });
+  const planeCaption = h("figcaption", { text: `Corrected calcium against phosphate. Box: adult reference ranges. Lines: Ca × P of ${capLines(rules).join(" and ")} mg²/dL².` });
+  const figure = h("figure", { class: "cx-figure" }, planeBox, planeCaption);
+  const planeDetails = h("details", { class: "cx-details cx-plane-details" }, h("summary", { text: "Calcium–phosphate plane" }), figure);
+  let plane = null;
+  const stale = h("p", { class: "cx-stale-note", role: "alert" });
+  const results = h("div", { class: "cx-results" });
+  const ranking = h("div", { class: "cx-ranking" });
+  const warnings = h("ul", { class: "cx-warnings", "aria-label": "Warnings" });
+  output.append(stale, results);
+  results.append(warnings, derived, planeDetails, ranking);
+  let rangesBox = null;
+  root.append(h("p", { class: "cx-edu", text: rules.education_note }));
+  const print = h("div", { class: "cx-print" });
+  root.append(print);
+  el.append(skip, root, end);
+  skip.addEventListener("click", (event) => {
+    event.preventDefault();
+    end.focus();
+  });
+  if (window.matchMedia?.("(min-width: 60em)").matches) planeDetails.open = true;
+  function refLinks(keys) {
+    const base = model.get("bibliography_url");
+    const labels = model.get("ref_labels") ?? {};
+    const span = h("span", { class: "cx-refs" });
+    (keys ?? []).forEach((key, i) => {
+      const info = labels[key] ?? { label: key, list: 1 };
+      span.append(i ? "; " : " (", base ? h("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label);
+    });
+    if (keys?.length) span.append(")");
+    return span;
+  }
+  function example(f) {
+    if (f.name === WARFARIN_DAYS) return "4";
+    const unit = UNITS[units][f.name];
+    const decimals = rules.units.analytes[f.name].units[unit]?.decimals ?? 2;
+    if (!f.healthy) return fixed(1, decimals);
+    try {
+      const v = f.healthy.unit === unit ? f.healthy.value : convert(rules, f.healthy.value, f.healthy.unit, unit, f.name);
+      return fixed(v, decimals);
+    } catch {
+      return String(f.healthy.value);
+    }
+  }
+  function shown(f) {
+    const target = UNITS[units][f.name];
+    if (f.origin.unit === target || f.origin.text.trim() === "") return f.origin.text;
+    const parsed = parseNumber(f.origin.text, "");
+    if (parsed.error) return f.origin.text;
+    const decimals = rules.units.analytes[f.name].units[target]?.decimals ?? 2;
+    try {
+      return fixed(convert(rules, parsed.value, f.origin.unit, target, f.name), decimals);
+    } catch {
+      return f.origin.text;
+    }
+  }
+  function valueText(value, name, unit) {
+    const text = String(value);
+    const decimals = rules.units.analytes[name].units[unit]?.decimals;
+    const have = (text.split(".")[1] ?? "").length;
+    return decimals != null && have < decimals && /^-?\d+(\.\d*)?$/.test(text) ? Number(value).toFixed(decimals) : text;
+  }
   function setLabUnits() {
-    for (const name of CX_LABS) labFields[name].unit.textContent = cxUnitText(CX_UNITS[units][name]);
+    for (const name of LABS) {
+      const f = fields[name];
+      f.unit.textContent = typeset(UNITS[units][name]);
+      f.input.value = shown(f);
+    }
   }
   function fillInputs(scenario) {
     const labsIn = scenario.labs ?? {};
-    for (const name of CX_LABS) {
+    for (const name of LABS) {
       const lab = labsIn[name];
-      let text = "";
-      if (lab && lab.value != null) {
-        const target = CX_UNITS[units][name];
-        const decimals = rules.units.analytes[name].units[target]?.decimals ?? 2;
-        try {
-          text = cxFormat(lab.unit === target ? lab.value : convert(rules, lab.value, lab.unit, target, name), decimals);
-        } catch {
-          text = String(lab.value);
-        }
-      }
-      labFields[name].input.value = text;
+      fields[name].origin = lab && lab.value != null ? { text: valueText(lab.value, name, lab.unit), unit: lab.unit } : { text: "", unit: UNITS[units][name] };
     }
+    setLabUnits();
     const listed = /* @__PURE__ */ new Set();
     for (const [group, key] of [["history", "history"], ["finding", "findings"], ["histology", "histology"]]) {
       const items = scenario[key] ?? [];
@@ -946,133 +1085,225 @@ function render({ model, el }) {
   function readScenario() {
     const errors = {};
     const labsOut = {};
-    for (const name of CX_LABS) {
-      const parsed = cxParseNumber(labFields[name].input.value);
-      if (parsed.error) errors[name] = `${rules.units.analytes[name].label}: ${parsed.error}`;
-      else if (!parsed.missing) labsOut[name] = { value: parsed.value, unit: CX_UNITS[units][name] };
+    for (const name of LABS) {
+      const f = fields[name];
+      const parsed = parseNumber(f.origin.text, example(f));
+      if (parsed.error) errors[name] = `${f.label}: ${parsed.error}`;
+      else if (!parsed.missing) labsOut[name] = { value: parsed.value, unit: f.origin.unit };
     }
-    const history2 = {};
+    const historyOut = {};
     for (const [key, input] of Object.entries(toggles)) {
-      if (input.checked && key.startsWith("history.")) history2[key.slice(8)] = {};
+      if (input.checked && key.startsWith("history.")) historyOut[key.slice(8)] = {};
     }
-    if (history2.warfarin) {
-      const parsed = cxParseNumber(warfarinDays.value);
-      if (parsed.error) errors.warfarin_days = `Days since warfarin was started: ${parsed.error}`;
-      else if (!parsed.missing) history2.warfarin = { days: parsed.value };
+    if (historyOut.warfarin) {
+      const parsed = parseNumber(warfarinDays.value, "4");
+      if (parsed.error) errors[WARFARIN_DAYS] = `${WARFARIN_LABEL}: ${parsed.error}`;
+      else if (!parsed.missing) historyOut.warfarin = { days: parsed.value };
     }
     const pick = (group) => Object.entries(toggles).filter(([k, i]) => i.checked && k.startsWith(`${group}.`)).map(([k]) => k.slice(group.length + 1));
     const base = model.get("scenario") ?? {};
     return {
-      scenario: { patient: base.patient ?? {}, labs: labsOut, history: history2, findings: pick("finding"), histology: pick("histology") },
+      scenario: { patient: base.patient ?? {}, labs: labsOut, history: historyOut, findings: pick("finding"), histology: pick("histology") },
       errors
     };
   }
   function fieldOf(path) {
-    for (const name of CX_LABS) if (path.includes(name)) return name;
-    if (path.includes("warfarin")) return "warfarin_days";
+    for (const name of LABS) if (path.includes(name)) return name;
+    if (path.includes("warfarin")) return WARFARIN_DAYS;
     return null;
   }
   function showErrors(errors) {
-    const fields = { ...labFields, warfarin_days: { input: warfarinDays, error: warfarinError } };
     for (const [name, f] of Object.entries(fields)) {
-      f.error.textContent = errors[name] ?? "";
-      if (errors[name]) f.input.setAttribute("aria-invalid", "true");
+      const text = errors[name] ?? "";
+      if (f.error.textContent !== text) f.error.textContent = text;
+      if (text) f.input.setAttribute("aria-invalid", "true");
       else f.input.removeAttribute("aria-invalid");
     }
   }
-  function refLinks(keys) {
-    const base = model.get("bibliography_url");
-    const labels = model.get("ref_labels") ?? {};
-    const span = cxEl("span", { class: "cx-refs" });
-    keys.forEach((key, i) => {
-      const info = labels[key] ?? { label: key, list: 1 };
-      const text = info.label;
-      span.append(i ? "; " : "(", base ? cxEl("a", { href: `${base}#ref-${info.list}-${key}`, text }) : text);
-    });
-    if (keys.length) span.append(")");
-    return span;
+  function unitOf(key) {
+    return UNITS[units][key];
   }
-  function derivedTable(d) {
-    const rows = [];
-    const u = CX_UNITS[units];
+  function showDerived(d) {
     const dec = (analyte, unit) => rules.units.analytes[analyte].units[unit]?.decimals ?? 2;
-    const val = (obj, unit, decimals) => obj && obj[unit] != null ? `${cxFormat(obj[unit], decimals)} ${cxUnitText(unit)}` : "not available";
-    rows.push(["Corrected calcium", val(d.corrected_calcium, u.calcium, dec("calcium", u.calcium)), d.bands?.calcium?.label]);
-    rows.push(["Phosphate", val(d.values?.phosphate, u.phosphate, dec("phosphate", u.phosphate)), d.bands?.phosphate?.label]);
+    const val = (obj, unit, decimals) => obj && obj[unit] != null ? `${fixed(obj[unit], decimals)} ${typeset(unit)}` : "not available";
     const capUnit = units === "SI" ? "mmol2/L2" : "mg2/dL2";
-    rows.push(["Ca × P", val(d.ca_x_p, capUnit, units === "SI" ? rules.bands.cap.decimals_mmol : rules.bands.cap.decimals_mg), d.bands?.ca_x_p?.label]);
-    rows.push(["Kidney function", d.gfr_category ?? "not available", d.bands?.gfr?.label]);
-    rows.push(["PTH", d.pth_x_uln != null ? `${d.pth_x_uln} × upper limit` : "not available", d.bands?.pth_multiple?.label]);
-    const table = cxEl(
-      "table",
-      { class: "cx-derived" },
-      cxEl("caption", { text: "Derived values" }),
-      cxEl("thead", {}, cxEl("tr", {}, ...["Value", "Result", "Band"].map((h) => cxEl("th", { scope: "col", text: h }))))
+    const rows = {
+      calcium: [val(d.corrected_calcium, unitOf("calcium"), dec("calcium", unitOf("calcium"))), d.bands?.calcium?.label],
+      phosphate: [val(d.values?.phosphate, unitOf("phosphate"), dec("phosphate", unitOf("phosphate"))), d.bands?.phosphate?.label],
+      cap: [val(d.ca_x_p, capUnit, units === "SI" ? rules.bands.cap.decimals_mmol : rules.bands.cap.decimals_mg), d.bands?.ca_x_p?.label],
+      gfr: [d.gfr_category ?? "not available", d.bands?.gfr?.label],
+      pth: [d.pth_x_uln != null ? `${d.pth_x_uln} × upper limit` : "not available", d.bands?.pth_multiple?.label]
+    };
+    for (const [key2, [result, band2]] of Object.entries(rows)) {
+      const r = derivedRows[key2];
+      const b = typeset(band2 ?? "");
+      if (r.result.textContent !== result) r.result.textContent = result;
+      if (r.band.textContent !== b) r.band.textContent = b;
+    }
+    const cav = d.corrected_calcium?.caveats ?? [];
+    const key = cav.join("|");
+    if (caveats.dataset.key !== key) {
+      caveats.dataset.key = key;
+      caveats.replaceChildren(...cav.map((c) => h("li", { text: c })));
+      caveatsBox.hidden = !cav.length;
+    }
+    if (!plane || plane.units !== units) {
+      plane = { ...planeBackground(rules, units), units };
+      planeBox.replaceChildren(plane.svg);
+    }
+    const description = drawPoint(plane, d.calcium_for_bands?.["mmol/L"], d.values?.phosphate?.["mmol/L"], units, rules);
+    plane.svg.setAttribute("aria-label", `Calcium–phosphate plane with the reference box and the Ca × P ${capLines(rules).join(" and ")} mg²/dL² lines. ${description}`);
+  }
+  function evidence(item) {
+    const reasons = item.reasons ?? [];
+    const dir = (r) => r.direction ?? (r.points > 0 ? "for" : r.points < 0 || r.cap ? "against" : "note");
+    return {
+      for: item.evidence_for ?? reasons.filter((r) => dir(r) === "for"),
+      against: item.evidence_against ?? reasons.filter((r) => dir(r) === "against"),
+      note: reasons.filter((r) => dir(r) === "note")
+    };
+  }
+  function reasonList(title, list, cls) {
+    if (!list.length) return null;
+    return h(
+      "div",
+      { class: `cx-evidence ${cls}` },
+      h("p", { class: "cx-ev-title", text: title }),
+      h("ul", { class: "cx-reasons" }, ...list.map((r) => h(
+        "li",
+        {},
+        typeset(r.text),
+        refLinks(r.cite),
+        r.beyond ? h("span", { class: "cx-beyond", text: " (beyond the article)" }) : null
+      )))
     );
-    const body = cxEl("tbody");
-    for (const [name, result, band2] of rows) body.append(cxEl("tr", {}, cxEl("th", { scope: "row", text: name }), cxEl("td", { text: result }), cxEl("td", { text: band2 ?? "" })));
-    table.append(body);
-    const caveats = d.corrected_calcium?.caveats ?? [];
-    return cxEl("div", {}, table, caveats.length ? cxEl("ul", { class: "cx-caveats" }, ...caveats.map((c) => cxEl("li", { text: c }))) : null);
+  }
+  function legendLine(a) {
+    if (a.legend) return typeset(a.legend);
+    const levels = a.levels ?? rules.verdicts;
+    return levels.map((v) => `${v.label}: ${v.legend ?? v.requires ?? v.phrase}`).join(" · ");
+  }
+  function showRanking(a) {
+    const key = JSON.stringify([a.headline ?? a.summary, a.conditions, a.lookalikes, a.not_judged, units]);
+    if (ranking.dataset.key === key && ranking.childElementCount) return;
+    ranking.dataset.key = key;
+    const headline = a.headline;
+    const parts = [h("p", { class: "cx-summary" }, h("strong", { text: typeset(headline?.text ?? a.summary) }))];
+    if (headline?.separates) parts.push(h("p", { class: "cx-separates" }, h("strong", { text: "What separates them: " }), typeset(headline.separates)));
+    if (headline?.missing?.length) parts.push(h("p", { class: "cx-missing" }, h("strong", { text: "Missing data: " }), headline.missing.join("; ")));
+    const list = h("ol", { class: "cx-conditions", "aria-label": "Conditions, most consistent first" });
+    a.conditions.forEach((c, i) => {
+      const ev = evidence(c);
+      const item = h("li", { class: `cx-condition cx-${c.verdict}`, "data-id": c.id });
+      const head = () => [h("span", { class: "cx-verdict", text: c.verdict_label }), " ", h("strong", { class: "cx-name", text: c.name })];
+      const body = [
+        reasonList("Evidence for", ev.for, "cx-for"),
+        reasonList("Evidence against", ev.against, "cx-against"),
+        reasonList("Notes", ev.note, "cx-note"),
+        c.level_limit ? h("p", { class: "cx-limit" }, h("strong", { text: `At most ${c.level_limit.level}: ` }), typeset(c.level_limit.why)) : null,
+        c.missing?.length ? h("p", { class: "cx-missing" }, h("strong", { text: "What would decide: " }), c.missing.join(" ")) : null,
+        h("p", { class: "cx-confirm" }, h("strong", { text: "What confirms it: " }), c.confirm)
+      ].filter(Boolean);
+      const leading = c.verdict !== "unlikely" && c.verdict !== "not-judged" && (i === 0 || c.verdict === a.conditions[0].verdict);
+      if (leading) {
+        const brief = (title, list2, cls) => list2.length ? h(
+          "p",
+          { class: `cx-brief ${cls}` },
+          h("strong", { text: `${title}: ` }),
+          list2.slice(0, 2).map((r) => typeset(r.finding ?? r.text)).join(" · "),
+          list2.length > 2 ? ` (+${list2.length - 2} more)` : ""
+        ) : null;
+        item.append(
+          h("p", { class: "cx-cond-head" }, ...head()),
+          ...[brief("For", ev.for, "cx-for"), brief("Against", ev.against, "cx-against")].filter(Boolean),
+          h("details", { class: "cx-more" }, h("summary", { text: "All reasons, with references" }), ...body)
+        );
+      } else {
+        item.append(h("details", { class: "cx-more" }, h("summary", { class: "cx-cond-head" }, ...head()), ...body));
+      }
+      list.append(item);
+    });
+    parts.push(list, h("p", { class: "cx-legend" }, h("strong", { text: "Levels: " }), legendLine(a)));
+    if (a.lookalikes?.length) {
+      parts.push(
+        h("p", { class: "cx-sub", text: "Look-alikes the findings suggest" }),
+        h("ul", { class: "cx-lookalikes" }, ...a.lookalikes.map((l) => {
+          const ev = evidence(l);
+          return h(
+            "li",
+            { "data-id": l.id },
+            h("p", { class: "cx-cond-head" }, h("strong", { text: l.name }), l.leads ? h("span", { class: "cx-leads", text: " (leads the ranking)" }) : null),
+            l.distinguish ? h("p", { class: "cx-distinguish" }, h("strong", { text: "What tells it apart: " }), typeset(l.distinguish)) : null,
+            h(
+              "details",
+              { class: "cx-more" },
+              h("summary", { text: "Reasons" }),
+              ...[reasonList("Evidence for", ev.for, "cx-for"), reasonList("Evidence against", ev.against, "cx-against"), reasonList("Notes", ev.note, "cx-note")].filter(Boolean)
+            )
+          );
+        }))
+      );
+    }
+    if (a.not_judged?.length) parts.push(h("p", { class: "cx-missing" }, h("strong", { text: "Not judged for lack of data: " }), a.not_judged.map((n) => `${n.label} (${n.reason})`).join("; ")));
+    if (!rangesBox) {
+      rangesBox = h(
+        "details",
+        { class: "cx-details" },
+        h("summary", { text: "Reference ranges used (beyond the article)" }),
+        h("ul", {}, ...Object.values(rules.ranges).map((r) => h("li", {}, r.label, refLinks(r.cite ?? [])))),
+        h("p", { text: "Ranges vary between laboratories and assays: use your local laboratory's ranges." })
+      );
+    }
+    ranking.replaceChildren(...parts, rangesBox);
+  }
+  function showWarnings(a) {
+    const list = (a.warnings ?? []).map((w) => typeset(w.message ?? w));
+    const key = list.join("|");
+    if (warnings.dataset.key === key) return;
+    warnings.dataset.key = key;
+    warnings.replaceChildren(...list.map((t) => h("li", { text: t })));
+  }
+  function headlineText(a) {
+    return typeset(a.headline?.text ?? a.summary);
+  }
+  function hidden() {
+    return practice && !revealed;
   }
   function showAssessment(a) {
-    results.replaceChildren();
-    results.append(cxEl("div", { class: "cx-grid" }, derivedTable(a.derived), cxEl(
-      "figure",
-      { class: "cx-figure" },
-      cxPlane(rules, a.derived, units),
-      cxEl("figcaption", { text: "Corrected calcium against phosphate. Box: adult reference ranges. Curves: Ca × P of 55 and 70 mg²/dL²." })
-    )));
-    if (a.warnings?.length) results.append(cxEl("ul", { class: "cx-warnings", "aria-label": "Warnings" }, ...a.warnings.map((w) => cxEl("li", { text: w.message ?? w }))));
-    const list = cxEl("ol", { class: "cx-conditions", "aria-label": "Conditions, most consistent first" });
-    for (const c of a.conditions) {
-      const item = cxEl(
-        "li",
-        { class: `cx-condition cx-${c.verdict}`, "data-id": c.id },
-        cxEl("p", { class: "cx-cond-head" }, cxEl("span", { class: "cx-verdict", text: c.verdict_label }), " ", cxEl("strong", { text: c.name }))
-      );
-      if (c.reasons.length) {
-        item.append(cxEl("ul", { class: "cx-reasons" }, ...c.reasons.map((r) => cxEl(
-          "li",
-          {},
-          `${r.text} `,
-          refLinks(r.cite),
-          r.beyond ? cxEl("span", { class: "cx-beyond", text: " beyond the article" }) : null
-        ))));
-      }
-      if (c.missing?.length) item.append(cxEl("p", { class: "cx-missing" }, cxEl("strong", { text: "What would decide: " }), c.missing.join(" ")));
-      item.append(cxEl("p", { class: "cx-confirm" }, cxEl("strong", { text: "What confirms it: " }), c.confirm));
-      list.append(item);
+    current = a;
+    root.classList.remove("cx-is-stale");
+    results.removeAttribute("inert");
+    stale.textContent = "";
+    showWarnings(a);
+    showDerived(a.derived);
+    if (hidden()) {
+      if (ranking.childElementCount) ranking.replaceChildren();
+      ranking.dataset.key = "";
+      status.textContent = "Commit an answer to see the ranking.";
+    } else {
+      showRanking(a);
+      status.textContent = headlineText(a);
     }
-    results.append(cxEl(
-      "details",
-      { class: "cx-details" },
-      cxEl("summary", { text: "Reference ranges used (beyond the article)" }),
-      cxEl("ul", {}, ...Object.values(rules.ranges).map((r) => cxEl("li", {}, `${r.label} `, refLinks(r.cite ?? [])))),
-      cxEl("p", { text: "Ranges vary between laboratories and assays: use your local laboratory's ranges." })
-    ));
-    results.append(cxEl("p", { class: "cx-summary", text: a.summary }), list);
-    if (a.lookalikes?.length) {
-      results.append(
-        cxEl("p", { class: "cx-sub", text: "Look-alikes the findings suggest" }),
-        cxEl("ul", { class: "cx-lookalikes" }, ...a.lookalikes.map((l) => cxEl(
-          "li",
-          { "data-id": l.id },
-          cxEl("strong", { text: l.name }),
-          `: ${l.distinguish ?? ""} `,
-          ...(l.reasons ?? []).map((r) => cxEl("span", {}, `${r.text} `, refLinks(r.cite)))
-        )))
-      );
-    }
-    if (a.not_judged?.length) results.append(cxEl("p", { class: "cx-missing" }, cxEl("strong", { text: "Not judged for lack of data: " }), a.not_judged.map((n) => `${n.label} (${n.reason})`).join("; ")));
-    results.append(cxEl("p", { class: "cx-edu", text: rules.education_note }));
-    const top = a.conditions[0];
-    const caUnit = CX_UNITS[units].calcium;
-    const cca = a.derived.corrected_calcium?.[caUnit];
-    status.textContent = `${a.summary} Corrected calcium ${cca == null ? "not available" : `${cxFormat(cca, rules.units.analytes.calcium.units[caUnit].decimals)} ${cxUnitText(caUnit)}`}.`;
-    el.dataset.top = top ? top.id : "";
   }
-  function update({ sync = true } = {}) {
+  function showStale(errors) {
+    const first = Object.values(errors)[0];
+    root.classList.add("cx-is-stale");
+    stale.textContent = `Not current: fix the highlighted field and the results update. ${first}`;
+    status.textContent = `Check the highlighted field: ${first}`;
+    if (current) results.setAttribute("inert", "");
+  }
+  function showBarField(name) {
+    const f = fields[name];
+    if (!f) return;
+    const unit = f.unit ? ` ${f.unit.textContent}` : "";
+    const corrected = name === "calcium" || name === "albumin" ? derivedRows.calcium.result.textContent : null;
+    barField.textContent = `${f.label}: ${f.input.value || "—"}${f.input.value ? unit : ""}${corrected ? ` · corrected calcium ${corrected}` : ""}`;
+  }
+  function countFindings() {
+    const n = Object.entries(toggles).filter(([k, i]) => i.checked && k !== "history.dialysis").length;
+    findingsSummary.textContent = `(${n} ticked)`;
+  }
+  function update({ sync = true, field = null } = {}) {
     const { scenario, errors } = readScenario();
     let assessment = null;
     if (!Object.keys(errors).length) {
@@ -1082,7 +1313,7 @@ function render({ model, el }) {
         if (!(err instanceof ValidationError)) throw err;
         for (const e of err.errors) {
           const name = fieldOf(e.field);
-          const label = name === "warfarin_days" ? "Days since warfarin was started" : rules.units.analytes[name]?.label;
+          const label = fields[name]?.label;
           if (name) errors[name] ??= label && !e.message.includes(label) ? `${label}: ${e.message}` : e.message;
           else errors._form ??= e.message;
         }
@@ -1090,7 +1321,10 @@ function render({ model, el }) {
     }
     showErrors(errors);
     if (assessment) showAssessment(assessment);
-    else status.textContent = `Check the highlighted field: ${Object.values(errors)[0]}`;
+    else showStale(errors);
+    if (field) lastField = field;
+    if (lastField) showBarField(lastField);
+    countFindings();
     if (sync) {
       lastSent = JSON.stringify(scenario);
       model.set("scenario", scenario);
@@ -1098,26 +1332,94 @@ function render({ model, el }) {
       model.save_changes();
     }
   }
+  function currentCase() {
+    return rules.presets.find((p) => p.id === presetSelect.value) ?? null;
+  }
+  function commitAnswer() {
+    const choice = answerSelect.value;
+    if (!choice) {
+      feedback.textContent = "Choose an answer first (or “I am not sure: show me”).";
+      answerSelect.focus();
+      return;
+    }
+    revealed = true;
+    const c = currentCase();
+    const taught = c ? [...c.taught.conditions, ...c.taught.lookalike ? [c.taught.lookalike] : []] : [];
+    const names = Object.fromEntries([...rules.conditions, ...rules.lookalikes].map((x) => [x.id, x.name]));
+    const taughtText = taught.map((t) => names[t] ?? t).join(" and ");
+    let text;
+    if (!c || !taught.length) text = "Your own values have no taught answer: compare your answer with the ranking below.";
+    else if (choice === "unsure") text = `This case teaches: ${taughtText}. Read the evidence below.`;
+    else if (taught.includes(choice)) text = `Yes: this case teaches ${taughtText}. The evidence below shows why.`;
+    else text = `Not quite: you chose ${names[choice]}; this case teaches ${taughtText}. Compare the evidence below.`;
+    feedback.textContent = text;
+    model.set("answer", { case: c?.id ?? "", answer: choice, correct: c && taught.length ? taught.includes(choice) : null, revealed: true });
+    model.save_changes();
+    if (current) showAssessment(current);
+    else update({ sync: false });
+  }
+  function resetPractice() {
+    if (!practice) return;
+    revealed = false;
+    answerSelect.value = "";
+    feedback.textContent = "";
+  }
+  function buildPrint() {
+    const { scenario } = readScenario();
+    const rows = LABS.filter((n) => fields[n].input.value.trim()).map((n) => [fields[n].label, `${fields[n].input.value} ${fields[n].unit.textContent}`]);
+    const ticked = Object.entries(toggles).filter(([, i]) => i.checked).map(([k]) => vocab.find((v) => `${v.group}.${v.id}` === k)?.label ?? k);
+    if (scenario.history?.warfarin?.days != null) ticked.push(`${WARFARIN_LABEL}: ${scenario.history.warfarin.days}`);
+    rows.push(["History, findings, histology", ticked.join("; ") || "none recorded"]);
+    const table = h(
+      "table",
+      { class: "cx-print-inputs" },
+      h("caption", { text: "Inputs" }),
+      h("tbody", {}, ...rows.map(([k, v]) => h("tr", {}, h("th", { scope: "row", text: k }), h("td", { text: v }))))
+    );
+    const out = [h("p", { class: "cx-title", text: "Calcium–phosphate scenario explorer (printout)" }), table];
+    if (!current || root.classList.contains("cx-is-stale")) out.push(h("p", { text: "No current result: a field holds an invalid value." }));
+    else if (hidden()) out.push(h("p", { text: "The ranking is shown after an answer is committed." }));
+    else {
+      out.push(h("p", {}, h("strong", { text: headlineText(current) })));
+      out.push(h("ol", {}, ...current.conditions.map((c) => h(
+        "li",
+        {},
+        h("strong", { text: `${c.verdict_label}: ${c.name}` }),
+        h("ul", {}, ...(c.reasons ?? []).map((r) => h("li", { text: typeset(r.text) })))
+      ))));
+    }
+    out.push(h("p", { class: "cx-edu", text: rules.education_note }));
+    print.replaceChildren(...out);
+  }
+  window.addEventListener("beforeprint", buildPrint);
   presetSelect.addEventListener("change", () => {
     const preset = rules.presets.find((p) => p.id === presetSelect.value);
     model.set("preset", presetSelect.value);
+    resetPractice();
     if (preset) fillInputs(preset.scenario);
     update();
   });
   function switchUnits(next) {
     if (next === units) return;
-    const { scenario } = readScenario();
     units = next;
     for (const r of unitBox.querySelectorAll("input")) r.checked = r.value === next;
     setLabUnits();
-    fillInputs(scenario);
     update();
   }
   unitBox.addEventListener("change", (event) => switchUnits(event.target.value));
   root.addEventListener("input", (event) => {
-    if (event.target.type === "radio" || event.target === presetSelect) return;
-    if (event.target.type !== "checkbox" && presetSelect.value) presetSelect.value = "";
-    update();
+    const t = event.target;
+    if (t.type === "radio" || t === presetSelect || t === answerSelect || t.type === "checkbox") return;
+    const name = t.name;
+    if (LABS.includes(name)) fields[name].origin = { text: t.value, unit: UNITS[units][name] };
+    if (!practice && presetSelect.value) {
+      presetSelect.value = "";
+      model.set("preset", "");
+    }
+    update({ field: name });
+  });
+  root.addEventListener("focusin", (event) => {
+    if (fields[event.target.name]) showBarField(lastField = event.target.name);
   });
   root.addEventListener("change", (event) => {
     if (event.target.type === "checkbox") update();
@@ -1131,12 +1433,21 @@ function render({ model, el }) {
   model.on("change:units", () => {
     switchUnits(model.get("units") === "conventional" ? "conventional" : "SI");
   });
-  presetSelect.value = model.get("preset") || "";
+  const startPreset = rules.presets.find((p) => p.id === model.get("preset"));
+  presetSelect.value = startPreset && presets.includes(startPreset) ? startPreset.id : "";
   setLabUnits();
-  fillInputs(model.get("scenario") ?? {});
+  fillInputs(startPreset ? startPreset.scenario : model.get("scenario") ?? {});
+  const answer = model.get("answer") ?? {};
+  if (practice && answer.revealed && answer.case === presetSelect.value) {
+    revealed = true;
+    answerSelect.value = answer.answer ?? "";
+  }
   update({ sync: false });
+  barField.textContent = "Type a value: the result shows here.";
 }
 var explorer_default = { render };
 export {
-  explorer_default as default
+  explorer_default as default,
+  parseNumber,
+  typeset
 };
