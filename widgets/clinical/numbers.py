@@ -81,5 +81,15 @@ def fmt(x: float, decimals: int = 6) -> str:
     return sign + int_part + ("." + frac if frac else "")
 
 
-def is_finite_number(v) -> bool:
-    return isinstance(v, float) and math.isfinite(v)
+def as_number(v) -> tuple[float | None, str | None]:
+    """(float, None) for a finite number, else (None, problem) with the problem a message key
+    of messages.yaml (not_number, not_finite). Booleans are not numbers."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None, "not_number"
+    try:
+        f = float(v)
+    except OverflowError:
+        return None, "not_finite"
+    if not math.isfinite(f):
+        return None, "not_finite"
+    return f, None
