@@ -42,5 +42,7 @@ def reference_labels(path: Path = BIBFILE) -> dict[str, dict]:
     (keywords = {beyond}), as on the book's references page. Empty if the file is absent."""
     if not Path(path).is_file():
         return {}
-    return {key: {"label": _label(fields, key), "list": 2 if is_beyond(fields) else 1}
-            for key, fields in read_bibtex(path).items()}
+    return {
+        key: {"label": _label(fields, key), "list": 2 if is_beyond(fields) else 1}
+        for key, fields in read_bibtex(path).items()
+    }

@@ -25,16 +25,36 @@ from .scenario import Scenario, load_scenario, parse_scenario
 from .units import convert
 
 __all__ = [
-    "Assessment", "ClinicalError", "DataError", "PRESETS", "Scenario", "VOCABULARY", "ValidationError",
-    "assess", "ca_p_plane", "convert", "corrected_calcium", "evaluate", "fmt", "knowledge", "load_scenario",
-    "parse_scenario", "presets", "round_half_away", "round_scaled", "rules_json", "vocabulary",
+    "Assessment",
+    "ClinicalError",
+    "DataError",
+    "PRESETS",
+    "Scenario",
+    "VOCABULARY",
+    "ValidationError",
+    "assess",
+    "ca_p_plane",
+    "convert",
+    "corrected_calcium",
+    "evaluate",
+    "fmt",
+    "knowledge",
+    "load_scenario",
+    "parse_scenario",
+    "presets",
+    "round_half_away",
+    "round_scaled",
+    "rules_json",
+    "vocabulary",
 ]
 
 
 def vocabulary() -> dict:
     """{id: {label, group, definition[, params]}} for every scenario vocabulary item."""
-    return {i["id"]: {key: i[key] for key in ("label", "group", "definition", "params") if key in i}
-            for i in knowledge()["vocabulary"]["items"]}
+    return {
+        i["id"]: {key: i[key] for key in ("label", "group", "definition", "params") if key in i}
+        for i in knowledge()["vocabulary"]["items"]
+    }
 
 
 def presets() -> list[dict]:

@@ -24,8 +24,18 @@ from ..bibtex import read_bibtex
 from .errors import DataError
 
 DATA_DIR = Path(__file__).parent / "data"
-FILES = ["units.yaml", "ranges.yaml", "bands.yaml", "vocabulary.yaml", "facts.yaml",
-         "conditions.yaml", "rules.yaml", "messages.yaml", "plots.yaml", "presets.yaml"]
+FILES = [
+    "units.yaml",
+    "ranges.yaml",
+    "bands.yaml",
+    "vocabulary.yaml",
+    "facts.yaml",
+    "conditions.yaml",
+    "rules.yaml",
+    "messages.yaml",
+    "plots.yaml",
+    "presets.yaml",
+]
 
 
 def _where(path) -> str:
@@ -99,7 +109,9 @@ class _Checker:
                 band = self.k["bands"]["bands"].get(spec["band"])
                 if band is None:
                     self.fail("facts.yaml", ["computed", name, "band"], f"unknown band '{spec['band']}'")
-                values = [b["id"] for b in band["bands"]] + ([band["override"]["id"]] if "override" in band else [])
+                values = [b["id"] for b in band["bands"]] + (
+                    [band["override"]["id"]] if "override" in band else []
+                )
             types[name] = (spec["type"], values)
         return types
 
@@ -127,7 +139,9 @@ class _Checker:
                 self.fail(file, path + ["in"], f"fact '{fact}' is a {kind}, not a category")
             for i, v in enumerate(e["in"]):
                 if values is not None and v not in values:
-                    self.fail(file, path + ["in", i], f"'{v}' is not a value of '{fact}' ({', '.join(values)})")
+                    self.fail(
+                        file, path + ["in", i], f"'{v}' is not a value of '{fact}' ({', '.join(values)})"
+                    )
         elif kind != "number":
             self.fail(file, path, f"fact '{fact}' is a {kind}; bounds need a number fact")
 
@@ -136,16 +150,24 @@ class _Checker:
         units = k["units"]["analytes"]
         for a, spec in units.items():
             if spec["canonical"] not in spec["units"]:
-                self.fail("units.yaml", ["analytes", a, "canonical"], "the canonical unit must be listed under units")
+                self.fail(
+                    "units.yaml",
+                    ["analytes", a, "canonical"],
+                    "the canonical unit must be listed under units",
+                )
             for u, us in spec["units"].items():
                 has = ("multiply" in us) + ("divide" in us)
                 if u == spec["canonical"] and has:
                     self.fail("units.yaml", ["analytes", a, "units", u], "the canonical unit takes no factor")
                 if u != spec["canonical"] and has != 1:
-                    self.fail("units.yaml", ["analytes", a, "units", u], "give exactly one of multiply or divide")
+                    self.fail(
+                        "units.yaml", ["analytes", a, "units", u], "give exactly one of multiply or divide"
+                    )
             for alias, target in spec.get("aliases", {}).items():
                 if target not in spec["units"]:
-                    self.fail("units.yaml", ["analytes", a, "aliases", alias], f"'{target}' is not a unit of {a}")
+                    self.fail(
+                        "units.yaml", ["analytes", a, "aliases", alias], f"'{target}' is not a unit of {a}"
+                    )
             for key in ("accept", "usual"):
                 lo, hi = spec[key]
                 if lo > hi:
@@ -155,16 +177,26 @@ class _Checker:
             if a not in units:
                 self.fail("ranges.yaml", [a], f"unknown analyte '{a}'")
             if r["unit"] != units[a]["canonical"]:
-                self.fail("ranges.yaml", [a, "unit"], f"give the range in the canonical unit {units[a]['canonical']}")
+                self.fail(
+                    "ranges.yaml",
+                    [a, "unit"],
+                    f"give the range in the canonical unit {units[a]['canonical']}",
+                )
             if not r["low"] < r["high"]:
                 self.fail("ranges.yaml", [a], "low must be below high")
             self.cite("ranges.yaml", [a, "cite"], r["cite"])
         groups = k["vocabulary"]["groups"]
         sections = [g["section"] for g in groups.values()]
         if len(set(sections)) != len(sections) or set(sections) & {"patient", "labs", "meta"}:
-            self.fail("vocabulary.yaml", ["groups"], "each group needs its own section, not patient, labs or meta")
+            self.fail(
+                "vocabulary.yaml", ["groups"], "each group needs its own section, not patient, labs or meta"
+            )
         if "history" not in groups:
-            self.fail("vocabulary.yaml", ["groups"], "the history group (items with values, e.g. warfarin days) is required")
+            self.fail(
+                "vocabulary.yaml",
+                ["groups"],
+                "the history group (items with values, e.g. warfarin days) is required",
+            )
         seen = set()
         for i, item in enumerate(k["vocabulary"]["items"]):
             if item["group"] not in groups:
@@ -178,24 +210,46 @@ class _Checker:
             if len(set(ids)) != len(ids):
                 self.fail("bands.yaml", ["bands", name, "bands"], "duplicate band id")
             if "below" in band["bands"][-1] or "upto" in band["bands"][-1]:
-                self.fail("bands.yaml", ["bands", name, "bands", len(ids) - 1], "the last band must have no bound")
+                self.fail(
+                    "bands.yaml", ["bands", name, "bands", len(ids) - 1], "the last band must have no bound"
+                )
             for i, b in enumerate(band["bands"][:-1]):
                 if "below" not in b and "upto" not in b:
                     self.fail("bands.yaml", ["bands", name, "bands", i], "give a bound (below or upto)")
                 bound = b.get("below", b.get("upto"))
                 if isinstance(bound, dict) and "ref" in bound and band.get("range") not in k["ranges"]:
-                    self.fail("bands.yaml", ["bands", name, "range"], "a bound {ref: ...} needs the band's range (an analyte of ranges.yaml)")
-                if isinstance(bound, dict) and "line" in bound and bound["line"] not in k["bands"]["cap"]["lines"]:
-                    self.fail("bands.yaml", ["bands", name, "bands", i], f"unknown Ca x P line '{bound['line']}' (cap.lines)")
+                    self.fail(
+                        "bands.yaml",
+                        ["bands", name, "range"],
+                        "a bound {ref: ...} needs the band's range (an analyte of ranges.yaml)",
+                    )
+                if (
+                    isinstance(bound, dict)
+                    and "line" in bound
+                    and bound["line"] not in k["bands"]["cap"]["lines"]
+                ):
+                    self.fail(
+                        "bands.yaml",
+                        ["bands", name, "bands", i],
+                        f"unknown Ca x P line '{bound['line']}' (cap.lines)",
+                    )
             if "override" in band and types.get(band["override"]["when"], ("", None))[0] != "bool":
-                self.fail("bands.yaml", ["bands", name, "override", "when"], f"unknown fact '{band['override']['when']}'")
+                self.fail(
+                    "bands.yaml",
+                    ["bands", name, "override", "when"],
+                    f"unknown fact '{band['override']['when']}'",
+                )
             self.cite("bands.yaml", ["bands", name, "cite"], band["cite"])
         for name, line in k["bands"]["cap"]["lines"].items():
             self.cite("bands.yaml", ["cap", "lines", name, "cite"], line["cite"])
         plane = k["plots"]["ca_p_plane"]
         for axis in ("x", "y"):
             if plane[axis]["analyte"] not in k["ranges"]:
-                self.fail("plots.yaml", ["ca_p_plane", axis, "analyte"], f"'{plane[axis]['analyte']}' has no reference range")
+                self.fail(
+                    "plots.yaml",
+                    ["ca_p_plane", axis, "analyte"],
+                    f"'{plane[axis]['analyte']}' has no reference range",
+                )
             if not plane[axis]["min"] < plane[axis]["max"]:
                 self.fail("plots.yaml", ["ca_p_plane", axis], "min must be below max")
         for name, c in k["facts"]["composites"].items():
@@ -213,8 +267,14 @@ class _Checker:
             if "unless" in d and types.get(d["unless"], ("", None))[0] != "bool":
                 self.fail("messages.yaml", ["derived", name, "unless"], f"unknown fact '{d['unless']}'")
         verdict_ids = [v["id"] for v in k["verdicts"]]
-        if verdict_ids[-2:] != ["not-judged", "unlikely"] or any("min_score" not in v for v in k["verdicts"][:-2]):
-            self.fail("conditions.yaml", ["verdicts"], "scored verdicts (with min_score) first, then not-judged, then unlikely")
+        if verdict_ids[-2:] != ["not-judged", "unlikely"] or any(
+            "min_score" not in v for v in k["verdicts"][:-2]
+        ):
+            self.fail(
+                "conditions.yaml",
+                ["verdicts"],
+                "scored verdicts (with min_score) first, then not-judged, then unlikely",
+            )
         targets = {}
         for kind in ("conditions", "lookalikes"):
             for i, c in enumerate(k[kind]):
@@ -231,7 +291,9 @@ class _Checker:
                 self.fail("rules.yaml", ["rules", i, "id"], f"duplicate rule id '{r['id']}'")
             seen.add(r["id"])
             if r["target"] not in targets:
-                self.fail("rules.yaml", ["rules", i, "target"], f"unknown condition or look-alike '{r['target']}'")
+                self.fail(
+                    "rules.yaml", ["rules", i, "target"], f"unknown condition or look-alike '{r['target']}'"
+                )
             if "cap" in r and (r["cap"] not in verdict_ids or r["cap"] == "not-judged"):
                 self.fail("rules.yaml", ["rules", i, "cap"], f"'{r['cap']}' is not a verdict one can cap at")
             if targets[r["target"]] == "lookalikes" and "points" not in r:
@@ -244,7 +306,9 @@ class _Checker:
         for i, p in enumerate(k["presets"]):
             for j, c in enumerate(p["taught"]["conditions"]):
                 if targets.get(c) != "conditions":
-                    self.fail("presets.yaml", ["presets", i, "taught", "conditions", j], f"unknown condition '{c}'")
+                    self.fail(
+                        "presets.yaml", ["presets", i, "taught", "conditions", j], f"unknown condition '{c}'"
+                    )
             la = p["taught"]["lookalike"]
             if la is not None and targets.get(la) != "lookalikes":
                 self.fail("presets.yaml", ["presets", i, "taught", "lookalike"], f"unknown look-alike '{la}'")

@@ -34,7 +34,9 @@ def ascii_lower(s: str) -> str:
 
 def fill(text: str, kw: dict) -> str:
     """Fill {name} placeholders in one pass (a filled value is not filled again)."""
-    return re.sub(r"\{([A-Za-z0-9_]+)\}", lambda m: str(kw[m.group(1)]) if m.group(1) in kw else m.group(0), text)
+    return re.sub(
+        r"\{([A-Za-z0-9_]+)\}", lambda m: str(kw[m.group(1)]) if m.group(1) in kw else m.group(0), text
+    )
 
 
 def validation_message(rules: dict, msg_key: str, **kw) -> str:

@@ -96,8 +96,9 @@ def _local_range(rules: dict, analyte: str, r, errors: list) -> dict | None:
         errors.append(error(rules, where, "range_not_mapping", type=type_name(r)))
         return None
     nonstr = any(not isinstance(key, str) for key in r)
-    unknown = sorted((key for key in r if isinstance(key, str) and key not in ("low", "high", "unit")),
-                     key=code_point_key)
+    unknown = sorted(
+        (key for key in r if isinstance(key, str) and key not in ("low", "high", "unit")), key=code_point_key
+    )
     if nonstr:
         errors.append(error(rules, where, "key_not_text"))
     for key in unknown:
@@ -111,7 +112,9 @@ def _local_range(rules: dict, analyte: str, r, errors: list) -> dict | None:
             errors.append(error(rules, f"{where}.{bound}", problem, type=type_name(r.get(bound))))
         else:
             vals[bound] = f
-    resolved, err = unit_problem(rules, analyte, r.get("unit", rules["ranges"][analyte]["unit"]), f"{where}.unit")
+    resolved, err = unit_problem(
+        rules, analyte, r.get("unit", rules["ranges"][analyte]["unit"]), f"{where}.unit"
+    )
     if err:
         errors.append(err)
         return None
@@ -124,14 +127,20 @@ def _local_range(rules: dict, analyte: str, r, errors: list) -> dict | None:
     if not vals["low"] < vals["high"]:
         errors.append(error(rules, where, "range_order", low=fmt(vals["low"]), high=fmt(vals["high"])))
         return None
-    return {"low": to_canonical(rules, analyte, vals["low"], resolved),
-            "high": to_canonical(rules, analyte, vals["high"], resolved), "source": "local"}
+    return {
+        "low": to_canonical(rules, analyte, vals["low"], resolved),
+        "high": to_canonical(rules, analyte, vals["high"], resolved),
+        "source": "local",
+    }
 
 
 def resolve_ranges(rules: dict, ranges) -> dict:
     """Default ranges with local overrides applied, canonical units:
     {analyte: {low, high, source}}. Raises ValidationError for a bad override."""
-    out = {a: {"low": float(r["low"]), "high": float(r["high"]), "source": "default"} for a, r in rules["ranges"].items()}
+    out = {
+        a: {"low": float(r["low"]), "high": float(r["high"]), "source": "default"}
+        for a, r in rules["ranges"].items()
+    }
     if ranges is None:
         return out
     if not isinstance(ranges, dict):
@@ -139,8 +148,12 @@ def resolve_ranges(rules: dict, ranges) -> dict:
     errors: list[dict] = []
     if any(not isinstance(key, str) for key in ranges):
         errors.append(error(rules, "ranges", "key_not_text"))
-    for key in sorted((key for key in ranges if isinstance(key, str) and key not in rules["ranges"]), key=code_point_key):
-        errors.append(error(rules, f"ranges.{key}", "range_analyte", key=key, accepted=", ".join(rules["ranges"])))
+    for key in sorted(
+        (key for key in ranges if isinstance(key, str) and key not in rules["ranges"]), key=code_point_key
+    ):
+        errors.append(
+            error(rules, f"ranges.{key}", "range_analyte", key=key, accepted=", ".join(rules["ranges"]))
+        )
     for a in rules["ranges"]:
         if ranges.get(a) is not None:
             local = _local_range(rules, a, ranges[a], errors)
@@ -168,22 +181,54 @@ def input_warnings(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
         v = sc.patient.get(key)
         lo, hi = pspec[key]["usual"]
         if v is not None and (v > hi or (key == "bmi" and v < lo)):
-            warnings.append({"field": f"patient.{key}", "message": warning_message(
-                rules, "patient_unusual", value=fmt(v), unit=pspec[key]["unit"], label=pspec[key]["label"],
-                min=fmt(lo), max=fmt(hi))})
+            warnings.append(
+                {
+                    "field": f"patient.{key}",
+                    "message": warning_message(
+                        rules,
+                        "patient_unusual",
+                        value=fmt(v),
+                        unit=pspec[key]["unit"],
+                        label=pspec[key]["label"],
+                        min=fmt(lo),
+                        max=fmt(hi),
+                    ),
+                }
+            )
     for a, spec in rules["units"]["analytes"].items():
         lab = sc.labs.get(a)
         lo, hi = spec["usual"]
         if lab is not None and (lab["canonical"] < lo or lab["canonical"] > hi):
-            warnings.append({"field": f"labs.{a}.value", "message": warning_message(
-                rules, "unusual", value=fmt(lab["value"]), unit=lab["unit"], label=spec["label"],
-                min=_shown(rules, a, lo, lab["unit"]), max=_shown(rules, a, hi, lab["unit"]))})
+            warnings.append(
+                {
+                    "field": f"labs.{a}.value",
+                    "message": warning_message(
+                        rules,
+                        "unusual",
+                        value=fmt(lab["value"]),
+                        unit=lab["unit"],
+                        label=spec["label"],
+                        min=_shown(rules, a, lo, lab["unit"]),
+                        max=_shown(rules, a, hi, lab["unit"]),
+                    ),
+                }
+            )
     for a, r in ref_ranges.items():
         if r["source"] == "local":
             unit = rules["units"]["analytes"][a]["canonical"]
-            warnings.append({"field": f"ranges.{a}", "message": warning_message(
-                rules, "local_range", label=rules["units"]["analytes"][a]["label"],
-                low=_shown(rules, a, r["low"], unit), high=_shown(rules, a, r["high"], unit), unit=unit)})
+            warnings.append(
+                {
+                    "field": f"ranges.{a}",
+                    "message": warning_message(
+                        rules,
+                        "local_range",
+                        label=rules["units"]["analytes"][a]["label"],
+                        low=_shown(rules, a, r["low"], unit),
+                        high=_shown(rules, a, r["high"], unit),
+                        unit=unit,
+                    ),
+                }
+            )
     return warnings
 
 
@@ -205,8 +250,10 @@ def scenario_facts(rules: dict, sc: Scenario) -> dict:
 # ----------------------------------------------------------------------------- stage: derived values
 def _all_units(rules, analyte, canonical_value):
     units = rules["units"]["analytes"][analyte]["units"]
-    return {u: round_half_away(from_canonical(rules, analyte, canonical_value, u), spec["decimals"])
-            for u, spec in units.items()}
+    return {
+        u: round_half_away(from_canonical(rules, analyte, canonical_value, u), spec["decimals"])
+        for u, spec in units.items()
+    }
 
 
 def _bound_value(rules, bound, ref_range):
@@ -269,17 +316,30 @@ def derive(rules: dict, sc: Scenario, ref_ranges: dict, facts: dict) -> tuple[di
         ca_x_p_mmol = ca_bands * p
         ca_x_p_mg = (ca_bands * ca_x_p_spec["mg_factor_calcium"]) * (p * ca_x_p_spec["mg_factor_phosphate"])
     pth_x_uln = None if labs.get("pth") is None else labs["pth"] / ref_ranges["pth"]["high"]
-    sources = {"calcium_for_bands": ca_bands, "phosphate": p, "albumin": labs.get("albumin"), "cap_mg": ca_x_p_mg,
-               "egfr": labs.get("egfr"), "pth": labs.get("pth"), "pth_x_uln": pth_x_uln,
-               "vitamin_d": labs.get("vitamin_d")}
-    band_out = {name: band_of(rules, band, sources[band["source"]], ref_ranges, facts)
-                for name, band in bands_spec["bands"].items()}
+    sources = {
+        "calcium_for_bands": ca_bands,
+        "phosphate": p,
+        "albumin": labs.get("albumin"),
+        "cap_mg": ca_x_p_mg,
+        "egfr": labs.get("egfr"),
+        "pth": labs.get("pth"),
+        "pth_x_uln": pth_x_uln,
+        "vitamin_d": labs.get("vitamin_d"),
+    }
+    band_out = {
+        name: band_of(rules, band, sources[band["source"]], ref_ranges, facts)
+        for name, band in bands_spec["bands"].items()
+    }
     for name, spec in rules["facts"]["computed"].items():
         if "band" in spec:
             facts[name] = band_out[spec["band"]]["id"] if band_out[spec["band"]] else None
     if facts.get("history.dialysis") and "egfr" in sc.labs:
-        warnings.append({"field": "labs.egfr.value",
-                         "message": warning_message(rules, "dialysis_egfr", value=fmt(sc.labs["egfr"]["value"]))})
+        warnings.append(
+            {
+                "field": "labs.egfr.value",
+                "message": warning_message(rules, "dialysis_egfr", value=fmt(sc.labs["egfr"]["value"])),
+            }
+        )
     flags = {}
     for name, comp in rules["facts"]["composites"].items():
         facts[name] = flags[name] = evaluate(comp["when"], facts)
@@ -289,7 +349,9 @@ def derive(rules: dict, sc: Scenario, ref_ranges: dict, facts: dict) -> tuple[di
         "corrected_calcium": None,
         "calcium_for_bands": None,
         "ca_x_p": None,
-        "pth_x_uln": None if pth_x_uln is None else round_half_away(pth_x_uln, bands_spec["decimals"]["pth_x_uln"]),
+        "pth_x_uln": None
+        if pth_x_uln is None
+        else round_half_away(pth_x_uln, bands_spec["decimals"]["pth_x_uln"]),
         "gfr_category": band_out["gfr"]["id"] if band_out.get("gfr") else None,
         "bands": band_out,
         "ranges": {},
@@ -298,26 +360,37 @@ def derive(rules: dict, sc: Scenario, ref_ranges: dict, facts: dict) -> tuple[di
     if corrected is not None:
         cc = _all_units(rules, "calcium", corrected)
         payne = bands_spec["payne"]
-        cc["caveats"] = [cv["text"] for cv in payne["caveats"] if evaluate(cv["when"], facts) is True] + [payne["always"]]
+        cc["caveats"] = [cv["text"] for cv in payne["caveats"] if evaluate(cv["when"], facts) is True] + [
+            payne["always"]
+        ]
         derived["corrected_calcium"] = cc
     if ca_bands is not None:
         derived["calcium_for_bands"] = {"basis": basis, **_all_units(rules, "calcium", ca_bands)}
     if ca_x_p_mmol is not None:
-        derived["ca_x_p"] = {"mmol2/L2": round_half_away(ca_x_p_mmol, ca_x_p_spec["decimals_mmol"]),
-                             "mg2/dL2": round_half_away(ca_x_p_mg, ca_x_p_spec["decimals_mg"]), "basis": basis}
+        derived["ca_x_p"] = {
+            "mmol2/L2": round_half_away(ca_x_p_mmol, ca_x_p_spec["decimals_mmol"]),
+            "mg2/dL2": round_half_away(ca_x_p_mg, ca_x_p_spec["decimals_mg"]),
+            "basis": basis,
+        }
     for a, r in ref_ranges.items():
         unit = analytes[a]["canonical"]
         dec = analytes[a]["units"][unit]["decimals"]
-        derived["ranges"][a] = {"low": round_half_away(r["low"], dec), "high": round_half_away(r["high"], dec),
-                                "unit": unit, "source": r["source"]}
+        derived["ranges"][a] = {
+            "low": round_half_away(r["low"], dec),
+            "high": round_half_away(r["high"], dec),
+            "unit": unit,
+            "source": r["source"],
+        }
     return derived, warnings
 
 
 # ----------------------------------------------------------------------------- stage: verdicts
 def _apply_rules(rules: dict, facts: dict) -> dict:
     """{target id: {score, reasons, caps, missing}} from every rule whose condition holds."""
-    targets = {t["id"]: {"score": 0, "reasons": [], "caps": [], "missing": []}
-               for t in rules["conditions"] + rules["lookalikes"]}
+    targets = {
+        t["id"]: {"score": 0, "reasons": [], "caps": [], "missing": []}
+        for t in rules["conditions"] + rules["lookalikes"]
+    }
     for rule in rules["rules"]:
         t = targets[rule["target"]]
         v = evaluate(rule["when"], facts)
@@ -328,8 +401,14 @@ def _apply_rules(rules: dict, facts: dict) -> dict:
         if "hint" in rule:
             _add_unique(t["missing"], rule["text"])
             continue
-        reason = {"rule": rule["id"], "text": rule["text"], "cite": list(rule["cite"]),
-                  "beyond": bool(rule.get("beyond", False)), "points": rule.get("points"), "cap": rule.get("cap")}
+        reason = {
+            "rule": rule["id"],
+            "text": rule["text"],
+            "cite": list(rule["cite"]),
+            "beyond": bool(rule.get("beyond", False)),
+            "points": rule.get("points"),
+            "cap": rule.get("cap"),
+        }
         if "points" in rule:
             t["score"] += rule["points"]
         else:
@@ -351,7 +430,9 @@ def _not_judged_derived(rules: dict, sc: Scenario, facts: dict) -> list[dict]:
 
 def _verdict(rules: dict, t: dict) -> str:
     verdict_ids = [v["id"] for v in rules["verdicts"]]
-    verdict = next((v["id"] for v in rules["verdicts"] if "min_score" in v and t["score"] >= v["min_score"]), "unlikely")
+    verdict = next(
+        (v["id"] for v in rules["verdicts"] if "min_score" in v and t["score"] >= v["min_score"]), "unlikely"
+    )
     for cap in t["caps"]:
         if verdict_ids.index(cap) > verdict_ids.index(verdict):
             verdict = cap
@@ -376,18 +457,41 @@ def judge(rules: dict, sc: Scenario, facts: dict) -> tuple[list, list, list]:
             texts = [composites[n].get("missing", composites[n]["label"]) for n in unknown_needs]
             for text in texts:
                 _add_unique(missing, text)
-            not_judged.append({"id": c["id"], "label": c["name"],
-                               "reason": fill(rules["messages"]["condition_not_judged"], {"missing": "; ".join(texts)})})
-        conditions.append({"id": c["id"], "name": c["name"], "verdict": verdict, "verdict_label": verdict_label[verdict],
-                           "score": t["score"], "reasons": t["reasons"], "confirm": c["confirm"], "missing": missing,
-                           "_order": order})
+            not_judged.append(
+                {
+                    "id": c["id"],
+                    "label": c["name"],
+                    "reason": fill(rules["messages"]["condition_not_judged"], {"missing": "; ".join(texts)}),
+                }
+            )
+        conditions.append(
+            {
+                "id": c["id"],
+                "name": c["name"],
+                "verdict": verdict,
+                "verdict_label": verdict_label[verdict],
+                "score": t["score"],
+                "reasons": t["reasons"],
+                "confirm": c["confirm"],
+                "missing": missing,
+                "_order": order,
+            }
+        )
     conditions.sort(key=lambda x: (verdict_ids.index(x["verdict"]), -x["score"], x["_order"]))
     lookalikes = []
     for order, la in enumerate(rules["lookalikes"]):
         t = targets[la["id"]]
         if t["score"] >= rules["lookalike_suggest_at"]:
-            lookalikes.append({"id": la["id"], "name": la["name"], "score": t["score"], "reasons": t["reasons"],
-                               "distinguish": la["distinguish"], "_order": order})
+            lookalikes.append(
+                {
+                    "id": la["id"],
+                    "name": la["name"],
+                    "score": t["score"],
+                    "reasons": t["reasons"],
+                    "distinguish": la["distinguish"],
+                    "_order": order,
+                }
+            )
     lookalikes.sort(key=lambda x: (-x["score"], x["_order"]))
     for x in conditions + lookalikes:
         del x["_order"]
@@ -441,8 +545,9 @@ def assess(scenario, ranges=None, rules: dict | None = None) -> Assessment:
     return Assessment(assess_dict(sc, rules, ranges))
 
 
-def corrected_calcium(calcium, albumin, calcium_unit: str = "mmol/L", albumin_unit: str = "g/L",
-                      rules: dict | None = None) -> float:
+def corrected_calcium(
+    calcium, albumin, calcium_unit: str = "mmol/L", albumin_unit: str = "g/L", rules: dict | None = None
+) -> float:
     """Payne albumin-corrected total calcium, in `calcium_unit` (unrounded).
     Ca(mmol/L) + 0.02 x (40 - albumin g/L); equivalently Ca(mg/dL) + 0.8 x (4.0 - albumin g/dL).
     Unreliable in CKD, critical illness and with high albumin; ionised calcium is the reference."""

@@ -22,9 +22,9 @@ def curve_points(mmol2_l2: float, x_min: float, x_max: float, y_max: float, step
 
 def ca_p_plane(rules: dict | None = None, with_points: bool = True) -> dict:
     """{x, y: axis specs (analyte, label, unit, min, max, tick_step),
-        reference_box: {x: [low, high], y: [low, high]} (default ranges, SI),
-        curves: [{id, mg2_dl2, mmol2_l2, label, cite, points: [[phosphate, calcium], ...]}],
-        vignettes: [{id, title, taught, calcium, phosphate, ca_x_p_mg2_dl2}]} (with_points)."""
+    reference_box: {x: [low, high], y: [low, high]} (default ranges, SI),
+    curves: [{id, mg2_dl2, mmol2_l2, label, cite, points: [[phosphate, calcium], ...]}],
+    vignettes: [{id, title, taught, calcium, phosphate, ca_x_p_mg2_dl2}]} (with_points)."""
     from . import presets as _presets
     from .knowledge import knowledge
     from .model import assess
@@ -42,14 +42,26 @@ def ca_p_plane(rules: dict | None = None, with_points: bool = True) -> dict:
     curves = []
     for line_id, line in ca_x_p["lines"].items():
         mmol = line["mg2_dl2"] / factor
-        curves.append({"id": line_id, "mg2_dl2": line["mg2_dl2"], "mmol2_l2": round_half_away(mmol, ca_x_p["decimals_mmol"]),
-                       "label": line["label"], "cite": list(line["cite"]),
-                       "points": curve_points(mmol, x["min"], x["max"], y["max"], spec["curve_step"])})
+        curves.append(
+            {
+                "id": line_id,
+                "mg2_dl2": line["mg2_dl2"],
+                "mmol2_l2": round_half_away(mmol, ca_x_p["decimals_mmol"]),
+                "label": line["label"],
+                "cite": list(line["cite"]),
+                "points": curve_points(mmol, x["min"], x["max"], y["max"], spec["curve_step"]),
+            }
+        )
     out = {
         "x": x,
         "y": y,
-        "reference_box": {axis: [rules["ranges"][axes[axis]["analyte"]]["low"], rules["ranges"][axes[axis]["analyte"]]["high"]]
-                          for axis in ("x", "y")},
+        "reference_box": {
+            axis: [
+                rules["ranges"][axes[axis]["analyte"]]["low"],
+                rules["ranges"][axes[axis]["analyte"]]["high"],
+            ]
+            for axis in ("x", "y")
+        },
         "curves": curves,
         "vignettes": [],
     }
@@ -57,8 +69,14 @@ def ca_p_plane(rules: dict | None = None, with_points: bool = True) -> dict:
         for p in _presets():
             d = assess(p["scenario"], rules=rules).to_dict()["derived"]
             if d["calcium_for_bands"] and "phosphate" in d["values"]:
-                out["vignettes"].append({"id": p["id"], "title": p["title"], "taught": p["taught"],
-                                         "calcium": d["calcium_for_bands"]["mmol/L"],
-                                         "phosphate": d["values"]["phosphate"]["mmol/L"],
-                                         "ca_x_p_mg2_dl2": d["ca_x_p"]["mg2/dL2"]})
+                out["vignettes"].append(
+                    {
+                        "id": p["id"],
+                        "title": p["title"],
+                        "taught": p["taught"],
+                        "calcium": d["calcium_for_bands"]["mmol/L"],
+                        "phosphate": d["values"]["phosphate"]["mmol/L"],
+                        "ca_x_p_mg2_dl2": d["ca_x_p"]["mg2/dL2"],
+                    }
+                )
     return out

@@ -36,9 +36,9 @@ def top_keys(rules: dict) -> list[str]:
 class Scenario:
     """A validated scenario, values normalised (labs also in canonical SI units)."""
 
-    patient: dict = field(default_factory=dict)   # age, sex, bmi: value or None
-    labs: dict = field(default_factory=dict)      # analyte -> {value, unit, canonical}
-    history: dict = field(default_factory=dict)   # id -> {param: value or None}
+    patient: dict = field(default_factory=dict)  # age, sex, bmi: value or None
+    labs: dict = field(default_factory=dict)  # analyte -> {value, unit, canonical}
+    history: dict = field(default_factory=dict)  # id -> {param: value or None}
     findings: list = field(default_factory=list)  # ids, vocabulary order
     histology: list = field(default_factory=list)
     meta: object = None
@@ -61,7 +61,9 @@ class _Collector:
         self.errors: list[dict] = []
 
     def add(self, field_name, msg_key, **kw):
-        self.errors.append({"field": field_name, "message": fill(self.rules["messages"]["validation"][msg_key], kw)})
+        self.errors.append(
+            {"field": field_name, "message": fill(self.rules["messages"]["validation"][msg_key], kw)}
+        )
 
     def keys(self, where, mapping, accepted):
         """Report non-text and unknown keys; return True if all keys are fine."""
@@ -70,9 +72,16 @@ class _Collector:
         if bad:
             self.add(where or "scenario", "key_not_text")
             ok = False
-        unknown = sorted((key for key in mapping if isinstance(key, str) and key not in accepted), key=code_point_key)
+        unknown = sorted(
+            (key for key in mapping if isinstance(key, str) and key not in accepted), key=code_point_key
+        )
         for key in unknown:
-            self.add((f"{where}.{key}" if where else key) or "scenario", "unknown_key", key=key, accepted=", ".join(accepted))
+            self.add(
+                (f"{where}.{key}" if where else key) or "scenario",
+                "unknown_key",
+                key=key,
+                accepted=", ".join(accepted),
+            )
             ok = False
         return ok
 
@@ -133,8 +142,15 @@ def _patient(c, rules, p, sc):
         if f < 0:
             c.add(where, "negative", value=fmt(f))
         elif f < lo or f > hi:
-            c.add(where, "out_of_range", value=fmt(f), unit=spec[key]["unit"], label=spec[key]["label"],
-                  min=fmt(lo), max=fmt(hi))
+            c.add(
+                where,
+                "out_of_range",
+                value=fmt(f),
+                unit=spec[key]["unit"],
+                label=spec[key]["label"],
+                min=fmt(lo),
+                max=fmt(hi),
+            )
         else:
             sc.patient[key] = f
     if "sex" in p and p["sex"] is not None:
@@ -184,8 +200,15 @@ def _labs(c, rules, labs, sc):
         lo = _limit_value(rules, a, resolved, spec["accept"][0])
         hi = _limit_value(rules, a, resolved, spec["accept"][1])
         if f < lo or f > hi:
-            c.add(f"{where}.value", "out_of_range", value=fmt(f), unit=resolved, label=spec["label"],
-                  min=fmt(lo), max=fmt(hi))
+            c.add(
+                f"{where}.value",
+                "out_of_range",
+                value=fmt(f),
+                unit=resolved,
+                label=spec["label"],
+                min=fmt(lo),
+                max=fmt(hi),
+            )
             continue
         sc.labs[a] = {"value": f, "unit": resolved, "canonical": to_canonical(rules, a, f, resolved)}
 
@@ -201,7 +224,7 @@ def _items(c, rules, section, group, value, sc):
             if isinstance(item, str):
                 pairs.append((item, True))
             elif isinstance(item, dict) and len(item) == 1 and isinstance(next(iter(item)), str):
-                (key, v), = item.items()
+                ((key, v),) = item.items()
                 pairs.append((key, v))
             else:
                 c.add(f"{section}[{i}]", "bad_item", type=type_name(item))
@@ -253,7 +276,14 @@ def _items(c, rules, section, group, value, sc):
                 c.add(pwhere, "not_integer")
                 good = False
             elif f < pspec["min"] or f > pspec["max"]:
-                c.add(pwhere, "param_range", value=fmt(f), label=pspec["label"], min=fmt(pspec["min"]), max=fmt(pspec["max"]))
+                c.add(
+                    pwhere,
+                    "param_range",
+                    value=fmt(f),
+                    label=pspec["label"],
+                    min=fmt(pspec["min"]),
+                    max=fmt(pspec["max"]),
+                )
                 good = False
             else:
                 values[pname] = f
@@ -282,11 +312,20 @@ def load_scenario(path) -> Scenario:
         else:
             data = yaml.safe_load(text)
     except json.JSONDecodeError as exc:
-        raise ValidationError([{"field": "file", "message": f"{p}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"}]) from None
+        raise ValidationError(
+            [
+                {
+                    "field": "file",
+                    "message": f"{p}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                }
+            ]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ValidationError([{"field": "file", "message": f"{p}: invalid YAML{where}: {exc.problem}"}]) from None
+        raise ValidationError(
+            [{"field": "file", "message": f"{p}: invalid YAML{where}: {exc.problem}"}]
+        ) from None
     except yaml.YAMLError as exc:
         raise ValidationError([{"field": "file", "message": f"{p}: invalid YAML: {exc}"}]) from None
     return parse_scenario(data)

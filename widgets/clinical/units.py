@@ -69,8 +69,9 @@ def unit_problem(rules: dict, analyte: str, unit, field: str) -> tuple[str | Non
     if resolved is not None:
         return resolved, None
     if reason == "unknown":
-        reason = validation_message(rules, "unknown_unit", unit=unit, label=spec["label"],
-                                    accepted=", ".join(spec["units"]))
+        reason = validation_message(
+            rules, "unknown_unit", unit=unit, label=spec["label"], accepted=", ".join(spec["units"])
+        )
     return None, {"field": field, "message": reason}
 
 
@@ -83,11 +84,21 @@ def convert(value, from_unit: str, to_unit: str, analyte: str, rules: dict | Non
         rules = knowledge()
     analytes = rules["units"]["analytes"]
     if analyte not in analytes:
-        raise ValidationError([{"field": "analyte", "message": validation_message(
-            rules, "bad_choice", value=analyte, accepted=", ".join(analytes))}])
+        raise ValidationError(
+            [
+                {
+                    "field": "analyte",
+                    "message": validation_message(
+                        rules, "bad_choice", value=analyte, accepted=", ".join(analytes)
+                    ),
+                }
+            ]
+        )
     f, problem = as_number(value)
     if problem:
-        raise ValidationError([{"field": "value", "message": validation_message(rules, problem, type=type_name(value))}])
+        raise ValidationError(
+            [{"field": "value", "message": validation_message(rules, problem, type=type_name(value))}]
+        )
     units = []
     for field, u in (("from_unit", from_unit), ("to_unit", to_unit)):
         resolved, err = unit_problem(rules, analyte, u, field)

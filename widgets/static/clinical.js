@@ -112,7 +112,7 @@ export function fmt(x, decimals = 6) {
 }
 
 // ------------------------------------------------------------------------------ messages and units
-const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+const hasOwn = (o, k) => Object.hasOwn(o, k);
 const get = (o, k) => (hasOwn(o, k) ? o[k] : undefined);
 const isNone = (v) => v === null || v === undefined;
 const isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -199,7 +199,14 @@ function unitProblem(rules, analyte, unit, field) {
   const [resolved, reason] = resolveUnit(rules, analyte, unit);
   if (resolved !== null) return [resolved, null];
   if (reason !== "unknown") return [null, { field, message: reason }];
-  return [null, error(rules, field, "unknown_unit", { unit, label: spec.label, accepted: Object.keys(spec.units).join(", ") })];
+  return [
+    null,
+    error(rules, field, "unknown_unit", {
+      unit,
+      label: spec.label,
+      accepted: Object.keys(spec.units).join(", "),
+    }),
+  ];
 }
 
 // ------------------------------------------------------------------------------ scenario
@@ -220,9 +227,14 @@ class Collector {
 
   keys(where, mapping, accepted) {
     let ok = true;
-    const unknown = Object.keys(mapping).filter((k) => !accepted.includes(k)).sort(cmpCodePoints);
+    const unknown = Object.keys(mapping)
+      .filter((k) => !accepted.includes(k))
+      .sort(cmpCodePoints);
     for (const key of unknown) {
-      this.add((where ? `${where}.${key}` : key) || "scenario", "unknown_key", { key, accepted: accepted.join(", ") });
+      this.add((where ? `${where}.${key}` : key) || "scenario", "unknown_key", {
+        key,
+        accepted: accepted.join(", "),
+      });
       ok = false;
     }
     return ok;
@@ -253,7 +265,8 @@ export function parseScenario(rules, data) {
   c.keys("", data, topKeys(rules));
   parsePatient(c, rules, get(data, "patient"), sc);
   parseLabs(c, rules, get(data, "labs"), sc);
-  for (const [section, group] of sections(rules)) parseItems(c, rules, section, group, get(data, section), sc);
+  for (const [section, group] of sections(rules))
+    parseItems(c, rules, section, group, get(data, section), sc);
   if (c.errors.length) throw new ValidationError(c.errors);
   return sc;
 }
@@ -284,7 +297,13 @@ function parsePatient(c, rules, p, sc) {
     const [lo, hi] = spec[key].accept;
     if (f < 0) c.add(where, "negative", { value: fmt(f) });
     else if (f < lo || f > hi)
-      c.add(where, "out_of_range", { value: fmt(f), unit: spec[key].unit, label: spec[key].label, min: fmt(lo), max: fmt(hi) });
+      c.add(where, "out_of_range", {
+        value: fmt(f),
+        unit: spec[key].unit,
+        label: spec[key].label,
+        min: fmt(lo),
+        max: fmt(hi),
+      });
     else sc.patient[key] = f;
   }
   const v = get(p, "sex");
@@ -334,7 +353,13 @@ function parseLabs(c, rules, labs, sc) {
     const lo = limitValue(rules, a, resolved, spec.accept[0]);
     const hi = limitValue(rules, a, resolved, spec.accept[1]);
     if (f < lo || f > hi) {
-      c.add(`${where}.value`, "out_of_range", { value: fmt(f), unit: resolved, label: spec.label, min: fmt(lo), max: fmt(hi) });
+      c.add(`${where}.value`, "out_of_range", {
+        value: fmt(f),
+        unit: resolved,
+        label: spec.label,
+        min: fmt(lo),
+        max: fmt(hi),
+      });
       continue;
     }
     sc.labs[a] = { value: f, unit: resolved, canonical: toCanonical(rules, a, f, resolved) };
@@ -356,7 +381,9 @@ function parseItems(c, rules, section, group, value, sc) {
       } else c.add(`${section}[${i}]`, "bad_item", { type: typeName(item) });
     });
   } else if (isMapping(value)) {
-    pairs = Object.keys(value).sort(cmpCodePoints).map((k) => [k, value[k]]);
+    pairs = Object.keys(value)
+      .sort(cmpCodePoints)
+      .map((k) => [k, value[k]]);
   } else {
     c.add(section, "not_list", { type: typeName(value) });
   }
@@ -409,7 +436,12 @@ function parseItems(c, rules, section, group, value, sc) {
         c.add(pwhere, "not_integer");
         good = false;
       } else if (f < pspec.min || f > pspec.max) {
-        c.add(pwhere, "param_range", { value: fmt(f), label: pspec.label, min: fmt(pspec.min), max: fmt(pspec.max) });
+        c.add(pwhere, "param_range", {
+          value: fmt(f),
+          label: pspec.label,
+          min: fmt(pspec.min),
+          max: fmt(pspec.max),
+        });
         good = false;
       } else values[pname] = f;
     }
@@ -459,8 +491,11 @@ function localRange(rules, analyte, r, errors) {
     errors.push(error(rules, where, "range_not_mapping", { type: typeName(r) }));
     return null;
   }
-  const unknown = Object.keys(r).filter((k) => !["low", "high", "unit"].includes(k)).sort(cmpCodePoints);
-  for (const key of unknown) errors.push(error(rules, `${where}.${key}`, "unknown_key", { key, accepted: "low, high, unit" }));
+  const unknown = Object.keys(r)
+    .filter((k) => !["low", "high", "unit"].includes(k))
+    .sort(cmpCodePoints);
+  for (const key of unknown)
+    errors.push(error(rules, `${where}.${key}`, "unknown_key", { key, accepted: "low, high, unit" }));
   if (unknown.length) return null;
   const vals = {};
   for (const bound of ["low", "high"]) {
@@ -469,7 +504,12 @@ function localRange(rules, analyte, r, errors) {
     if (problem) errors.push(error(rules, `${where}.${bound}`, problem, { type: typeName(raw) }));
     else vals[bound] = f;
   }
-  const [resolved, err] = unitProblem(rules, analyte, hasOwn(r, "unit") ? r.unit : rules.ranges[analyte].unit, `${where}.unit`);
+  const [resolved, err] = unitProblem(
+    rules,
+    analyte,
+    hasOwn(r, "unit") ? r.unit : rules.ranges[analyte].unit,
+    `${where}.unit`,
+  );
   if (err) {
     errors.push(err);
     return null;
@@ -496,10 +536,13 @@ export function resolveRanges(rules, ranges) {
   const out = {};
   for (const [a, r] of Object.entries(rules.ranges)) out[a] = { low: r.low, high: r.high, source: "default" };
   if (isNone(ranges)) return out;
-  if (!isMapping(ranges)) throw new ValidationError([error(rules, "ranges", "not_mapping", { type: typeName(ranges) })]);
+  if (!isMapping(ranges))
+    throw new ValidationError([error(rules, "ranges", "not_mapping", { type: typeName(ranges) })]);
   const errors = [];
   const known = Object.keys(rules.ranges);
-  for (const key of Object.keys(ranges).filter((k) => !known.includes(k)).sort(cmpCodePoints))
+  for (const key of Object.keys(ranges)
+    .filter((k) => !known.includes(k))
+    .sort(cmpCodePoints))
     errors.push(error(rules, `ranges.${key}`, "range_analyte", { key, accepted: known.join(", ") }));
   for (const a of known) {
     if (isNone(get(ranges, a))) continue;
@@ -521,7 +564,8 @@ export function inputWarnings(rules, sc, refRanges) {
   const warnings = [];
   const pspec = rules.units.patient;
   const age = sc.patient.age;
-  if (age !== null && age < pspec.age.usual[0]) warnings.push({ field: "patient.age", message: rules.messages.warnings.child });
+  if (age !== null && age < pspec.age.usual[0])
+    warnings.push({ field: "patient.age", message: rules.messages.warnings.child });
   for (const key of ["age", "bmi"]) {
     const v = sc.patient[key];
     const [lo, hi] = pspec[key].usual;
@@ -529,7 +573,11 @@ export function inputWarnings(rules, sc, refRanges) {
       warnings.push({
         field: `patient.${key}`,
         message: warningMessage(rules, "patient_unusual", {
-          value: fmt(v), unit: pspec[key].unit, label: pspec[key].label, min: fmt(lo), max: fmt(hi),
+          value: fmt(v),
+          unit: pspec[key].unit,
+          label: pspec[key].label,
+          min: fmt(lo),
+          max: fmt(hi),
         }),
       });
   }
@@ -540,8 +588,11 @@ export function inputWarnings(rules, sc, refRanges) {
       warnings.push({
         field: `labs.${a}.value`,
         message: warningMessage(rules, "unusual", {
-          value: fmt(lab.value), unit: lab.unit, label: spec.label,
-          min: shown(rules, a, lo, lab.unit), max: shown(rules, a, hi, lab.unit),
+          value: fmt(lab.value),
+          unit: lab.unit,
+          label: spec.label,
+          min: shown(rules, a, lo, lab.unit),
+          max: shown(rules, a, hi, lab.unit),
         }),
       });
   }
@@ -551,7 +602,10 @@ export function inputWarnings(rules, sc, refRanges) {
     warnings.push({
       field: `ranges.${a}`,
       message: warningMessage(rules, "local_range", {
-        label: rules.units.analytes[a].label, low: shown(rules, a, r.low, unit), high: shown(rules, a, r.high, unit), unit,
+        label: rules.units.analytes[a].label,
+        low: shown(rules, a, r.low, unit),
+        high: shown(rules, a, r.high, unit),
+        unit,
       }),
     });
   }
@@ -563,12 +617,15 @@ export function inputWarnings(rules, sc, refRanges) {
 export function scenarioFacts(rules, sc) {
   const facts = {};
   const present = {};
-  for (const [section, group] of sections(rules)) present[group] = group === "history" ? Object.keys(sc.history) : sc[section];
-  for (const item of rules.vocabulary.items) facts[`${item.group}.${item.id}`] = present[item.group].includes(item.id);
+  for (const [section, group] of sections(rules))
+    present[group] = group === "history" ? Object.keys(sc.history) : sc[section];
+  for (const item of rules.vocabulary.items)
+    facts[`${item.group}.${item.id}`] = present[item.group].includes(item.id);
   facts.sex = sc.patient.sex;
   facts.age = sc.patient.age;
   facts.bmi = sc.patient.bmi;
-  facts.warfarin_days = hasOwn(sc.history, "warfarin") && !isNone(sc.history.warfarin.days) ? sc.history.warfarin.days : null;
+  facts.warfarin_days =
+    hasOwn(sc.history, "warfarin") && !isNone(sc.history.warfarin.days) ? sc.history.warfarin.days : null;
   return facts;
 }
 
@@ -593,11 +650,13 @@ export function bandOf(rules, bandDef, value, refRanges, facts) {
   if (isNone(value)) return null;
   const d = bandDef.decimals;
   const scaled = roundScaled(value, d);
-  const refRange = hasOwn(bandDef, "range") && hasOwn(refRanges, bandDef.range) ? refRanges[bandDef.range] : {};
+  const refRange =
+    hasOwn(bandDef, "range") && hasOwn(refRanges, bandDef.range) ? refRanges[bandDef.range] : {};
   for (const b of bandDef.bands) {
     if (!hasOwn(b, "below") && !hasOwn(b, "upto")) return { id: b.id, label: b.label };
     const lim = roundScaled(boundValue(rules, hasOwn(b, "below") ? b.below : b.upto, refRange), d);
-    if ((hasOwn(b, "below") && scaled < lim) || (hasOwn(b, "upto") && scaled <= lim)) return { id: b.id, label: b.label };
+    if ((hasOwn(b, "below") && scaled < lim) || (hasOwn(b, "upto") && scaled <= lim))
+      return { id: b.id, label: b.label };
   }
   return null;
 }
@@ -640,15 +699,25 @@ export function derive(rules, sc, refRanges, facts) {
   }
   const pthXUln = lab("pth") === null ? null : labs.pth / refRanges.pth.high;
   const sources = {
-    calcium_for_bands: caBands, phosphate: p, albumin: lab("albumin"), cap_mg: caXPMg, egfr: lab("egfr"),
-    pth: lab("pth"), pth_x_uln: pthXUln, vitamin_d: lab("vitamin_d"),
+    calcium_for_bands: caBands,
+    phosphate: p,
+    albumin: lab("albumin"),
+    cap_mg: caXPMg,
+    egfr: lab("egfr"),
+    pth: lab("pth"),
+    pth_x_uln: pthXUln,
+    vitamin_d: lab("vitamin_d"),
   };
   const bandOut = {};
-  for (const [name, b] of Object.entries(bandsSpec.bands)) bandOut[name] = bandOf(rules, b, sources[b.source], refRanges, facts);
+  for (const [name, b] of Object.entries(bandsSpec.bands))
+    bandOut[name] = bandOf(rules, b, sources[b.source], refRanges, facts);
   for (const [name, spec] of Object.entries(rules.facts.computed))
     if (hasOwn(spec, "band")) facts[name] = bandOut[spec.band] ? bandOut[spec.band].id : null;
   if (facts["history.dialysis"] && hasOwn(sc.labs, "egfr"))
-    warnings.push({ field: "labs.egfr.value", message: warningMessage(rules, "dialysis_egfr", { value: fmt(sc.labs.egfr.value) }) });
+    warnings.push({
+      field: "labs.egfr.value",
+      message: warningMessage(rules, "dialysis_egfr", { value: fmt(sc.labs.egfr.value) }),
+    });
   const flags = {};
   for (const [name, comp] of Object.entries(rules.facts.composites)) {
     facts[name] = evaluate(comp.when, facts);
@@ -670,7 +739,10 @@ export function derive(rules, sc, refRanges, facts) {
   if (corrected !== null) {
     const cc = allUnits(rules, "calcium", corrected);
     const payne = bandsSpec.payne;
-    cc.caveats = [...payne.caveats.filter((cv) => evaluate(cv.when, facts) === true).map((cv) => cv.text), payne.always];
+    cc.caveats = [
+      ...payne.caveats.filter((cv) => evaluate(cv.when, facts) === true).map((cv) => cv.text),
+      payne.always,
+    ];
     derived.corrected_calcium = cc;
   }
   if (caBands !== null) derived.calcium_for_bands = { basis, ...allUnits(rules, "calcium", caBands) };
@@ -683,7 +755,12 @@ export function derive(rules, sc, refRanges, facts) {
   for (const [a, r] of Object.entries(refRanges)) {
     const unit = analytes[a].canonical;
     const dec = analytes[a].units[unit].decimals;
-    derived.ranges[a] = { low: roundHalfAway(r.low, dec), high: roundHalfAway(r.high, dec), unit, source: r.source };
+    derived.ranges[a] = {
+      low: roundHalfAway(r.low, dec),
+      high: roundHalfAway(r.high, dec),
+      unit,
+      source: r.source,
+    };
   }
   return [derived, warnings];
 }
@@ -695,7 +772,8 @@ function addUnique(list, text) {
 
 function applyRules(rules, facts) {
   const targets = {};
-  for (const t of [...rules.conditions, ...rules.lookalikes]) targets[t.id] = { score: 0, reasons: [], caps: [], missing: [] };
+  for (const t of [...rules.conditions, ...rules.lookalikes])
+    targets[t.id] = { score: 0, reasons: [], caps: [], missing: [] };
   for (const rule of rules.rules) {
     const t = targets[rule.target];
     const v = evaluate(rule.when, facts);
@@ -706,8 +784,12 @@ function applyRules(rules, facts) {
       continue;
     }
     t.reasons.push({
-      rule: rule.id, text: rule.text, cite: [...rule.cite], beyond: Boolean(rule.beyond),
-      points: hasOwn(rule, "points") ? rule.points : null, cap: hasOwn(rule, "cap") ? rule.cap : null,
+      rule: rule.id,
+      text: rule.text,
+      cite: [...rule.cite],
+      beyond: Boolean(rule.beyond),
+      points: hasOwn(rule, "points") ? rule.points : null,
+      cap: hasOwn(rule, "cap") ? rule.cap : null,
     });
     if (hasOwn(rule, "points")) t.score += rule.points;
     else t.caps.push(rule.cap);
@@ -747,21 +829,46 @@ export function judge(rules, sc, facts) {
     if (verdict === "unlikely" && unknownNeeds.length) {
       verdict = "not-judged";
       const composites = rules.facts.composites;
-      const texts = unknownNeeds.map((n) => (hasOwn(composites[n], "missing") ? composites[n].missing : composites[n].label));
+      const texts = unknownNeeds.map((n) =>
+        hasOwn(composites[n], "missing") ? composites[n].missing : composites[n].label,
+      );
       for (const text of texts) addUnique(missing, text);
-      notJudged.push({ id: c.id, label: c.name, reason: fill(rules.messages.condition_not_judged, { missing: texts.join("; ") }) });
+      notJudged.push({
+        id: c.id,
+        label: c.name,
+        reason: fill(rules.messages.condition_not_judged, { missing: texts.join("; ") }),
+      });
     }
     return {
-      id: c.id, name: c.name, verdict, verdict_label: verdictLabel[verdict], score: t.score,
-      reasons: t.reasons, confirm: c.confirm, missing, _order: order,
+      id: c.id,
+      name: c.name,
+      verdict,
+      verdict_label: verdictLabel[verdict],
+      score: t.score,
+      reasons: t.reasons,
+      confirm: c.confirm,
+      missing,
+      _order: order,
     };
   });
-  conditions.sort((x, y) => verdictIds.indexOf(x.verdict) - verdictIds.indexOf(y.verdict) || y.score - x.score || x._order - y._order);
+  conditions.sort(
+    (x, y) =>
+      verdictIds.indexOf(x.verdict) - verdictIds.indexOf(y.verdict) ||
+      y.score - x.score ||
+      x._order - y._order,
+  );
   const lookalikes = [];
   rules.lookalikes.forEach((la, order) => {
     const t = targets[la.id];
     if (t.score >= rules.lookalike_suggest_at)
-      lookalikes.push({ id: la.id, name: la.name, score: t.score, reasons: t.reasons, distinguish: la.distinguish, _order: order });
+      lookalikes.push({
+        id: la.id,
+        name: la.name,
+        score: t.score,
+        reasons: t.reasons,
+        distinguish: la.distinguish,
+        _order: order,
+      });
   });
   lookalikes.sort((x, y) => y.score - x.score || x._order - y._order);
   for (const x of [...conditions, ...lookalikes]) delete x._order;
@@ -770,7 +877,7 @@ export function judge(rules, sc, facts) {
 
 // ------------------------------------------------------------------------------ stage: summary
 /** The headline (sentences in messages.yaml). */
-export function summarise(rules, conditions, lookalikes) {
+export function summarise(rules, conditions, _lookalikes) {
   const top = conditions[0];
   const sentences = rules.messages.summary;
   if (top.verdict === "unlikely" || top.verdict === "not-judged") return sentences.none;
@@ -806,11 +913,16 @@ export function assess(rules, scenarioInput, ranges = null) {
 export function convert(rules, value, fromUnit, toUnit, analyte) {
   const analytes = rules.units.analytes;
   if (!hasOwn(analytes, analyte))
-    throw new ValidationError([error(rules, "analyte", "bad_choice", { value: analyte, accepted: Object.keys(analytes).join(", ") })]);
+    throw new ValidationError([
+      error(rules, "analyte", "bad_choice", { value: analyte, accepted: Object.keys(analytes).join(", ") }),
+    ]);
   const [f, problem] = asNumber(value);
   if (problem) throw new ValidationError([error(rules, "value", problem, { type: typeName(value) })]);
   const units = [];
-  for (const [field, u] of [["from_unit", fromUnit], ["to_unit", toUnit]]) {
+  for (const [field, u] of [
+    ["from_unit", fromUnit],
+    ["to_unit", toUnit],
+  ]) {
     const [resolved, err] = unitProblem(rules, analyte, u, field);
     if (err) throw new ValidationError([err]);
     units.push(resolved);
