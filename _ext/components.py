@@ -109,7 +109,7 @@ def _write_components(app, exception):
             continue
         state_json = json.loads(match.group(2))
         if rewrite_state(state_json, site):
-            text = text[: match.start(2)] + _script_text(state_json) + text[match.end(2):]
+            text = text[: match.start(2)] + _script_text(state_json) + text[match.end(2) :]
             path.write_text(text, encoding="utf-8")
     site.remove_unused()
 

@@ -13,7 +13,9 @@ DIST = ROOT / "widgets" / "static" / "dist"
 
 
 def test_committed_bundles_are_current(tmp_path):
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "bundle.py"), "--out", str(tmp_path)], check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bundle.py"), "--out", str(tmp_path)], check=True, cwd=ROOT
+    )
     fresh = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.glob("*.js")}
     committed = {p.name: p.read_text(encoding="utf-8") for p in DIST.glob("*.js")}
     assert "explorer.js" in fresh

@@ -20,8 +20,16 @@ def test_preset_scenario_and_assessment():
 def test_front_end_update_reaches_python():
     # What a learner's typing does in JupyterLab: the front-end sends a state update.
     ex = Explorer(preset="V1")
-    ex.set_state({"scenario": {"labs": {"calcium": {"value": 2.10, "unit": "mmol/L"},
-                                        "albumin": {"value": 25, "unit": "g/L"}}}})
+    ex.set_state(
+        {
+            "scenario": {
+                "labs": {
+                    "calcium": {"value": 2.10, "unit": "mmol/L"},
+                    "albumin": {"value": 25, "unit": "g/L"},
+                }
+            }
+        }
+    )
     corrected = ex.assessment["derived"]["corrected_calcium"]
     assert (corrected["mmol/L"], corrected["mg/dL"]) == (2.40, 9.62)  # FACTS.md 1.4 worked check
     assert ex.preset == ""  # no longer the preset's scenario
@@ -43,7 +51,9 @@ def test_bad_scenario_is_refused_with_the_field_named():
     assert ex.scenario["labs"]["calcium"]["value"] != 40  # the old scenario stays
 
 
-@pytest.mark.parametrize("kwargs, word", [({"preset": "V99"}, "unknown preset"), ({"units": "imperial"}, "units")])
+@pytest.mark.parametrize(
+    "kwargs, word", [({"preset": "V99"}, "unknown preset"), ({"units": "imperial"}, "units")]
+)
 def test_bad_arguments(kwargs, word):
     with pytest.raises(ValueError, match=word):
         Explorer(**kwargs)

@@ -23,7 +23,9 @@ STATE = "application/vnd.jupyter.widget-state+json"
 def component_states(path: Path) -> list[dict]:
     nb = json.loads(path.read_text(encoding="utf-8"))
     models = nb.get("metadata", {}).get("widgets", {}).get(STATE, {}).get("state", {})
-    return [m["state"] for m in models.values() if str(m["state"].get("_anywidget_id", "")).startswith("widgets.")]
+    return [
+        m["state"] for m in models.values() if str(m["state"].get("_anywidget_id", "")).startswith("widgets.")
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -49,8 +51,9 @@ def test_stored_component_state_is_page_state_and_current(path):
         site_data(cls, state)  # the site can still make this component's data
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if "Explorer(" in p.read_text(encoding="utf-8")],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in NOTEBOOKS if "Explorer(" in p.read_text(encoding="utf-8")], ids=lambda p: p.name
+)
 def test_stored_explorer_matches_the_current_model(path):
     from widgets import Explorer
     from widgets.clinical import parse_scenario, presets
@@ -60,11 +63,14 @@ def test_stored_explorer_matches_the_current_model(path):
         if state["_anywidget_id"] != "widgets.explorer.Explorer":
             continue
         parse_scenario(state["scenario"])  # a ValidationError names the field that is stale
-        assert state.get("mode") in Explorer.MODES, f"{path.name}: mode {state.get('mode')!r}; run make execute"
+        assert state.get("mode") in Explorer.MODES, (
+            f"{path.name}: mode {state.get('mode')!r}; run make execute"
+        )
         if state["preset"]:
             assert state["preset"] in by_id, f"{path.name}: preset {state['preset']} no longer exists"
             assert state["scenario"] == by_id[state["preset"]]["scenario"], (
-                f"{path.name}: preset {state['preset']} has changed since the notebook ran: run make execute")
+                f"{path.name}: preset {state['preset']} has changed since the notebook ran: run make execute"
+            )
 
 
 def test_a_frozen_copy_is_found(tmp_path):

@@ -58,8 +58,15 @@ class Explorer(anywidget.AnyWidget):
     bibliography_url = traitlets.Unicode("").tag(sync=True)
     ref_labels = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, preset: str = "", scenario: dict | None = None, units: str = "SI",
-                 mode: str = "open", bibliography_url: str = "references.html", **kwargs) -> None:
+    def __init__(
+        self,
+        preset: str = "",
+        scenario: dict | None = None,
+        units: str = "SI",
+        mode: str = "open",
+        bibliography_url: str = "references.html",
+        **kwargs,
+    ) -> None:
         if units not in ("SI", "conventional"):
             raise ValueError(f"units must be 'SI' or 'conventional', not {units!r}")
         if mode not in self.MODES:

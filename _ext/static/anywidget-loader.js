@@ -62,12 +62,15 @@ function linkCss(path) {
   // resolves once the stylesheet applies, so a component never renders unstyled
   const href = new URL(path, SITE_ROOT).href;
   if (!cssLinks.has(href)) {
-    cssLinks.set(href, new Promise((resolve, reject) => {
-      const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href });
-      link.onload = resolve;
-      link.onerror = () => reject(new Error(`${path} did not load`));
-      document.head.append(link);
-    }));
+    cssLinks.set(
+      href,
+      new Promise((resolve, reject) => {
+        const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href });
+        link.onload = resolve;
+        link.onerror = () => reject(new Error(`${path} did not load`));
+        document.head.append(link);
+      }),
+    );
   }
   return cssLinks.get(href);
 }
@@ -81,10 +84,13 @@ function siteModule(path) {
 function siteData(path) {
   const url = new URL(path, SITE_ROOT).href;
   if (!siteFiles.has(url)) {
-    siteFiles.set(url, fetch(url).then((r) => {
-      if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-      return r.json();
-    }));
+    siteFiles.set(
+      url,
+      fetch(url).then((r) => {
+        if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+        return r.json();
+      }),
+    );
   }
   return siteFiles.get(url);
 }
@@ -93,7 +99,10 @@ const moduleCache = new Map();
 function importEsm(source) {
   if (!moduleCache.has(source)) {
     const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-    moduleCache.set(source, import(url).finally(() => URL.revokeObjectURL(url)));
+    moduleCache.set(
+      source,
+      import(url).finally(() => URL.revokeObjectURL(url)),
+    );
   }
   return moduleCache.get(source);
 }
@@ -117,7 +126,7 @@ async function mount(tag, states) {
     return;
   }
   const entry = states[modelId];
-  if (!entry || entry.model_module !== "anywidget") {
+  if (entry?.model_module !== "anywidget") {
     notice(el, "This component needs a live notebook: use the launch button at the top of the page.");
     return;
   }

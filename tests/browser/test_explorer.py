@@ -47,15 +47,15 @@ def test_corrected_calcium_worked_example_and_unit_switch(explorer):
 PRESETS = yaml.safe_load((ROOT / "widgets/clinical/data/presets.yaml").read_text())["presets"]
 
 
-@pytest.mark.parametrize(
-    "preset", [p for p in PRESETS if p["taught"]["conditions"]], ids=lambda p: p["id"]
-)
+@pytest.mark.parametrize("preset", [p for p in PRESETS if p["taught"]["conditions"]], ids=lambda p: p["id"])
 def test_preset_puts_its_taught_condition_on_top(explorer, preset):
     page, root, problems = explorer
     root.locator("select").select_option(preset["id"])
     taught = set(preset["taught"]["conditions"])
-    ranked = [(li.get_attribute("data-id"), li.locator(".cx-verdict").inner_text())
-              for li in root.locator(".cx-condition").all()]
+    ranked = [
+        (li.get_attribute("data-id"), li.locator(".cx-verdict").inner_text())
+        for li in root.locator(".cx-condition").all()
+    ]
     assert {cid for cid, _ in ranked[: len(taught)]} == taught, ranked
     # the page's whole ranking is the Python model's for the same scenario
     from widgets.clinical import assess
@@ -78,7 +78,7 @@ def test_lookalike_preset_shows_its_lookalike(explorer, preset):
 def test_bad_input_gets_a_message_at_the_field_and_the_rest_keeps_working(explorer, garbage):
     page, root, problems = explorer
     fill(root, "calcium", garbage)
-    error = root.locator(f'#{root.locator("input[name=calcium]").get_attribute("id")}-err')
+    error = root.locator(f"#{root.locator('input[name=calcium]').get_attribute('id')}-err")
     if garbage.strip():
         assert "calcium" in error.inner_text().lower()
         assert root.locator('input[name="calcium"]').get_attribute("aria-invalid") == "true"
@@ -131,8 +131,10 @@ def test_dialysis_beside_egfr_sets_g5d(explorer):
 
 
 def values(root):
-    return {name: root.locator(f'input[name="{name}"]').input_value()
-            for name in ("calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr", "warfarin_days")}
+    return {
+        name: root.locator(f'input[name="{name}"]').input_value()
+        for name in ("calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr", "warfarin_days")
+    }
 
 
 def switch(root, system):

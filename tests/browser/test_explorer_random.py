@@ -18,7 +18,23 @@ pytestmark = pytest.mark.browser
 LABS = ["calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr"]
 FIELDS = [*LABS, "warfarin_days"]
 ACTIONS = 250
-GARBAGE = ["abc", "", " ", "-1", "40", "1e999", "1,250", "2,1", "2..1", "0", "12,345,678", "3.", ".5", "9,40", "+2.3"]
+GARBAGE = [
+    "abc",
+    "",
+    " ",
+    "-1",
+    "40",
+    "1e999",
+    "1,250",
+    "2,1",
+    "2..1",
+    "0",
+    "12,345,678",
+    "3.",
+    ".5",
+    "9,40",
+    "+2.3",
+]
 
 SNAPSHOT = """root => ({
     values: Object.fromEntries([...root.querySelectorAll('input[type=text]')].map(i => [i.name, i.value])),
@@ -39,17 +55,26 @@ def a_number(rng: random.Random) -> str:
     return text.replace(".", ",") if rng.random() < 0.1 else text
 
 
-@pytest.mark.parametrize("width, height, seed", [(360, 740, 20261126), (1280, 900, 7)], ids=["phone", "desktop"])
+@pytest.mark.parametrize(
+    "width, height, seed", [(360, 740, 20261126), (1280, 900, 7)], ids=["phone", "desktop"]
+)
 def test_random_actions_change_nothing_silently(browser, base_url, width, height, seed):
     rng = random.Random(seed)
     problems: list[str] = []
-    page = open_page(browser, f"{base_url}/chapters/calcium-explorer.html", problems, viewport={"width": width, "height": height})
+    page = open_page(
+        browser,
+        f"{base_url}/chapters/calcium-explorer.html",
+        problems,
+        viewport={"width": width, "height": height},
+    )
     root = page.locator(".cx-explorer").first
     root.wait_for()
     root.locator("details.cx-findings summary").click()
     checkboxes = root.locator('input[type="checkbox"]')
     n_boxes = checkboxes.count()
-    presets = [o for o in root.locator("select.cx-preset option").evaluate_all("os => os.map(o => o.value)") if o]
+    presets = [
+        o for o in root.locator("select.cx-preset option").evaluate_all("os => os.map(o => o.value)") if o
+    ]
     seen: dict[str, dict[str, str]] = {f: {} for f in FIELDS}
     log: list[str] = []
 
@@ -57,21 +82,27 @@ def test_random_actions_change_nothing_silently(browser, base_url, width, height
         snap = root.evaluate(SNAPSHOT)
         where = f"after {after} (actions: {log[-5:]})"
         assert not problems, f"{problems} {where}"
-        assert snap["width"] <= snap["viewport"], f"page {snap['width']} px wide at {snap['viewport']} {where}"
-        assert snap["stale"] == bool(snap["invalid"]), f"stale={snap['stale']} invalid={snap['invalid']} {where}"
+        assert snap["width"] <= snap["viewport"], (
+            f"page {snap['width']} px wide at {snap['viewport']} {where}"
+        )
+        assert snap["stale"] == bool(snap["invalid"]), (
+            f"stale={snap['stale']} invalid={snap['invalid']} {where}"
+        )
         if not snap["stale"]:
             assert snap["conditions"] == 6, where
         for field in FIELDS:
             key = "any" if field == "warfarin_days" else snap["units"]
             text = snap["values"][field]
             if key in seen[field]:
-                assert text == seen[field][key], f"{field} shows {text!r}, was {seen[field][key]!r} in {key} {where}"
+                assert text == seen[field][key], (
+                    f"{field} shows {text!r}, was {seen[field][key]!r} in {key} {where}"
+                )
             else:
                 seen[field][key] = text
         return snap
 
     check("loading")
-    for i in range(ACTIONS):
+    for _ in range(ACTIONS):
         kind = rng.choices(["type", "units", "preset", "checkbox"], weights=[6, 2, 1, 2])[0]
         if kind == "type":
             field = rng.choice(FIELDS)
@@ -85,7 +116,9 @@ def test_random_actions_change_nothing_silently(browser, base_url, width, height
             snap = check(log[-1])
             if width < 600:  # on a phone the result bar stays in view while typing
                 top, bottom = snap["bar"]
-                assert 0 <= top and bottom <= snap["height"], f"result bar at {top}-{bottom} px while typing {log[-1]}"
+                assert 0 <= top and bottom <= snap["height"], (
+                    f"result bar at {top}-{bottom} px while typing {log[-1]}"
+                )
         elif kind == "units":
             label = rng.choice(["SI (mmol/L)", "Conventional (mg/dL)"])
             root.get_by_label(label).check()

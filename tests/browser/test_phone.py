@@ -19,7 +19,9 @@ def test_page_fits_360_px(browser, base_url, path):
     try:
         views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
         if views:
-            page.wait_for_function("n => document.querySelectorAll('.anywidget-static').length === n", arg=views)
+            page.wait_for_function(
+                "n => document.querySelectorAll('.anywidget-static').length === n", arg=views
+            )
             page.locator(".cx-explorer, .anywidget-static-notice").first.wait_for()
         # open every closed <details> too: what a tap reveals must fit as well
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")

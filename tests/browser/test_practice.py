@@ -11,10 +11,22 @@ from test_pages import open_page
 
 pytestmark = pytest.mark.browser
 
-PRESETS = {p["id"]: p for p in yaml.safe_load((ROOT / "widgets/clinical/data/presets.yaml").read_text())["presets"]}
-CONDITIONS = {c["id"]: c["name"] for c in yaml.safe_load((ROOT / "widgets/clinical/data/conditions.yaml").read_text())["conditions"]}
-PAGES = {"dystrophic": "V1", "metastatic": "V3", "idiopathic": "V6", "iatrogenic": "V7",
-         "calciphylaxis": "V8", "wisn": "V11", "differential": "D1"}
+PRESETS = {
+    p["id"]: p for p in yaml.safe_load((ROOT / "widgets/clinical/data/presets.yaml").read_text())["presets"]
+}
+CONDITIONS = {
+    c["id"]: c["name"]
+    for c in yaml.safe_load((ROOT / "widgets/clinical/data/conditions.yaml").read_text())["conditions"]
+}
+PAGES = {
+    "dystrophic": "V1",
+    "metastatic": "V3",
+    "idiopathic": "V6",
+    "iatrogenic": "V7",
+    "calciphylaxis": "V8",
+    "wisn": "V11",
+    "differential": "D1",
+}
 
 # The explorer's text as the DOM holds it (hidden parts included), less the answer choices,
 # which list every condition by design.
@@ -30,7 +42,9 @@ def taught_names(preset_id):
 
     taught = PRESETS[preset_id]["taught"]
     lookalikes = {la["id"]: la["name"] for la in rules_json()["lookalikes"]}
-    return [CONDITIONS[c] for c in taught["conditions"]] + ([lookalikes[taught["lookalike"]]] if taught["lookalike"] else [])
+    return [CONDITIONS[c] for c in taught["conditions"]] + (
+        [lookalikes[taught["lookalike"]]] if taught["lookalike"] else []
+    )
 
 
 def verdict_words():
@@ -43,7 +57,9 @@ def verdict_words():
 @pytest.mark.parametrize("name, preset", PAGES.items())
 def test_no_answer_before_the_learner_commits(browser, base_url, name, preset):
     problems: list[str] = []
-    page = open_page(browser, f"{base_url}/chapters/{name}.html", problems, viewport={"width": 390, "height": 844})
+    page = open_page(
+        browser, f"{base_url}/chapters/{name}.html", problems, viewport={"width": 390, "height": 844}
+    )
     root = page.locator(".cx-explorer").first
     root.wait_for()
     try:

@@ -21,8 +21,18 @@ from test_pages import open_page
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 MARK = "EDITED-IN-A-COPY"
-SKIP = shutil.ignore_patterns("_build", ".venv", "node_modules", ".git", ".hypothesis", ".pytest_cache",
-                              "*.egg-info", "__pycache__", ".ipynb_checkpoints", "_vendor")
+SKIP = shutil.ignore_patterns(
+    "_build",
+    ".venv",
+    "node_modules",
+    ".git",
+    ".hypothesis",
+    ".pytest_cache",
+    "*.egg-info",
+    "__pycache__",
+    ".ipynb_checkpoints",
+    "_vendor",
+)
 
 
 def edit_rule_text(rules_yaml: Path, rule_id: str) -> None:
@@ -57,7 +67,13 @@ def edited_site(tmp_path_factory):
     edit_rule_text(copy / "widgets/clinical/data/rules.yaml", rule_id)
     jb = Path(sys.executable).with_name("jupyter-book")
     env = {**os.environ, "PYTHONPATH": str(copy)}  # the copy's widgets package, not the installed one
-    proc = subprocess.run([str(jb), "build", str(copy), "-W", "-n", "--keep-going"], capture_output=True, text=True, cwd=copy, env=env)
+    proc = subprocess.run(
+        [str(jb), "build", str(copy), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        cwd=copy,
+        env=env,
+    )
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     for nb in (ROOT / "chapters").glob("*.ipynb"):  # nothing was re-executed
         assert (copy / "chapters" / nb.name).read_bytes() == nb.read_bytes()
@@ -78,7 +94,9 @@ def test_an_edited_rule_reaches_the_built_explorer(browser, edited_site):
     server = start(edited_site)
     try:
         problems: list[str] = []
-        page = open_page(browser, f"http://127.0.0.1:{server.server_address[1]}/chapters/calcium-explorer.html", problems)
+        page = open_page(
+            browser, f"http://127.0.0.1:{server.server_address[1]}/chapters/calcium-explorer.html", problems
+        )
         root = page.locator(".cx-explorer").first
         root.wait_for()
         root.locator("select.cx-preset").select_option("V1")

@@ -86,7 +86,7 @@ function fmt(x, decimals = 6) {
   const frac = s2.slice(s2.length - decimals).replace(/0+$/, "");
   return sign + intPart + (frac ? "." + frac : "");
 }
-var hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+var hasOwn = (o, k) => Object.hasOwn(o, k);
 var get = (o, k) => hasOwn(o, k) ? o[k] : void 0;
 var isNone = (v) => v === null || v === void 0;
 var isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -124,27 +124,28 @@ function normaliseUnit(u) {
 function fill(text, kw) {
   return text.replace(/\{([A-Za-z0-9_]+)\}/g, (m, name) => hasOwn(kw, name) ? String(kw[name]) : m);
 }
-var msg = (K, key, kw = {}) => fill(K.messages.validation[key], kw);
-var warn = (K, key, kw = {}) => fill(K.messages.warnings[key], kw);
-function number(v) {
+var validationMessage = (rules, msgKey, kw = {}) => fill(rules.messages.validation[msgKey], kw);
+var warningMessage = (rules, msgKey, kw = {}) => fill(rules.messages.warnings[msgKey], kw);
+var error = (rules, field, msgKey, kw = {}) => ({ field, message: validationMessage(rules, msgKey, kw) });
+function asNumber(v) {
   if (typeof v !== "number") return [null, "not_number"];
   if (!Number.isFinite(v)) return [null, "not_finite"];
   return [v, null];
 }
-function toCanonical(K, analyte, value, unit) {
-  const spec = K.units.analytes[analyte].units[unit];
+function toCanonical(rules, analyte, value, unit) {
+  const spec = rules.units.analytes[analyte].units[unit];
   if (hasOwn(spec, "multiply")) return value * spec.multiply;
   if (hasOwn(spec, "divide")) return value / spec.divide;
   return value;
 }
-function fromCanonical(K, analyte, value, unit) {
-  const spec = K.units.analytes[analyte].units[unit];
+function fromCanonical(rules, analyte, value, unit) {
+  const spec = rules.units.analytes[analyte].units[unit];
   if (hasOwn(spec, "multiply")) return value / spec.multiply;
   if (hasOwn(spec, "divide")) return value * spec.divide;
   return value;
 }
-function resolveUnit(K, analyte, unit) {
-  const spec = K.units.analytes[analyte];
+function resolveUnit(rules, analyte, unit) {
+  const spec = rules.units.analytes[analyte];
   if (hasOwn(spec.units, unit)) return [unit, null];
   const n = normaliseUnit(unit);
   for (const u of Object.keys(spec.units)) if (normaliseUnit(u) === n) return [u, null];
@@ -154,60 +155,80 @@ function resolveUnit(K, analyte, unit) {
   if (hasOwn(rejected, n)) return [null, rejected[n]];
   return [null, "unknown"];
 }
-var TOP_KEYS = ["patient", "labs", "history", "findings", "histology", "meta"];
+function unitProblem(rules, analyte, unit, field) {
+  const spec = rules.units.analytes[analyte];
+  if (typeof unit !== "string") return [null, error(rules, field, "not_text", { type: typeName(unit) })];
+  const [resolved, reason] = resolveUnit(rules, analyte, unit);
+  if (resolved !== null) return [resolved, null];
+  if (reason !== "unknown") return [null, { field, message: reason }];
+  return [
+    null,
+    error(rules, field, "unknown_unit", {
+      unit,
+      label: spec.label,
+      accepted: Object.keys(spec.units).join(", ")
+    })
+  ];
+}
 var PATIENT_KEYS = ["age", "sex", "bmi"];
 var LAB_KEYS = ["value", "unit"];
-var SECTIONS = [["history", "history"], ["findings", "finding"], ["histology", "histology"]];
+var sections = (rules) => Object.entries(rules.vocabulary.groups).map(([gid, g]) => [g.section, gid]);
+var topKeys = (rules) => ["patient", "labs", ...sections(rules).map(([s2]) => s2), "meta"];
 var Collector = class {
-  constructor(K) {
-    this.K = K;
+  constructor(rules) {
+    this.rules = rules;
     this.errors = [];
   }
-  add(field, key, kw) {
-    this.errors.push({ field, message: msg(this.K, key, kw) });
+  add(field, msgKey, kw) {
+    this.errors.push(error(this.rules, field, msgKey, kw));
   }
   keys(where, mapping, accepted) {
     let ok = true;
     const unknown = Object.keys(mapping).filter((k) => !accepted.includes(k)).sort(cmpCodePoints);
     for (const key of unknown) {
-      this.add((where ? `${where}.${key}` : key) || "scenario", "unknown_key", { key, accepted: accepted.join(", ") });
+      this.add((where ? `${where}.${key}` : key) || "scenario", "unknown_key", {
+        key,
+        accepted: accepted.join(", ")
+      });
       ok = false;
     }
     return ok;
   }
   number(where, v) {
-    const [f, problem] = number(v);
+    const [f, problem] = asNumber(v);
     if (problem === "not_number") this.add(where, "not_number", { type: typeName(v) });
     else if (problem) this.add(where, problem);
     return f;
   }
 };
-function limitValue(K, analyte, unit, canonicalValue) {
-  const dec = K.units.analytes[analyte].units[unit].decimals;
-  return roundHalfAway(fromCanonical(K, analyte, canonicalValue, unit), dec);
+function limitValue(rules, analyte, unit, canonicalValue) {
+  const dec = rules.units.analytes[analyte].units[unit].decimals;
+  return roundHalfAway(fromCanonical(rules, analyte, canonicalValue, unit), dec);
 }
-function parseScenario(K, data) {
-  const c = new Collector(K);
-  const sc = { patient: { age: null, sex: null, bmi: null }, labs: {}, history: {}, findings: [], histology: [] };
+function parseScenario(rules, data) {
+  const c = new Collector(rules);
+  const sc = { patient: { age: null, sex: null, bmi: null }, labs: {}, history: {} };
+  for (const [section, group] of sections(rules)) if (group !== "history") sc[section] = [];
   if (!isMapping(data)) {
     c.add("scenario", "not_mapping", { type: typeName(data) });
     throw new ValidationError(c.errors);
   }
-  c.keys("", data, TOP_KEYS);
-  parsePatient(c, K, get(data, "patient"), sc);
-  parseLabs(c, K, get(data, "labs"), sc);
-  for (const [section, group] of SECTIONS) parseItems(c, K, section, group, get(data, section), sc);
+  c.keys("", data, topKeys(rules));
+  parsePatient(c, rules, get(data, "patient"), sc);
+  parseLabs(c, rules, get(data, "labs"), sc);
+  for (const [section, group] of sections(rules))
+    parseItems(c, rules, section, group, get(data, section), sc);
   if (c.errors.length) throw new ValidationError(c.errors);
   return sc;
 }
-function parsePatient(c, K, p, sc) {
+function parsePatient(c, rules, p, sc) {
   if (isNone(p)) return;
   if (!isMapping(p)) {
     c.add("patient", "not_mapping", { type: typeName(p) });
     return;
   }
   c.keys("patient", p, PATIENT_KEYS);
-  const spec = K.units.patient;
+  const spec = rules.units.patient;
   for (const key of ["age", "bmi"]) {
     if (isNone(get(p, key))) continue;
     const where = `patient.${key}`;
@@ -216,7 +237,13 @@ function parsePatient(c, K, p, sc) {
     const [lo, hi] = spec[key].accept;
     if (f < 0) c.add(where, "negative", { value: fmt(f) });
     else if (f < lo || f > hi)
-      c.add(where, "out_of_range", { value: fmt(f), unit: spec[key].unit, label: spec[key].label, min: fmt(lo), max: fmt(hi) });
+      c.add(where, "out_of_range", {
+        value: fmt(f),
+        unit: spec[key].unit,
+        label: spec[key].label,
+        min: fmt(lo),
+        max: fmt(hi)
+      });
     else sc.patient[key] = f;
   }
   const v = get(p, "sex");
@@ -227,13 +254,13 @@ function parsePatient(c, K, p, sc) {
     else sc.patient.sex = asciiLower(v);
   }
 }
-function parseLabs(c, K, labs, sc) {
+function parseLabs(c, rules, labs, sc) {
   if (isNone(labs)) return;
   if (!isMapping(labs)) {
     c.add("labs", "not_mapping", { type: typeName(labs) });
     return;
   }
-  const analytes = K.units.analytes;
+  const analytes = rules.units.analytes;
   c.keys("labs", labs, Object.keys(analytes));
   for (const [a, spec] of Object.entries(analytes)) {
     const entry = get(labs, a);
@@ -252,14 +279,9 @@ function parseLabs(c, K, labs, sc) {
       c.add(`${where}.unit`, "unit_missing", { label: spec.label, accepted: acceptedUnits });
       continue;
     }
-    if (typeof unit !== "string") {
-      c.add(`${where}.unit`, "not_text", { type: typeName(unit) });
-      continue;
-    }
-    const [resolved, reason] = resolveUnit(K, a, unit);
-    if (resolved === null) {
-      if (reason === "unknown") c.add(`${where}.unit`, "unknown_unit", { unit, label: spec.label, accepted: acceptedUnits });
-      else c.errors.push({ field: `${where}.unit`, message: reason });
+    const [resolved, err] = unitProblem(rules, a, unit, `${where}.unit`);
+    if (err) {
+      c.errors.push(err);
       continue;
     }
     if (f === null) continue;
@@ -267,18 +289,24 @@ function parseLabs(c, K, labs, sc) {
       c.add(`${where}.value`, "negative", { value: fmt(f) });
       continue;
     }
-    const lo = limitValue(K, a, resolved, spec.accept[0]);
-    const hi = limitValue(K, a, resolved, spec.accept[1]);
+    const lo = limitValue(rules, a, resolved, spec.accept[0]);
+    const hi = limitValue(rules, a, resolved, spec.accept[1]);
     if (f < lo || f > hi) {
-      c.add(`${where}.value`, "out_of_range", { value: fmt(f), unit: resolved, label: spec.label, min: fmt(lo), max: fmt(hi) });
+      c.add(`${where}.value`, "out_of_range", {
+        value: fmt(f),
+        unit: resolved,
+        label: spec.label,
+        min: fmt(lo),
+        max: fmt(hi)
+      });
       continue;
     }
-    sc.labs[a] = { value: f, unit: resolved, canonical: toCanonical(K, a, f, resolved) };
+    sc.labs[a] = { value: f, unit: resolved, canonical: toCanonical(rules, a, f, resolved) };
   }
 }
-function parseItems(c, K, section, group, value, sc) {
+function parseItems(c, rules, section, group, value, sc) {
   const vocab = {};
-  for (const i of K.vocabulary.items) vocab[i.id] = i;
+  for (const i of rules.vocabulary.items) vocab[i.id] = i;
   const present = /* @__PURE__ */ new Map();
   let pairs = [];
   if (isNone(value)) pairs = [];
@@ -344,14 +372,19 @@ function parseItems(c, K, section, group, value, sc) {
         c.add(pwhere, "not_integer");
         good = false;
       } else if (f < pspec.min || f > pspec.max) {
-        c.add(pwhere, "param_range", { value: fmt(f), label: pspec.label, min: fmt(pspec.min), max: fmt(pspec.max) });
+        c.add(pwhere, "param_range", {
+          value: fmt(f),
+          label: pspec.label,
+          min: fmt(pspec.min),
+          max: fmt(pspec.max)
+        });
         good = false;
       } else values[pname] = f;
     }
     if (good) present.set(itemId, values);
   }
-  const order = K.vocabulary.items.filter((i) => i.group === group).map((i) => i.id);
-  if (section === "history") {
+  const order = rules.vocabulary.items.filter((i) => i.group === group).map((i) => i.id);
+  if (group === "history") {
     for (const i of order) if (present.has(i)) sc.history[i] = present.get(i);
   } else {
     sc[section] = order.filter((i) => present.has(i));
@@ -383,208 +416,218 @@ function evaluate(expr, facts) {
   if (hasOwn(expr, "above") && !(v > expr.above)) ok = false;
   return ok;
 }
-function resolveRanges(K, ranges) {
+function localRange(rules, analyte, r, errors) {
+  const where = `ranges.${analyte}`;
+  if (!isMapping(r)) {
+    errors.push(error(rules, where, "range_not_mapping", { type: typeName(r) }));
+    return null;
+  }
+  const unknown = Object.keys(r).filter((k) => !["low", "high", "unit"].includes(k)).sort(cmpCodePoints);
+  for (const key of unknown)
+    errors.push(error(rules, `${where}.${key}`, "unknown_key", { key, accepted: "low, high, unit" }));
+  if (unknown.length) return null;
+  const vals = {};
+  for (const bound of ["low", "high"]) {
+    const raw = get(r, bound);
+    const [f, problem] = asNumber(raw);
+    if (problem) errors.push(error(rules, `${where}.${bound}`, problem, { type: typeName(raw) }));
+    else vals[bound] = f;
+  }
+  const [resolved, err] = unitProblem(
+    rules,
+    analyte,
+    hasOwn(r, "unit") ? r.unit : rules.ranges[analyte].unit,
+    `${where}.unit`
+  );
+  if (err) {
+    errors.push(err);
+    return null;
+  }
+  if (Object.keys(vals).length < 2) return null;
+  if (vals.low < 0 || vals.high < 0) {
+    const bound = vals.low < 0 ? "low" : "high";
+    errors.push(error(rules, `${where}.${bound}`, "negative", { value: fmt(vals[bound]) }));
+    return null;
+  }
+  if (!(vals.low < vals.high)) {
+    errors.push(error(rules, where, "range_order", { low: fmt(vals.low), high: fmt(vals.high) }));
+    return null;
+  }
+  return {
+    low: toCanonical(rules, analyte, vals.low, resolved),
+    high: toCanonical(rules, analyte, vals.high, resolved),
+    source: "local"
+  };
+}
+function resolveRanges(rules, ranges) {
   const out = {};
-  for (const [a, r] of Object.entries(K.ranges)) out[a] = { low: r.low, high: r.high, source: "default" };
+  for (const [a, r] of Object.entries(rules.ranges)) out[a] = { low: r.low, high: r.high, source: "default" };
   if (isNone(ranges)) return out;
+  if (!isMapping(ranges))
+    throw new ValidationError([error(rules, "ranges", "not_mapping", { type: typeName(ranges) })]);
   const errors = [];
-  const analytes = K.units.analytes;
-  if (!isMapping(ranges)) throw new ValidationError([{ field: "ranges", message: msg(K, "not_mapping", { type: typeName(ranges) }) }]);
-  const known = Object.keys(K.ranges);
+  const known = Object.keys(rules.ranges);
   for (const key of Object.keys(ranges).filter((k) => !known.includes(k)).sort(cmpCodePoints))
-    errors.push({ field: `ranges.${key}`, message: msg(K, "range_analyte", { key, accepted: known.join(", ") }) });
+    errors.push(error(rules, `ranges.${key}`, "range_analyte", { key, accepted: known.join(", ") }));
   for (const a of known) {
-    const r = get(ranges, a);
-    if (isNone(r)) continue;
-    const where = `ranges.${a}`;
-    if (!isMapping(r)) {
-      errors.push({ field: where, message: msg(K, "range_not_mapping", { type: typeName(r) }) });
-      continue;
-    }
-    const unknown = Object.keys(r).filter((k) => !["low", "high", "unit"].includes(k)).sort(cmpCodePoints);
-    for (const key of unknown)
-      errors.push({ field: `${where}.${key}`, message: msg(K, "unknown_key", { key, accepted: "low, high, unit" }) });
-    if (unknown.length) continue;
-    const vals = {};
-    for (const bound of ["low", "high"]) {
-      const raw = get(r, bound);
-      const [f, problem] = number(raw);
-      if (problem === "not_number") errors.push({ field: `${where}.${bound}`, message: msg(K, "not_number", { type: typeName(raw) }) });
-      else if (problem) errors.push({ field: `${where}.${bound}`, message: msg(K, problem) });
-      else vals[bound] = f;
-    }
-    const unit = hasOwn(r, "unit") ? r.unit : K.ranges[a].unit;
-    const spec = analytes[a];
-    if (typeof unit !== "string") {
-      errors.push({ field: `${where}.unit`, message: msg(K, "not_text", { type: typeName(unit) }) });
-      continue;
-    }
-    const [resolved, reason] = resolveUnit(K, a, unit);
-    if (resolved === null) {
-      const text = reason === "unknown" ? msg(K, "unknown_unit", { unit, label: spec.label, accepted: Object.keys(spec.units).join(", ") }) : reason;
-      errors.push({ field: `${where}.unit`, message: text });
-      continue;
-    }
-    if (Object.keys(vals).length < 2) continue;
-    if (vals.low < 0 || vals.high < 0) {
-      const bound = vals.low < 0 ? "low" : "high";
-      errors.push({ field: `${where}.${bound}`, message: msg(K, "negative", { value: fmt(vals[bound]) }) });
-      continue;
-    }
-    if (!(vals.low < vals.high)) {
-      errors.push({ field: where, message: msg(K, "range_order", { low: fmt(vals.low), high: fmt(vals.high) }) });
-      continue;
-    }
-    out[a] = { low: toCanonical(K, a, vals.low, resolved), high: toCanonical(K, a, vals.high, resolved), source: "local" };
+    if (isNone(get(ranges, a))) continue;
+    const local = localRange(rules, a, ranges[a], errors);
+    if (local !== null) out[a] = local;
   }
   if (errors.length) throw new ValidationError(errors);
   return out;
 }
-function allUnits(K, analyte, canonicalValue) {
+function shown(rules, analyte, canonicalValue, unit) {
+  const dec = rules.units.analytes[analyte].units[unit].decimals;
+  return fmt(roundHalfAway(fromCanonical(rules, analyte, canonicalValue, unit), dec));
+}
+function inputWarnings(rules, sc, refRanges) {
+  const warnings = [];
+  const pspec = rules.units.patient;
+  const age = sc.patient.age;
+  if (age !== null && age < pspec.age.usual[0])
+    warnings.push({ field: "patient.age", message: rules.messages.warnings.child });
+  for (const key of ["age", "bmi"]) {
+    const v = sc.patient[key];
+    const [lo, hi] = pspec[key].usual;
+    if (v !== null && (v > hi || key === "bmi" && v < lo))
+      warnings.push({
+        field: `patient.${key}`,
+        message: warningMessage(rules, "patient_unusual", {
+          value: fmt(v),
+          unit: pspec[key].unit,
+          label: pspec[key].label,
+          min: fmt(lo),
+          max: fmt(hi)
+        })
+      });
+  }
+  for (const [a, spec] of Object.entries(rules.units.analytes)) {
+    const lab = hasOwn(sc.labs, a) ? sc.labs[a] : null;
+    const [lo, hi] = spec.usual;
+    if (lab !== null && (lab.canonical < lo || lab.canonical > hi))
+      warnings.push({
+        field: `labs.${a}.value`,
+        message: warningMessage(rules, "unusual", {
+          value: fmt(lab.value),
+          unit: lab.unit,
+          label: spec.label,
+          min: shown(rules, a, lo, lab.unit),
+          max: shown(rules, a, hi, lab.unit)
+        })
+      });
+  }
+  for (const [a, r] of Object.entries(refRanges)) {
+    if (r.source !== "local") continue;
+    const unit = rules.units.analytes[a].canonical;
+    warnings.push({
+      field: `ranges.${a}`,
+      message: warningMessage(rules, "local_range", {
+        label: rules.units.analytes[a].label,
+        low: shown(rules, a, r.low, unit),
+        high: shown(rules, a, r.high, unit),
+        unit
+      })
+    });
+  }
+  return warnings;
+}
+function scenarioFacts(rules, sc) {
+  const facts = {};
+  const present = {};
+  for (const [section, group] of sections(rules))
+    present[group] = group === "history" ? Object.keys(sc.history) : sc[section];
+  for (const item of rules.vocabulary.items)
+    facts[`${item.group}.${item.id}`] = present[item.group].includes(item.id);
+  facts.sex = sc.patient.sex;
+  facts.age = sc.patient.age;
+  facts.bmi = sc.patient.bmi;
+  facts.warfarin_days = hasOwn(sc.history, "warfarin") && !isNone(sc.history.warfarin.days) ? sc.history.warfarin.days : null;
+  return facts;
+}
+function allUnits(rules, analyte, canonicalValue) {
   const out = {};
-  for (const [u, spec] of Object.entries(K.units.analytes[analyte].units))
-    out[u] = roundHalfAway(fromCanonical(K, analyte, canonicalValue, u), spec.decimals);
+  for (const [u, spec] of Object.entries(rules.units.analytes[analyte].units))
+    out[u] = roundHalfAway(fromCanonical(rules, analyte, canonicalValue, u), spec.decimals);
   return out;
 }
-function band(bandDef, value, rng, facts) {
+function boundValue(rules, bound, refRange) {
+  if (!isMapping(bound)) return bound;
+  if (hasOwn(bound, "line")) return rules.bands.cap.lines[bound.line].mg2_dl2;
+  return refRange[bound.ref];
+}
+function bandOf(rules, bandDef, value, refRanges, facts) {
   if (hasOwn(bandDef, "override") && facts[bandDef.override.when] === true)
     return { id: bandDef.override.id, label: bandDef.override.label };
   if (isNone(value)) return null;
   const d = bandDef.decimals;
   const scaled = roundScaled(value, d);
+  const refRange = hasOwn(bandDef, "range") && hasOwn(refRanges, bandDef.range) ? refRanges[bandDef.range] : {};
   for (const b of bandDef.bands) {
-    if (hasOwn(b, "below") || hasOwn(b, "upto")) {
-      const bound = hasOwn(b, "below") ? b.below : b.upto;
-      const limit = isMapping(bound) ? rng[bound.ref] : bound;
-      const lim = roundScaled(limit, d);
-      if (hasOwn(b, "below") && scaled < lim || hasOwn(b, "upto") && scaled <= lim) return { id: b.id, label: b.label };
-    } else return { id: b.id, label: b.label };
+    if (!hasOwn(b, "below") && !hasOwn(b, "upto")) return { id: b.id, label: b.label };
+    const lim = roundScaled(boundValue(rules, hasOwn(b, "below") ? b.below : b.upto, refRange), d);
+    if (hasOwn(b, "below") && scaled < lim || hasOwn(b, "upto") && scaled <= lim)
+      return { id: b.id, label: b.label };
   }
   return null;
 }
-function addUnique(list, text) {
-  if (!list.includes(text)) list.push(text);
-}
-function assess(rulesData, scenarioInput, ranges = null) {
-  const K = rulesData;
-  const sc = parseScenario(K, scenarioInput);
-  const rng = resolveRanges(K, ranges);
-  const an = K.units.analytes;
-  const labs = {};
-  for (const a of Object.keys(an)) if (hasOwn(sc.labs, a)) labs[a] = sc.labs[a].canonical;
-  const lab = (a) => hasOwn(labs, a) ? labs[a] : null;
-  const warnings = [];
-  const pspec = K.units.patient;
-  const age = sc.patient.age;
-  if (age !== null && age < pspec.age.usual[0]) warnings.push({ field: "patient.age", message: K.messages.warnings.child });
-  for (const key of ["age", "bmi"]) {
-    const v = sc.patient[key];
-    const [lo, hi] = pspec[key].usual;
-    if (v === null) continue;
-    if (v > hi || key === "bmi" && v < lo)
-      warnings.push({ field: `patient.${key}`, message: warn(K, "patient_unusual", { value: fmt(v), unit: pspec[key].unit, label: pspec[key].label, min: fmt(lo), max: fmt(hi) }) });
-  }
-  for (const [a, spec] of Object.entries(an)) {
-    if (!hasOwn(sc.labs, a)) continue;
-    const l = sc.labs[a];
-    const c = l.canonical;
-    const [lo, hi] = spec.usual;
-    if (c < lo || c > hi) {
-      const dec = spec.units[l.unit].decimals;
-      warnings.push({
-        field: `labs.${a}.value`,
-        message: warn(K, "unusual", {
-          value: fmt(l.value),
-          unit: l.unit,
-          label: spec.label,
-          min: fmt(roundHalfAway(fromCanonical(K, a, lo, l.unit), dec)),
-          max: fmt(roundHalfAway(fromCanonical(K, a, hi, l.unit), dec))
-        })
-      });
-    }
-  }
-  const facts = {};
-  for (const item of K.vocabulary.items) {
-    const g = item.group;
-    const i = item.id;
-    if (g === "history") facts[`history.${i}`] = hasOwn(sc.history, i);
-    else if (g === "finding") facts[`finding.${i}`] = sc.findings.includes(i);
-    else facts[`histology.${i}`] = sc.histology.includes(i);
-  }
-  facts.sex = sc.patient.sex;
-  facts.age = sc.patient.age;
-  facts.bmi = sc.patient.bmi;
-  facts.warfarin_days = hasOwn(sc.history, "warfarin") ? isNone(sc.history.warfarin.days) ? null : sc.history.warfarin.days : null;
-  const bandsK = K.bands;
-  const bands = bandsK.bands;
-  const payne = bandsK.payne;
-  const ca = lab("calcium");
-  const alb = lab("albumin");
-  const p = lab("phosphate");
-  const albuminBand = hasOwn(bands, "albumin") ? band(bands.albumin, alb, rng.albumin, facts) : null;
+function calciumBasis(rules, labs, refRanges, facts, warnings) {
+  const payne = rules.bands.payne;
+  const ca = hasOwn(labs, "calcium") ? labs.calcium : null;
+  const alb = hasOwn(labs, "albumin") ? labs.albumin : null;
   let corrected = null;
   if (ca !== null && alb !== null) corrected = ca + payne.coefficient * (payne.pivot_albumin - alb);
-  let cab = null;
-  let basis = null;
-  if (ca !== null) {
-    if (corrected === null) {
-      cab = ca;
-      basis = "measured";
-      warnings.push({ field: "labs.albumin", message: K.messages.warnings.not_corrected });
-    } else if (albuminBand !== null && albuminBand.id === "high") {
-      cab = ca;
-      basis = "measured";
-      warnings.push({ field: "labs.albumin", message: K.messages.warnings.albumin_high });
-    } else {
-      cab = corrected;
-      basis = "corrected";
-    }
+  if (ca === null) return [corrected, null, null];
+  if (corrected === null) {
+    warnings.push({ field: "labs.albumin", message: rules.messages.warnings.not_corrected });
+    return [corrected, ca, "measured"];
   }
-  const cap = bandsK.cap;
-  let capMmol = null;
-  let capMg = null;
-  if (cab !== null && p !== null) {
-    capMmol = cab * p;
-    capMg = cab * cap.mg_factor_calcium * (p * cap.mg_factor_phosphate);
+  const albuminBand = bandOf(rules, rules.bands.bands.albumin, alb, refRanges, facts);
+  if (albuminBand !== null && albuminBand.id === "high") {
+    warnings.push({ field: "labs.albumin", message: rules.messages.warnings.albumin_high });
+    return [corrected, ca, "measured"];
   }
-  let pthXUln = null;
-  if (lab("pth") !== null) pthXUln = labs.pth / rng.pth.high;
+  return [corrected, corrected, "corrected"];
+}
+function derive(rules, sc, refRanges, facts) {
+  const warnings = [];
+  const analytes = rules.units.analytes;
+  const bandsSpec = rules.bands;
+  const caXPSpec = bandsSpec.cap;
+  const labs = {};
+  for (const a of Object.keys(analytes)) if (hasOwn(sc.labs, a)) labs[a] = sc.labs[a].canonical;
+  const lab = (a) => hasOwn(labs, a) ? labs[a] : null;
+  const [corrected, caBands, basis] = calciumBasis(rules, labs, refRanges, facts, warnings);
+  const p = lab("phosphate");
+  let caXPMmol = null;
+  let caXPMg = null;
+  if (caBands !== null && p !== null) {
+    caXPMmol = caBands * p;
+    caXPMg = caBands * caXPSpec.mg_factor_calcium * (p * caXPSpec.mg_factor_phosphate);
+  }
+  const pthXUln = lab("pth") === null ? null : labs.pth / refRanges.pth.high;
   const sources = {
-    calcium_for_bands: cab,
+    calcium_for_bands: caBands,
     phosphate: p,
-    albumin: alb,
-    cap_mg: capMg,
+    albumin: lab("albumin"),
+    cap_mg: caXPMg,
     egfr: lab("egfr"),
     pth: lab("pth"),
     pth_x_uln: pthXUln,
     vitamin_d: lab("vitamin_d")
   };
-  const sourceRange = { calcium_for_bands: "calcium", phosphate: "phosphate", albumin: "albumin", pth: "pth", vitamin_d: "vitamin_d" };
   const bandOut = {};
-  for (const [name, b] of Object.entries(bands)) {
-    const r = hasOwn(sourceRange, b.source) && hasOwn(rng, sourceRange[b.source]) ? rng[sourceRange[b.source]] : {};
-    bandOut[name] = band(b, sources[b.source], r, facts);
-  }
-  for (const [fname, spec] of Object.entries(K.facts.computed)) {
-    if (hasOwn(spec, "band")) {
-      const b = bandOut[spec.band];
-      facts[fname] = b ? b.id : null;
-    }
-  }
+  for (const [name, b] of Object.entries(bandsSpec.bands))
+    bandOut[name] = bandOf(rules, b, sources[b.source], refRanges, facts);
+  for (const [name, spec] of Object.entries(rules.facts.computed))
+    if (hasOwn(spec, "band")) facts[name] = bandOut[spec.band] ? bandOut[spec.band].id : null;
   if (facts["history.dialysis"] && hasOwn(sc.labs, "egfr"))
-    warnings.push({ field: "labs.egfr.value", message: warn(K, "dialysis_egfr", { value: fmt(sc.labs.egfr.value) }) });
-  for (const a of Object.keys(K.ranges)) {
-    if (rng[a].source === "local") {
-      const unit = an[a].canonical;
-      const dec = an[a].units[unit].decimals;
-      warnings.push({
-        field: `ranges.${a}`,
-        message: warn(K, "local_range", { label: an[a].label, low: fmt(roundHalfAway(rng[a].low, dec)), high: fmt(roundHalfAway(rng[a].high, dec)), unit })
-      });
-    }
-  }
+    warnings.push({
+      field: "labs.egfr.value",
+      message: warningMessage(rules, "dialysis_egfr", { value: fmt(sc.labs.egfr.value) })
+    });
   const flags = {};
-  for (const [name, comp] of Object.entries(K.facts.composites)) {
+  for (const [name, comp] of Object.entries(rules.facts.composites)) {
     facts[name] = evaluate(comp.when, facts);
     flags[name] = facts[name];
   }
@@ -593,94 +636,110 @@ function assess(rulesData, scenarioInput, ranges = null) {
     corrected_calcium: null,
     calcium_for_bands: null,
     ca_x_p: null,
-    pth_x_uln: pthXUln === null ? null : roundHalfAway(pthXUln, bandsK.decimals.pth_x_uln),
+    pth_x_uln: pthXUln === null ? null : roundHalfAway(pthXUln, bandsSpec.decimals.pth_x_uln),
     gfr_category: bandOut.gfr ? bandOut.gfr.id : null,
     bands: bandOut,
     ranges: {},
     flags
   };
-  for (const a of Object.keys(an)) if (hasOwn(labs, a)) derived.values[a] = allUnits(K, a, labs[a]);
+  for (const a of Object.keys(analytes)) if (hasOwn(labs, a)) derived.values[a] = allUnits(rules, a, labs[a]);
   if (corrected !== null) {
-    const cc = allUnits(K, "calcium", corrected);
-    const caveats = payne.caveats.filter((cv) => evaluate(cv.when, facts) === true).map((cv) => cv.text);
-    caveats.push(payne.always);
-    cc.caveats = caveats;
+    const cc = allUnits(rules, "calcium", corrected);
+    const payne = bandsSpec.payne;
+    cc.caveats = [
+      ...payne.caveats.filter((cv) => evaluate(cv.when, facts) === true).map((cv) => cv.text),
+      payne.always
+    ];
     derived.corrected_calcium = cc;
   }
-  if (cab !== null) derived.calcium_for_bands = { basis, ...allUnits(K, "calcium", cab) };
-  if (capMmol !== null)
-    derived.ca_x_p = { "mmol2/L2": roundHalfAway(capMmol, cap.decimals_mmol), "mg2/dL2": roundHalfAway(capMg, cap.decimals_mg), basis };
-  for (const [a, r] of Object.entries(rng)) {
-    const unit = an[a].canonical;
-    const dec = an[a].units[unit].decimals;
-    derived.ranges[a] = { low: roundHalfAway(r.low, dec), high: roundHalfAway(r.high, dec), unit, source: r.source };
+  if (caBands !== null) derived.calcium_for_bands = { basis, ...allUnits(rules, "calcium", caBands) };
+  if (caXPMmol !== null)
+    derived.ca_x_p = {
+      "mmol2/L2": roundHalfAway(caXPMmol, caXPSpec.decimals_mmol),
+      "mg2/dL2": roundHalfAway(caXPMg, caXPSpec.decimals_mg),
+      basis
+    };
+  for (const [a, r] of Object.entries(refRanges)) {
+    const unit = analytes[a].canonical;
+    const dec = analytes[a].units[unit].decimals;
+    derived.ranges[a] = {
+      low: roundHalfAway(r.low, dec),
+      high: roundHalfAway(r.high, dec),
+      unit,
+      source: r.source
+    };
   }
+  return [derived, warnings];
+}
+function addUnique(list, text) {
+  if (!list.includes(text)) list.push(text);
+}
+function applyRules(rules, facts) {
   const targets = {};
-  for (const t of [...K.conditions, ...K.lookalikes]) targets[t.id] = { score: 0, reasons: [], caps: [], missing: [] };
-  for (const rule of K.rules) {
+  for (const t of [...rules.conditions, ...rules.lookalikes])
+    targets[t.id] = { score: 0, reasons: [], caps: [], missing: [] };
+  for (const rule of rules.rules) {
     const t = targets[rule.target];
     const v = evaluate(rule.when, facts);
-    if (v === null) {
-      if (hasOwn(rule, "unknown")) addUnique(t.missing, rule.unknown);
-      continue;
-    }
-    if (v === false) continue;
+    if (v === null && hasOwn(rule, "unknown")) addUnique(t.missing, rule.unknown);
+    if (v !== true) continue;
     if (hasOwn(rule, "hint")) {
       addUnique(t.missing, rule.text);
       continue;
     }
-    const reason = { rule: rule.id, text: rule.text, cite: [...rule.cite], beyond: Boolean(rule.beyond) };
-    if (hasOwn(rule, "points")) {
-      t.score += rule.points;
-      reason.points = rule.points;
-      reason.cap = null;
-    } else {
-      t.caps.push(rule.cap);
-      reason.points = null;
-      reason.cap = rule.cap;
-    }
-    t.reasons.push(reason);
+    t.reasons.push({
+      rule: rule.id,
+      text: rule.text,
+      cite: [...rule.cite],
+      beyond: Boolean(rule.beyond),
+      points: hasOwn(rule, "points") ? rule.points : null,
+      cap: hasOwn(rule, "cap") ? rule.cap : null
+    });
+    if (hasOwn(rule, "points")) t.score += rule.points;
+    else t.caps.push(rule.cap);
   }
-  const verdictIds = K.verdicts.map((v) => v.id);
-  const verdictLabel = {};
-  const phrase = {};
-  for (const v of K.verdicts) {
-    verdictLabel[v.id] = v.label;
-    phrase[v.id] = v.phrase;
-  }
-  const conditions = [];
-  const notJudged = [];
-  for (const [dId, d] of Object.entries(K.messages.derived)) {
+  return targets;
+}
+function notJudgedDerived(rules, sc, facts) {
+  const out = [];
+  for (const [dId, d] of Object.entries(rules.messages.derived)) {
     let lacking = d.needs.some((l) => !hasOwn(sc.labs, l));
     if (lacking && hasOwn(d, "unless") && facts[d.unless] === true) lacking = false;
-    if (lacking) notJudged.push({ id: dId, label: d.label, reason: d.text });
+    if (lacking) out.push({ id: dId, label: d.label, reason: d.text });
   }
-  K.conditions.forEach((c, order) => {
+  return out;
+}
+function verdictOf(rules, t) {
+  const verdictIds = rules.verdicts.map((v) => v.id);
+  const scored = rules.verdicts.find((v) => hasOwn(v, "min_score") && t.score >= v.min_score);
+  let verdict = scored ? scored.id : "unlikely";
+  for (const cap of t.caps) if (verdictIds.indexOf(cap) > verdictIds.indexOf(verdict)) verdict = cap;
+  return verdict;
+}
+function judge(rules, sc, facts) {
+  const targets = applyRules(rules, facts);
+  const verdictIds = rules.verdicts.map((v) => v.id);
+  const verdictLabel = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  const notJudged = notJudgedDerived(rules, sc, facts);
+  const conditions = rules.conditions.map((c, order) => {
     const t = targets[c.id];
-    let verdict = "unlikely";
-    for (const v of K.verdicts) {
-      if (hasOwn(v, "min_score") && t.score >= v.min_score) {
-        verdict = v.id;
-        break;
-      }
-    }
-    for (const capv of t.caps) if (verdictIds.indexOf(capv) > verdictIds.indexOf(verdict)) verdict = capv;
+    let verdict = verdictOf(rules, t);
     const missing = [...t.missing];
-    if (verdict === "unlikely") {
-      const unknownNeeds = c.needs.filter((n) => facts[n] === null);
-      if (unknownNeeds.length) {
-        verdict = "not-judged";
-        const texts = [];
-        for (const n of unknownNeeds) {
-          const comp = K.facts.composites[n];
-          const text = hasOwn(comp, "missing") ? comp.missing : comp.label;
-          addUnique(missing, text);
-          texts.push(text);
-        }
-        notJudged.push({ id: c.id, label: c.name, reason: K.messages.condition_not_judged.split("{missing}").join(texts.join("; ")) });
-      }
+    const unknownNeeds = c.needs.filter((n) => facts[n] === null);
+    if (verdict === "unlikely" && unknownNeeds.length) {
+      verdict = "not-judged";
+      const composites = rules.facts.composites;
+      const texts = unknownNeeds.map(
+        (n) => hasOwn(composites[n], "missing") ? composites[n].missing : composites[n].label
+      );
+      for (const text of texts) addUnique(missing, text);
+      notJudged.push({
+        id: c.id,
+        label: c.name,
+        reason: fill(rules.messages.condition_not_judged, { missing: texts.join("; ") })
+      });
     }
-    conditions.push({
+    return {
       id: c.id,
       name: c.name,
       verdict,
@@ -690,61 +749,100 @@ function assess(rulesData, scenarioInput, ranges = null) {
       confirm: c.confirm,
       missing,
       _order: order
-    });
+    };
   });
-  conditions.sort((x, y) => verdictIds.indexOf(x.verdict) - verdictIds.indexOf(y.verdict) || y.score - x.score || x._order - y._order);
-  for (const x of conditions) delete x._order;
+  conditions.sort(
+    (x, y) => verdictIds.indexOf(x.verdict) - verdictIds.indexOf(y.verdict) || y.score - x.score || x._order - y._order
+  );
   const lookalikes = [];
-  K.lookalikes.forEach((la, order) => {
+  rules.lookalikes.forEach((la, order) => {
     const t = targets[la.id];
-    if (t.score >= K.lookalike_suggest_at)
-      lookalikes.push({ id: la.id, name: la.name, score: t.score, reasons: t.reasons, distinguish: la.distinguish, _order: order });
+    if (t.score >= rules.lookalike_suggest_at)
+      lookalikes.push({
+        id: la.id,
+        name: la.name,
+        score: t.score,
+        reasons: t.reasons,
+        distinguish: la.distinguish,
+        _order: order
+      });
   });
   lookalikes.sort((x, y) => y.score - x.score || x._order - y._order);
-  for (const x of lookalikes) delete x._order;
+  for (const x of [...conditions, ...lookalikes]) delete x._order;
+  return [conditions, lookalikes, notJudged];
+}
+function summarise(rules, conditions, _lookalikes) {
   const top = conditions[0];
-  const summary = top.verdict === "unlikely" || top.verdict === "not-judged" ? "No condition is more than unlikely on these data." : `The findings are ${phrase[top.verdict]} ${asciiLower(top.name)}.`;
+  const sentences = rules.messages.summary;
+  if (top.verdict === "unlikely" || top.verdict === "not-judged") return sentences.none;
+  const phrase = rules.verdicts.find((v) => v.id === top.verdict).phrase;
+  return fill(sentences.top, { phrase, name: asciiLower(top.name) });
+}
+function assess(rules, scenarioInput, ranges = null) {
+  const sc = parseScenario(rules, scenarioInput);
+  const refRanges = resolveRanges(rules, ranges);
+  const warnings = inputWarnings(rules, sc, refRanges);
+  const facts = scenarioFacts(rules, sc);
+  const [derived, deriveWarnings] = derive(rules, sc, refRanges, facts);
+  const [conditions, lookalikes, notJudged] = judge(rules, sc, facts);
   return {
-    education_note: K.education_note,
-    summary,
+    education_note: rules.education_note,
+    summary: summarise(rules, conditions, lookalikes),
     derived,
     conditions,
     lookalikes,
-    warnings,
+    warnings: [...warnings, ...deriveWarnings],
     not_judged: notJudged
   };
 }
-function convert(rulesData, value, fromUnit, toUnit, analyte) {
-  const K = rulesData;
-  const analytes = K.units.analytes;
+function convert(rules, value, fromUnit, toUnit, analyte) {
+  const analytes = rules.units.analytes;
   if (!hasOwn(analytes, analyte))
-    throw new ValidationError([{ field: "analyte", message: msg(K, "bad_choice", { value: analyte, accepted: Object.keys(analytes).join(", ") }) }]);
-  const [f, problem] = number(value);
-  if (problem) throw new ValidationError([{ field: "value", message: msg(K, problem, { type: typeName(value) }) }]);
-  const spec = analytes[analyte];
+    throw new ValidationError([
+      error(rules, "analyte", "bad_choice", { value: analyte, accepted: Object.keys(analytes).join(", ") })
+    ]);
+  const [f, problem] = asNumber(value);
+  if (problem) throw new ValidationError([error(rules, "value", problem, { type: typeName(value) })]);
   const units = [];
-  for (const [where, u] of [["from_unit", fromUnit], ["to_unit", toUnit]]) {
-    if (typeof u !== "string") throw new ValidationError([{ field: where, message: msg(K, "not_text", { type: typeName(u) }) }]);
-    const [resolved, reason] = resolveUnit(K, analyte, u);
-    if (resolved === null) {
-      const text = reason === "unknown" ? msg(K, "unknown_unit", { unit: u, label: spec.label, accepted: Object.keys(spec.units).join(", ") }) : reason;
-      throw new ValidationError([{ field: where, message: text }]);
-    }
+  for (const [field, u] of [
+    ["from_unit", fromUnit],
+    ["to_unit", toUnit]
+  ]) {
+    const [resolved, err] = unitProblem(rules, analyte, u, field);
+    if (err) throw new ValidationError([err]);
     units.push(resolved);
   }
-  return fromCanonical(K, analyte, toCanonical(K, analyte, f, units[0]), units[1]);
+  return fromCanonical(rules, analyte, toCanonical(rules, analyte, f, units[0]), units[1]);
 }
 
 // widgets/static/explorer.js
 var LABS = ["calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr"];
 var UNITS = {
-  SI: { calcium: "mmol/L", albumin: "g/L", phosphate: "mmol/L", pth: "pmol/L", vitamin_d: "nmol/L", egfr: "mL/min/1.73m2" },
-  conventional: { calcium: "mg/dL", albumin: "g/dL", phosphate: "mg/dL", pth: "pg/mL", vitamin_d: "ng/mL", egfr: "mL/min/1.73m2" }
+  SI: {
+    calcium: "mmol/L",
+    albumin: "g/L",
+    phosphate: "mmol/L",
+    pth: "pmol/L",
+    vitamin_d: "nmol/L",
+    egfr: "mL/min/1.73m2"
+  },
+  conventional: {
+    calcium: "mg/dL",
+    albumin: "g/dL",
+    phosphate: "mg/dL",
+    pth: "pg/mL",
+    vitamin_d: "ng/mL",
+    egfr: "mL/min/1.73m2"
+  }
 };
 var WARFARIN_DAYS = "warfarin_days";
 var WARFARIN_LABEL = "Days since warfarin was started";
 var counter = 0;
-var UNIT_TEXT = [[/mL\/min\/1\.73 ?m2\b/g, "mL/min/1.73 m²"], [/mmol2\/L2\b/g, "mmol²/L²"], [/mg2\/dL2\b/g, "mg²/dL²"]];
+var UNIT_TEXT = [
+  [/mL\/min\/1\.73 ?m2\b/g, "mL/min/1.73 m²"],
+  [/mmol2\/L2\b/g, "mmol²/L²"],
+  [/mg2\/dL2\b/g, "mg²/dL²"]
+];
 function typeset(text) {
   let out = String(text ?? "");
   for (const [re, sub] of UNIT_TEXT) out = out.replace(re, sub);
@@ -767,7 +865,10 @@ function parseNumber(text, example) {
   if (/^[+-]?\d{1,3}(,\d{3})+$/.test(t)) {
     const plain = t.replace(/,/g, "");
     const decimal = t.replace(",", ".");
-    return { error: `“${t}”: did you mean ${plain} or ${decimal}? Type it without the comma, or with a point.`, ask: true };
+    return {
+      error: `“${t}”: did you mean ${plain} or ${decimal}? Type it without the comma, or with a point.`,
+      ask: true
+    };
   }
   if ((t.match(/,/g) ?? []).length === 1 && !t.includes(".")) t = t.replace(",", ".");
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return { error: `enter a number, e.g. ${example}` };
@@ -816,27 +917,68 @@ function planeBackground(rules, units) {
   const conv = units === "SI" ? { ca: 1, p: 1 } : { ca: cap.mg_factor_calcium, p: cap.mg_factor_phosphate };
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "cx-plane", role: "img" });
   const ca = rules.ranges.calcium, ph = rules.ranges.phosphate;
-  svg.append(s("rect", { x: sx(ph.low), y: sy(ca.high), width: sx(ph.high) - sx(ph.low), height: sy(ca.low) - sy(ca.high), class: "cx-refbox" }));
+  svg.append(
+    s("rect", {
+      x: sx(ph.low),
+      y: sy(ca.high),
+      width: sx(ph.high) - sx(ph.low),
+      height: sy(ca.low) - sy(ca.high),
+      class: "cx-refbox"
+    })
+  );
   svg.append(s("text", { x: sx(ph.low) + 4, y: sy(ca.high) + 14, class: "cx-small" }, "reference"));
   capLines(rules).forEach((mg, i) => {
     const k = mg / (cap.mg_factor_calcium * cap.mg_factor_phosphate);
     const pts = [];
-    for (let p = Math.max(x.min, k / y.max); p <= x.max + 1e-9; p += g.step) pts.push(`${sx(p).toFixed(1)},${sy(k / p).toFixed(1)}`);
+    for (let p = Math.max(x.min, k / y.max); p <= x.max + 1e-9; p += g.step)
+      pts.push(`${sx(p).toFixed(1)},${sy(k / p).toFixed(1)}`);
     svg.append(s("polyline", { points: pts.join(" "), class: i === 0 ? "cx-iso55" : "cx-iso70" }));
-    svg.append(s("text", { x: sx(2.45), y: sy(k / 2.45) - 6, "text-anchor": "start", class: "cx-small" }, `${mg} mg²/dL²`));
+    svg.append(
+      s(
+        "text",
+        { x: sx(2.45), y: sy(k / 2.45) - 6, "text-anchor": "start", class: "cx-small" },
+        `${mg} mg²/dL²`
+      )
+    );
   });
   svg.append(s("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "cx-axis" }));
   svg.append(s("line", { x1: L, y1: T, x2: L, y2: H - B, class: "cx-axis" }));
   const first = (axis) => Math.ceil(axis.min / axis.tick_step - 1e-9) * axis.tick_step;
   for (let p = first(x); p <= x.max + 1e-9; p += x.tick_step) {
-    svg.append(s("text", { x: sx(p), y: H - B + 14, "text-anchor": "middle", class: "cx-small" }, fixed(p * conv.p, 1)));
+    svg.append(
+      s(
+        "text",
+        { x: sx(p), y: H - B + 14, "text-anchor": "middle", class: "cx-small" },
+        fixed(p * conv.p, 1)
+      )
+    );
   }
   for (let c = first(y); c <= y.max + 1e-9; c += y.tick_step) {
-    svg.append(s("text", { x: L - 6, y: sy(c) + 4, "text-anchor": "end", class: "cx-small" }, fixed(c * conv.ca, 1)));
+    svg.append(
+      s("text", { x: L - 6, y: sy(c) + 4, "text-anchor": "end", class: "cx-small" }, fixed(c * conv.ca, 1))
+    );
   }
   const unit = units === "SI" ? "mmol/L" : "mg/dL";
-  svg.append(s("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "cx-small" }, `Phosphate (${unit})`));
-  svg.append(s("text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", transform: `rotate(-90 12 ${(T + H - B) / 2})`, class: "cx-small" }, `Corrected calcium (${unit})`));
+  svg.append(
+    s(
+      "text",
+      { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "cx-small" },
+      `Phosphate (${unit})`
+    )
+  );
+  svg.append(
+    s(
+      "text",
+      {
+        x: 12,
+        y: (T + H - B) / 2,
+        "text-anchor": "middle",
+        transform: `rotate(-90 12 ${(T + H - B) / 2})`,
+        class: "cx-small"
+      },
+      `Corrected calcium (${unit})`
+    )
+  );
   const point = s("g", { class: "cx-point-group" });
   svg.append(point);
   return { svg, point, g };
@@ -847,20 +989,39 @@ function drawPoint(plane, cca, p, units, rules) {
   if (cca == null || p == null) return "The patient's point is not shown: calcium or phosphate is missing.";
   const cx = Math.min(Math.max(p, g.x.min), g.x.max), cy = Math.min(Math.max(cca, g.y.min), g.y.max);
   const px = g.sx(cx), py = g.sy(cy);
-  const off = [p > g.x.max ? "right" : p < g.x.min ? "left" : null, cca > g.y.max ? "up" : cca < g.y.min ? "down" : null].filter(Boolean);
+  const off = [
+    p > g.x.max ? "right" : p < g.x.min ? "left" : null,
+    cca > g.y.max ? "up" : cca < g.y.min ? "down" : null
+  ].filter(Boolean);
   if (off.length) {
     const dx = off.includes("right") ? 1 : off.includes("left") ? -1 : 0;
     const dy = off.includes("up") ? -1 : off.includes("down") ? 1 : 0;
     const tip = [px + dx * 8, py + dy * 8], base = [px - dx * 4, py - dy * 4];
     const nx = -dy, ny = dx;
-    point.append(s("polygon", { class: "cx-point cx-offscale", points: `${tip.join(",")} ${base[0] + nx * 7},${base[1] + ny * 7} ${base[0] - nx * 7},${base[1] - ny * 7}` }));
+    point.append(
+      s("polygon", {
+        class: "cx-point cx-offscale",
+        points: `${tip.join(",")} ${base[0] + nx * 7},${base[1] + ny * 7} ${base[0] - nx * 7},${base[1] - ny * 7}`
+      })
+    );
   } else {
     point.append(s("circle", { cx: px, cy: py, r: 6, class: "cx-point" }));
   }
   const label = off.length ? "patient (off scale)" : "patient";
   const right = px > g.W - g.R - 110;
   const below = py < g.T + 20;
-  point.append(s("text", { x: right ? px - 10 : px + 10, y: below ? py + 18 : py - 9, "text-anchor": right ? "end" : "start", class: "cx-small cx-strong" }, label));
+  point.append(
+    s(
+      "text",
+      {
+        x: right ? px - 10 : px + 10,
+        y: below ? py + 18 : py - 9,
+        "text-anchor": right ? "end" : "start",
+        class: "cx-small cx-strong"
+      },
+      label
+    )
+  );
   const cap = rules.bands.cap;
   const f = units === "SI" ? [1, 1, "mmol/L"] : [cap.mg_factor_calcium, cap.mg_factor_phosphate, "mg/dL"];
   return `The patient's point: phosphate ${fixed(p * f[1], 2)} ${f[2]}, corrected calcium ${fixed(cca * f[0], 2)} ${f[2]}${off.length ? ", off the scale" : ""}.`;
@@ -879,10 +1040,20 @@ function render({ model, el }) {
   let lastField = null;
   const skip = h("a", { class: "cx-skip", href: `#${uid}-end`, text: "Skip past the explorer" });
   const end = h("span", { id: `${uid}-end`, class: "cx-end", tabindex: "-1" });
-  const root = h("div", { class: `cx-explorer${practice ? " cx-practice" : ""}`, role: "group", "aria-label": "Calcium–phosphate scenario explorer" });
+  const root = h("div", {
+    class: `cx-explorer${practice ? " cx-practice" : ""}`,
+    role: "group",
+    "aria-label": "Calcium–phosphate scenario explorer"
+  });
   root.append(
-    h("p", { class: "cx-title", text: practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer" }),
-    h("p", { class: "cx-edu", text: `${rules.education_note} It says what a picture is consistent with, never a diagnosis.` })
+    h("p", {
+      class: "cx-title",
+      text: practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer"
+    }),
+    h("p", {
+      class: "cx-edu",
+      text: `${rules.education_note} It says what a picture is consistent with, never a diagnosis.`
+    })
   );
   const presetSelect = h(
     "select",
@@ -894,38 +1065,86 @@ function render({ model, el }) {
     "fieldset",
     { class: "cx-units" },
     h("legend", { text: "Units" }),
-    ...["SI", "conventional"].map((u) => h(
-      "label",
-      {},
-      h("input", { type: "radio", name: `${uid}-units`, value: u, checked: u === units }),
-      u === "SI" ? "SI (mmol/L)" : "Conventional (mg/dL)"
-    ))
+    ...["SI", "conventional"].map(
+      (u) => h(
+        "label",
+        {},
+        h("input", { type: "radio", name: `${uid}-units`, value: u, checked: u === units }),
+        u === "SI" ? "SI (mmol/L)" : "Conventional (mg/dL)"
+      )
+    )
   );
-  root.append(h(
-    "div",
-    { class: "cx-controls" },
-    h("div", { class: "cx-preset-box" }, h("label", { for: presetSelect.id, text: practice ? "Case" : "Preset" }), presetSelect),
-    unitBox
-  ));
+  root.append(
+    h(
+      "div",
+      { class: "cx-controls" },
+      h(
+        "div",
+        { class: "cx-preset-box" },
+        h("label", { for: presetSelect.id, text: practice ? "Case" : "Preset" }),
+        presetSelect
+      ),
+      unitBox
+    )
+  );
   const layout = h("div", { class: "cx-layout" });
   const inputs = h("div", { class: "cx-inputs" });
   const output = h("div", { class: "cx-output" });
   layout.append(inputs, output);
   root.append(layout);
   const fields = {};
-  const labs = h("fieldset", { class: "cx-labs" }, h("legend", { text: "Laboratory values (leave empty if not measured)" }));
+  const labs = h(
+    "fieldset",
+    { class: "cx-labs" },
+    h("legend", { text: "Laboratory values (leave empty if not measured)" })
+  );
   const healthy = rules.presets.find((p) => p.id === "healthy")?.scenario?.labs ?? {};
   for (const name of LABS) {
     const id = `${uid}-${name}`;
-    const input = h("input", { id, name, type: "text", inputmode: "decimal", autocomplete: "off", "aria-describedby": `${id}-unit ${id}-err` });
+    const input = h("input", {
+      id,
+      name,
+      type: "text",
+      inputmode: "decimal",
+      autocomplete: "off",
+      "aria-describedby": `${id}-unit ${id}-err`
+    });
     const unit = h("span", { id: `${id}-unit`, class: "cx-unit" });
-    const error = h("span", { id: `${id}-err`, class: "cx-error" });
-    fields[name] = { name, input, unit, error, origin: { text: "", unit: UNITS[units][name] }, label: rules.units.analytes[name].label, healthy: healthy[name] };
-    labs.append(h("div", { class: "cx-field" }, h("label", { for: id, text: rules.units.analytes[name].label }), h("span", { class: "cx-entry" }, input, unit), error));
+    const error2 = h("span", { id: `${id}-err`, class: "cx-error" });
+    fields[name] = {
+      name,
+      input,
+      unit,
+      error: error2,
+      origin: { text: "", unit: UNITS[units][name] },
+      label: rules.units.analytes[name].label,
+      healthy: healthy[name]
+    };
+    labs.append(
+      h(
+        "div",
+        { class: "cx-field" },
+        h("label", { for: id, text: rules.units.analytes[name].label }),
+        h("span", { class: "cx-entry" }, input, unit),
+        error2
+      )
+    );
   }
   const dialysis = vocab.find((i) => i.id === "dialysis");
-  const dialysisInput = h("input", { type: "checkbox", id: `${uid}-history-dialysis`, value: "dialysis", title: dialysis.definition });
-  labs.append(h("div", { class: "cx-check cx-dialysis" }, dialysisInput, h("label", { for: dialysisInput.id, text: dialysis.label })));
+  const dialysisInput = h("input", {
+    type: "checkbox",
+    id: `${uid}-history-dialysis`,
+    value: "dialysis",
+    title: dialysis.definition
+  });
+  labs.append(
+    h(
+      "div",
+      { class: "cx-check cx-dialysis" },
+      dialysisInput,
+      h("label", { for: dialysisInput.id, text: dialysis.label })
+    )
+  );
   inputs.append(labs);
   const toggles = { "history.dialysis": dialysisInput };
   const groupBox = (group, title) => {
@@ -939,11 +1158,31 @@ function render({ model, el }) {
     }
     return box;
   };
-  const warfarinDays = h("input", { id: `${uid}-warfarin-days`, type: "text", inputmode: "numeric", name: WARFARIN_DAYS, autocomplete: "off", "aria-describedby": `${uid}-warfarin-days-err` });
+  const warfarinDays = h("input", {
+    id: `${uid}-warfarin-days`,
+    type: "text",
+    inputmode: "numeric",
+    name: WARFARIN_DAYS,
+    autocomplete: "off",
+    "aria-describedby": `${uid}-warfarin-days-err`
+  });
   const warfarinError = h("span", { id: `${uid}-warfarin-days-err`, class: "cx-error" });
-  fields[WARFARIN_DAYS] = { name: WARFARIN_DAYS, input: warfarinDays, error: warfarinError, label: WARFARIN_LABEL };
+  fields[WARFARIN_DAYS] = {
+    name: WARFARIN_DAYS,
+    input: warfarinDays,
+    error: warfarinError,
+    label: WARFARIN_LABEL
+  };
   const history = groupBox("history", "History");
-  history.append(h("div", { class: "cx-field" }, h("label", { for: warfarinDays.id, text: WARFARIN_LABEL }), warfarinDays, warfarinError));
+  history.append(
+    h(
+      "div",
+      { class: "cx-field" },
+      h("label", { for: warfarinDays.id, text: WARFARIN_LABEL }),
+      warfarinDays,
+      warfarinError
+    )
+  );
   const findingsSummary = h("span", { class: "cx-count" });
   const details = h(
     "details",
@@ -964,8 +1203,16 @@ function render({ model, el }) {
       "select",
       { id: `${uid}-answer`, class: "cx-answer" },
       h("option", { value: "", text: "Choose your answer…" }),
-      h("optgroup", { label: "Calcification and skin necrosis" }, ...rules.conditions.map((c) => h("option", { value: c.id, text: c.name }))),
-      h("optgroup", { label: "Look-alikes" }, ...rules.lookalikes.map((l) => h("option", { value: l.id, text: l.name }))),
+      h(
+        "optgroup",
+        { label: "Calcification and skin necrosis" },
+        ...rules.conditions.map((c) => h("option", { value: c.id, text: c.name }))
+      ),
+      h(
+        "optgroup",
+        { label: "Look-alikes" },
+        ...rules.lookalikes.map((l) => h("option", { value: l.id, text: l.name }))
+      ),
       h("option", { value: "unsure", text: "I am not sure: show me" })
     );
     const commit = h("button", { type: "button", class: "cx-commit", text: "Check my answer" });
@@ -982,24 +1229,51 @@ function render({ model, el }) {
   }
   const derivedRows = {};
   const derivedBody = h("tbody");
-  for (const [key, label] of [["calcium", "Corrected calcium"], ["phosphate", "Phosphate"], ["cap", "Ca × P"], ["gfr", "Kidney function"], ["pth", "PTH"]]) {
-    const result = h("span", { class: "cx-result" }), band2 = h("span", { class: "cx-band" });
-    derivedRows[key] = { result, band: band2 };
-    derivedBody.append(h("tr", {}, h("th", { scope: "row", text: label }), h("td", {}, result, band2)));
+  for (const [key, label] of [
+    ["calcium", "Corrected calcium"],
+    ["phosphate", "Phosphate"],
+    ["cap", "Ca × P"],
+    ["gfr", "Kidney function"],
+    ["pth", "PTH"]
+  ]) {
+    const result = h("span", { class: "cx-result" }), band = h("span", { class: "cx-band" });
+    derivedRows[key] = { result, band };
+    derivedBody.append(h("tr", {}, h("th", { scope: "row", text: label }), h("td", {}, result, band)));
   }
   const caveats = h("ul", { class: "cx-caveats" });
-  const caveatsBox = h("details", { class: "cx-more cx-caveats-box" }, h("summary", { text: "About the albumin correction" }), caveats);
-  const derived = h("div", { class: "cx-derived-box" }, h(
-    "table",
-    { class: "cx-derived" },
-    h("caption", { text: "Derived values" }),
-    h("thead", {}, h("tr", {}, ...["Value", "Result and band"].map((t) => h("th", { scope: "col", text: t })))),
-    derivedBody
-  ), caveatsBox);
+  const caveatsBox = h(
+    "details",
+    { class: "cx-more cx-caveats-box" },
+    h("summary", { text: "About the albumin correction" }),
+    caveats
+  );
+  const derived = h(
+    "div",
+    { class: "cx-derived-box" },
+    h(
+      "table",
+      { class: "cx-derived" },
+      h("caption", { text: "Derived values" }),
+      h(
+        "thead",
+        {},
+        h("tr", {}, ...["Value", "Result and band"].map((t) => h("th", { scope: "col", text: t })))
+      ),
+      derivedBody
+    ),
+    caveatsBox
+  );
   const planeBox = h("div", { class: "cx-plane-box" });
-  const planeCaption = h("figcaption", { text: `Corrected calcium against phosphate. Box: adult reference ranges. Lines: Ca × P of ${capLines(rules).join(" and ")} mg²/dL².` });
+  const planeCaption = h("figcaption", {
+    text: `Corrected calcium against phosphate. Box: adult reference ranges. Lines: Ca × P of ${capLines(rules).join(" and ")} mg²/dL².`
+  });
   const figure = h("figure", { class: "cx-figure" }, planeBox, planeCaption);
-  const planeDetails = h("details", { class: "cx-details cx-plane-details" }, h("summary", { text: "Calcium–phosphate plane" }), figure);
+  const planeDetails = h(
+    "details",
+    { class: "cx-details cx-plane-details" },
+    h("summary", { text: "Calcium–phosphate plane" }),
+    figure
+  );
   let plane = null;
   const stale = h("p", { class: "cx-stale-note", role: "alert" });
   const results = h("div", { class: "cx-results" });
@@ -1023,7 +1297,10 @@ function render({ model, el }) {
     const span = h("span", { class: "cx-refs" });
     (keys ?? []).forEach((key, i) => {
       const info = labels[key] ?? { label: key, list: 1 };
-      span.append(i ? "; " : " (", base ? h("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label);
+      span.append(
+        i ? "; " : " (",
+        base ? h("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label
+      );
     });
     if (keys?.length) span.append(")");
     return span;
@@ -1040,7 +1317,7 @@ function render({ model, el }) {
       return String(f.healthy.value);
     }
   }
-  function shown(f) {
+  function shown2(f) {
     const target = UNITS[units][f.name];
     if (f.origin.unit === target || f.origin.text.trim() === "") return f.origin.text;
     const parsed = parseNumber(f.origin.text, "");
@@ -1062,7 +1339,7 @@ function render({ model, el }) {
     for (const name of LABS) {
       const f = fields[name];
       f.unit.textContent = typeset(UNITS[units][name]);
-      f.input.value = shown(f);
+      f.input.value = shown2(f);
     }
   }
   function fillInputs(scenario) {
@@ -1073,7 +1350,11 @@ function render({ model, el }) {
     }
     setLabUnits();
     const listed = /* @__PURE__ */ new Set();
-    for (const [group, key] of [["history", "history"], ["finding", "findings"], ["histology", "histology"]]) {
+    for (const [group, key] of [
+      ["history", "history"],
+      ["finding", "findings"],
+      ["histology", "histology"]
+    ]) {
       const items = scenario[key] ?? [];
       for (const item of Array.isArray(items) ? items : Object.keys(items)) listed.add(`${group}.${item}`);
     }
@@ -1103,7 +1384,13 @@ function render({ model, el }) {
     const pick = (group) => Object.entries(toggles).filter(([k, i]) => i.checked && k.startsWith(`${group}.`)).map(([k]) => k.slice(group.length + 1));
     const base = model.get("scenario") ?? {};
     return {
-      scenario: { patient: base.patient ?? {}, labs: labsOut, history: historyOut, findings: pick("finding"), histology: pick("histology") },
+      scenario: {
+        patient: base.patient ?? {},
+        labs: labsOut,
+        history: historyOut,
+        findings: pick("finding"),
+        histology: pick("histology")
+      },
       errors
     };
   }
@@ -1128,15 +1415,27 @@ function render({ model, el }) {
     const val = (obj, unit, decimals) => obj && obj[unit] != null ? `${fixed(obj[unit], decimals)} ${typeset(unit)}` : "not available";
     const capUnit = units === "SI" ? "mmol2/L2" : "mg2/dL2";
     const rows = {
-      calcium: [val(d.corrected_calcium, unitOf("calcium"), dec("calcium", unitOf("calcium"))), d.bands?.calcium?.label],
-      phosphate: [val(d.values?.phosphate, unitOf("phosphate"), dec("phosphate", unitOf("phosphate"))), d.bands?.phosphate?.label],
-      cap: [val(d.ca_x_p, capUnit, units === "SI" ? rules.bands.cap.decimals_mmol : rules.bands.cap.decimals_mg), d.bands?.ca_x_p?.label],
+      calcium: [
+        val(d.corrected_calcium, unitOf("calcium"), dec("calcium", unitOf("calcium"))),
+        d.bands?.calcium?.label
+      ],
+      phosphate: [
+        val(d.values?.phosphate, unitOf("phosphate"), dec("phosphate", unitOf("phosphate"))),
+        d.bands?.phosphate?.label
+      ],
+      cap: [
+        val(d.ca_x_p, capUnit, units === "SI" ? rules.bands.cap.decimals_mmol : rules.bands.cap.decimals_mg),
+        d.bands?.ca_x_p?.label
+      ],
       gfr: [d.gfr_category ?? "not available", d.bands?.gfr?.label],
-      pth: [d.pth_x_uln != null ? `${d.pth_x_uln} × upper limit` : "not available", d.bands?.pth_multiple?.label]
+      pth: [
+        d.pth_x_uln != null ? `${d.pth_x_uln} × upper limit` : "not available",
+        d.bands?.pth_multiple?.label
+      ]
     };
-    for (const [key2, [result, band2]] of Object.entries(rows)) {
+    for (const [key2, [result, band]] of Object.entries(rows)) {
       const r = derivedRows[key2];
-      const b = typeset(band2 ?? "");
+      const b = typeset(band ?? "");
       if (r.result.textContent !== result) r.result.textContent = result;
       if (r.band.textContent !== b) r.band.textContent = b;
     }
@@ -1151,8 +1450,17 @@ function render({ model, el }) {
       plane = { ...planeBackground(rules, units), units };
       planeBox.replaceChildren(plane.svg);
     }
-    const description = drawPoint(plane, d.calcium_for_bands?.["mmol/L"], d.values?.phosphate?.["mmol/L"], units, rules);
-    plane.svg.setAttribute("aria-label", `Calcium–phosphate plane with the reference box and the Ca × P ${capLines(rules).join(" and ")} mg²/dL² lines. ${description}`);
+    const description = drawPoint(
+      plane,
+      d.calcium_for_bands?.["mmol/L"],
+      d.values?.phosphate?.["mmol/L"],
+      units,
+      rules
+    );
+    plane.svg.setAttribute(
+      "aria-label",
+      `Calcium–phosphate plane with the reference box and the Ca × P ${capLines(rules).join(" and ")} mg²/dL² lines. ${description}`
+    );
   }
   function evidence(item) {
     const reasons = item.reasons ?? [];
@@ -1169,13 +1477,19 @@ function render({ model, el }) {
       "div",
       { class: `cx-evidence ${cls}` },
       h("p", { class: "cx-ev-title", text: title }),
-      h("ul", { class: "cx-reasons" }, ...list.map((r) => h(
-        "li",
-        {},
-        typeset(r.text),
-        refLinks(r.cite),
-        r.beyond ? h("span", { class: "cx-beyond", text: " (beyond the article)" }) : null
-      )))
+      h(
+        "ul",
+        { class: "cx-reasons" },
+        ...list.map(
+          (r) => h(
+            "li",
+            {},
+            typeset(r.text),
+            refLinks(r.cite),
+            r.beyond ? h("span", { class: "cx-beyond", text: " (beyond the article)" }) : null
+          )
+        )
+      )
     );
   }
   function legendLine(a) {
@@ -1188,19 +1502,41 @@ function render({ model, el }) {
     if (ranking.dataset.key === key && ranking.childElementCount) return;
     ranking.dataset.key = key;
     const headline = a.headline;
-    const parts = [h("p", { class: "cx-summary" }, h("strong", { text: typeset(headline?.text ?? a.summary) }))];
-    if (headline?.separates) parts.push(h("p", { class: "cx-separates" }, h("strong", { text: "What separates them: " }), typeset(headline.separates)));
-    if (headline?.missing?.length) parts.push(h("p", { class: "cx-missing" }, h("strong", { text: "Missing data: " }), headline.missing.join("; ")));
+    const parts = [
+      h("p", { class: "cx-summary" }, h("strong", { text: typeset(headline?.text ?? a.summary) }))
+    ];
+    if (headline?.separates)
+      parts.push(
+        h(
+          "p",
+          { class: "cx-separates" },
+          h("strong", { text: "What separates them: " }),
+          typeset(headline.separates)
+        )
+      );
+    if (headline?.missing?.length)
+      parts.push(
+        h("p", { class: "cx-missing" }, h("strong", { text: "Missing data: " }), headline.missing.join("; "))
+      );
     const list = h("ol", { class: "cx-conditions", "aria-label": "Conditions, most consistent first" });
     a.conditions.forEach((c, i) => {
       const ev = evidence(c);
       const item = h("li", { class: `cx-condition cx-${c.verdict}`, "data-id": c.id });
-      const head = () => [h("span", { class: "cx-verdict", text: c.verdict_label }), " ", h("strong", { class: "cx-name", text: c.name })];
+      const head = () => [
+        h("span", { class: "cx-verdict", text: c.verdict_label }),
+        " ",
+        h("strong", { class: "cx-name", text: c.name })
+      ];
       const body = [
         reasonList("Evidence for", ev.for, "cx-for"),
         reasonList("Evidence against", ev.against, "cx-against"),
         reasonList("Notes", ev.note, "cx-note"),
-        c.level_limit ? h("p", { class: "cx-limit" }, h("strong", { text: `At most ${c.level_limit.level}: ` }), typeset(c.level_limit.why)) : null,
+        c.level_limit ? h(
+          "p",
+          { class: "cx-limit" },
+          h("strong", { text: `At most ${c.level_limit.level}: ` }),
+          typeset(c.level_limit.why)
+        ) : null,
         c.missing?.length ? h("p", { class: "cx-missing" }, h("strong", { text: "What would decide: " }), c.missing.join(" ")) : null,
         h("p", { class: "cx-confirm" }, h("strong", { text: "What confirms it: " }), c.confirm)
       ].filter(Boolean);
@@ -1219,7 +1555,9 @@ function render({ model, el }) {
           h("details", { class: "cx-more" }, h("summary", { text: "All reasons, with references" }), ...body)
         );
       } else {
-        item.append(h("details", { class: "cx-more" }, h("summary", { class: "cx-cond-head" }, ...head()), ...body));
+        item.append(
+          h("details", { class: "cx-more" }, h("summary", { class: "cx-cond-head" }, ...head()), ...body)
+        );
       }
       list.append(item);
     });
@@ -1227,24 +1565,50 @@ function render({ model, el }) {
     if (a.lookalikes?.length) {
       parts.push(
         h("p", { class: "cx-sub", text: "Look-alikes the findings suggest" }),
-        h("ul", { class: "cx-lookalikes" }, ...a.lookalikes.map((l) => {
-          const ev = evidence(l);
-          return h(
-            "li",
-            { "data-id": l.id },
-            h("p", { class: "cx-cond-head" }, h("strong", { text: l.name }), l.leads ? h("span", { class: "cx-leads", text: " (leads the ranking)" }) : null),
-            l.distinguish ? h("p", { class: "cx-distinguish" }, h("strong", { text: "What tells it apart: " }), typeset(l.distinguish)) : null,
-            h(
-              "details",
-              { class: "cx-more" },
-              h("summary", { text: "Reasons" }),
-              ...[reasonList("Evidence for", ev.for, "cx-for"), reasonList("Evidence against", ev.against, "cx-against"), reasonList("Notes", ev.note, "cx-note")].filter(Boolean)
-            )
-          );
-        }))
+        h(
+          "ul",
+          { class: "cx-lookalikes" },
+          ...a.lookalikes.map((l) => {
+            const ev = evidence(l);
+            return h(
+              "li",
+              { "data-id": l.id },
+              h(
+                "p",
+                { class: "cx-cond-head" },
+                h("strong", { text: l.name }),
+                l.leads ? h("span", { class: "cx-leads", text: " (leads the ranking)" }) : null
+              ),
+              l.distinguish ? h(
+                "p",
+                { class: "cx-distinguish" },
+                h("strong", { text: "What tells it apart: " }),
+                typeset(l.distinguish)
+              ) : null,
+              h(
+                "details",
+                { class: "cx-more" },
+                h("summary", { text: "Reasons" }),
+                ...[
+                  reasonList("Evidence for", ev.for, "cx-for"),
+                  reasonList("Evidence against", ev.against, "cx-against"),
+                  reasonList("Notes", ev.note, "cx-note")
+                ].filter(Boolean)
+              )
+            );
+          })
+        )
       );
     }
-    if (a.not_judged?.length) parts.push(h("p", { class: "cx-missing" }, h("strong", { text: "Not judged for lack of data: " }), a.not_judged.map((n) => `${n.label} (${n.reason})`).join("; ")));
+    if (a.not_judged?.length)
+      parts.push(
+        h(
+          "p",
+          { class: "cx-missing" },
+          h("strong", { text: "Not judged for lack of data: " }),
+          a.not_judged.map((n) => `${n.label} (${n.reason})`).join("; ")
+        )
+      );
     if (!rangesBox) {
       rangesBox = h(
         "details",
@@ -1314,7 +1678,8 @@ function render({ model, el }) {
         for (const e of err.errors) {
           const name = fieldOf(e.field);
           const label = fields[name]?.label;
-          if (name) errors[name] ??= label && !e.message.includes(label) ? `${label}: ${e.message}` : e.message;
+          if (name)
+            errors[name] ??= label && !e.message.includes(label) ? `${label}: ${e.message}` : e.message;
           else errors._form ??= e.message;
         }
       }
@@ -1348,12 +1713,20 @@ function render({ model, el }) {
     const names = Object.fromEntries([...rules.conditions, ...rules.lookalikes].map((x) => [x.id, x.name]));
     const taughtText = taught.map((t) => names[t] ?? t).join(" and ");
     let text;
-    if (!c || !taught.length) text = "Your own values have no taught answer: compare your answer with the ranking below.";
+    if (!c || !taught.length)
+      text = "Your own values have no taught answer: compare your answer with the ranking below.";
     else if (choice === "unsure") text = `This case teaches: ${taughtText}. Read the evidence below.`;
-    else if (taught.includes(choice)) text = `Yes: this case teaches ${taughtText}. The evidence below shows why.`;
-    else text = `Not quite: you chose ${names[choice]}; this case teaches ${taughtText}. Compare the evidence below.`;
+    else if (taught.includes(choice))
+      text = `Yes: this case teaches ${taughtText}. The evidence below shows why.`;
+    else
+      text = `Not quite: you chose ${names[choice]}; this case teaches ${taughtText}. Compare the evidence below.`;
     feedback.textContent = text;
-    model.set("answer", { case: c?.id ?? "", answer: choice, correct: c && taught.length ? taught.includes(choice) : null, revealed: true });
+    model.set("answer", {
+      case: c?.id ?? "",
+      answer: choice,
+      correct: c && taught.length ? taught.includes(choice) : null,
+      revealed: true
+    });
     model.save_changes();
     if (current) showAssessment(current);
     else update({ sync: false });
@@ -1366,27 +1739,47 @@ function render({ model, el }) {
   }
   function buildPrint() {
     const { scenario } = readScenario();
-    const rows = LABS.filter((n) => fields[n].input.value.trim()).map((n) => [fields[n].label, `${fields[n].input.value} ${fields[n].unit.textContent}`]);
+    const rows = LABS.filter((n) => fields[n].input.value.trim()).map((n) => [
+      fields[n].label,
+      `${fields[n].input.value} ${fields[n].unit.textContent}`
+    ]);
     const ticked = Object.entries(toggles).filter(([, i]) => i.checked).map(([k]) => vocab.find((v) => `${v.group}.${v.id}` === k)?.label ?? k);
-    if (scenario.history?.warfarin?.days != null) ticked.push(`${WARFARIN_LABEL}: ${scenario.history.warfarin.days}`);
+    if (scenario.history?.warfarin?.days != null)
+      ticked.push(`${WARFARIN_LABEL}: ${scenario.history.warfarin.days}`);
     rows.push(["History, findings, histology", ticked.join("; ") || "none recorded"]);
     const table = h(
       "table",
       { class: "cx-print-inputs" },
       h("caption", { text: "Inputs" }),
-      h("tbody", {}, ...rows.map(([k, v]) => h("tr", {}, h("th", { scope: "row", text: k }), h("td", { text: v }))))
+      h(
+        "tbody",
+        {},
+        ...rows.map(([k, v]) => h("tr", {}, h("th", { scope: "row", text: k }), h("td", { text: v })))
+      )
     );
-    const out = [h("p", { class: "cx-title", text: "Calcium–phosphate scenario explorer (printout)" }), table];
-    if (!current || root.classList.contains("cx-is-stale")) out.push(h("p", { text: "No current result: a field holds an invalid value." }));
+    const out = [
+      h("p", { class: "cx-title", text: "Calcium–phosphate scenario explorer (printout)" }),
+      table
+    ];
+    if (!current || root.classList.contains("cx-is-stale"))
+      out.push(h("p", { text: "No current result: a field holds an invalid value." }));
     else if (hidden()) out.push(h("p", { text: "The ranking is shown after an answer is committed." }));
     else {
       out.push(h("p", {}, h("strong", { text: headlineText(current) })));
-      out.push(h("ol", {}, ...current.conditions.map((c) => h(
-        "li",
-        {},
-        h("strong", { text: `${c.verdict_label}: ${c.name}` }),
-        h("ul", {}, ...(c.reasons ?? []).map((r) => h("li", { text: typeset(r.text) })))
-      ))));
+      out.push(
+        h(
+          "ol",
+          {},
+          ...current.conditions.map(
+            (c) => h(
+              "li",
+              {},
+              h("strong", { text: `${c.verdict_label}: ${c.name}` }),
+              h("ul", {}, ...(c.reasons ?? []).map((r) => h("li", { text: typeset(r.text) })))
+            )
+          )
+        )
+      );
     }
     out.push(h("p", { class: "cx-edu", text: rules.education_note }));
     print.replaceChildren(...out);
@@ -1419,7 +1812,9 @@ function render({ model, el }) {
     update({ field: name });
   });
   root.addEventListener("focusin", (event) => {
-    if (fields[event.target.name]) showBarField(lastField = event.target.name);
+    if (!fields[event.target.name]) return;
+    lastField = event.target.name;
+    showBarField(lastField);
   });
   root.addEventListener("change", (event) => {
     if (event.target.type === "checkbox") update();
