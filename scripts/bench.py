@@ -36,7 +36,8 @@ def page_weights(base_url: str, browser, pages: list[str]) -> list[tuple[str, in
     for path in pages:
         page = browser.new_page()
         finished = []
-        page.on("requestfinished", finished.append)
+        # a lambda, not finished.append: Playwright tags the handler object (a builtin cannot be)
+        page.on("requestfinished", lambda request, done=finished: done.append(request))
         page.goto(f"{base_url}/{path}")
         page.wait_for_load_state("networkidle")
         transferred = decoded = 0
@@ -58,31 +59,44 @@ def page_weights(base_url: str, browser, pages: list[str]) -> list[tuple[str, in
 # window) and takes the event's own timestamp; the result counts as painted after the next
 # animation frame has run and the task after it starts (the frame is then on screen).
 PAINT_PROBE = """
-() => {
+(selector) => {
   window.__cxTimes = [];
   window.addEventListener('input', (event) => {
-    if (!event.target.closest('.cx-explorer')) return;
+    if (!event.target.matches(selector)) return;
     const t0 = event.timeStamp;
     requestAnimationFrame(() => setTimeout(() => window.__cxTimes.push(performance.now() - t0), 0));
   }, true);
 }
 """
+# The floor on the same page: a plain input with no handler, so the explorer's own share shows.
+PLAIN_INPUT = """
+() => {
+  const input = Object.assign(document.createElement('input'), { id: 'bench-plain', type: 'text' });
+  document.querySelector('article, main, body').prepend(input);
+}
+"""
 
 
-def explorer_timing(base_url: str, browser, runs: int, viewport: dict, throttle: float) -> list[float] | None:
+def explorer_timing(
+    base_url: str, browser, runs: int, viewport: dict, throttle: float, plain: bool = False
+) -> list[float] | None:
     """Press `runs` keys in the calcium field (a digit, then Backspace, ...) at `throttle`x CPU
-    slowdown (Chromium's CDP Emulation.setCPUThrottlingRate); return input->paint times in ms."""
+    slowdown (Chromium's CDP Emulation.setCPUThrottlingRate); return input->paint times in ms.
+    With `plain`, type into a plain input on the same page instead (the page's floor)."""
     page = browser.new_page(viewport=viewport)
     page.goto(f"{base_url}/chapters/calcium-explorer.html")
     page.wait_for_load_state("networkidle")
-    field = page.locator('.cx-explorer input[name="calcium"]').first
-    if field.count() == 0:
+    selector = '.cx-explorer input[name="calcium"]'
+    if page.locator(selector).count() == 0:
         page.close()
         return None
-    page.evaluate(PAINT_PROBE)
+    if plain:
+        page.evaluate(PLAIN_INPUT)
+        selector = "#bench-plain"
+    page.evaluate(PAINT_PROBE, selector)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
-    field.click()
+    page.locator(selector).first.click()
     page.keyboard.press("End")
     for i in range(runs):
         page.keyboard.press(str(i % 10) if i % 2 == 0 else "Backspace")
@@ -91,6 +105,21 @@ def explorer_timing(base_url: str, browser, runs: int, viewport: dict, throttle:
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     page.close()
     return times
+
+
+def cached_weight(base_url: str, browser, first: str, then: str) -> int:
+    """Bytes transferred for `then` visited after `first` in the same browser (cache on)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/{first}")
+    page.wait_for_load_state("networkidle")
+    finished = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.goto(f"{base_url}/{then}")
+    page.wait_for_load_state("networkidle")
+    total = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in finished)
+    context.close()
+    return total
 
 
 def main() -> int:
@@ -128,19 +157,22 @@ def main() -> int:
         heaviest = max(rows, key=lambda r: r[2])
         mb = heaviest[2] / 1e6
         print(f"heaviest page:      {heaviest[0]} {mb:.3f} MB transferred, {heaviest[1]} requests")
+        after = cached_weight(base_url, browser, "chapters/dystrophic.html", "chapters/metastatic.html")
+        print(f"metastatic.html after dystrophic.html, cache on: {after / 1e6:.3f} MB transferred")
         for label, viewport in (
             ("desktop 1280x900", {"width": 1280, "height": 900}),
             ("phone 390x844", {"width": 390, "height": 844}),
         ):
-            times = explorer_timing(base_url, browser, args.runs, viewport, args.throttle)
-            if times:
+            for what, plain in (("explorer", False), ("plain input, same page", True)):
+                times = explorer_timing(base_url, browser, args.runs, viewport, args.throttle, plain)
+                if not times:
+                    print("explorer keystroke->paint: explorer not found on chapters/calcium-explorer.html")
+                    break
                 median, worst = statistics.median(times), max(times)
                 print(
-                    f"explorer keystroke->paint, {args.throttle:g}x CPU slowdown, {label}: "
+                    f"keystroke->paint, {args.throttle:g}x CPU slowdown, {label}, {what}: "
                     f"median {median:.1f} ms, max {worst:.1f} ms over {len(times)} keystrokes"
                 )
-            else:
-                print("explorer keystroke->paint: explorer not found on chapters/calcium-explorer.html")
         browser.close()
     server.shutdown()
     return 0

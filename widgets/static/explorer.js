@@ -76,6 +76,12 @@ export function parseNumber(text, example) {
   return { value };
 }
 
+// Write text only when it differs: an unchanged write still costs a relayout, and an
+// aria-live region would announce it again.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 function fixed(value, decimals) {
   return value == null || Number.isNaN(value) ? "" : Number(value).toFixed(decimals);
 }
@@ -139,7 +145,7 @@ function planeBackground(rules, units) {
       class: "cx-refbox",
     }),
   );
-  svg.append(s("text", { x: sx(ph.low) + 4, y: sy(ca.high) + 14, class: "cx-small" }, "reference"));
+  svg.append(s("text", { x: sx(ph.low) + 4, y: sy(ca.low) - 5, class: "cx-small" }, "reference"));
   capLines(rules).forEach((mg, i) => {
     const k = mg / (cap.mg_factor_calcium * cap.mg_factor_phosphate);
     const pts = [];
@@ -149,7 +155,13 @@ function planeBackground(rules, units) {
     svg.append(
       s(
         "text",
-        { x: sx(2.45), y: sy(k / 2.45) - 6, "text-anchor": "start", class: "cx-small" },
+        // at the top, where each line enters the plot: the first left of it, the next right
+        {
+          x: sx(Math.max(x.min, k / y.max)) + (i % 2 ? 5 : -5),
+          y: T + 12,
+          "text-anchor": i % 2 ? "start" : "end",
+          class: "cx-small",
+        },
         `${mg} mg²/dL²`,
       ),
     );
@@ -941,24 +953,24 @@ function render({ model, el }) {
     current = a;
     root.classList.remove("cx-is-stale");
     results.removeAttribute("inert");
-    stale.textContent = "";
+    setText(stale, "");
     showWarnings(a);
     showDerived(a.derived);
     if (hidden()) {
       if (ranking.childElementCount) ranking.replaceChildren();
       ranking.dataset.key = "";
-      status.textContent = "Commit an answer to see the ranking.";
+      setText(status, "Commit an answer to see the ranking.");
     } else {
       showRanking(a);
-      status.textContent = headlineText(a);
+      setText(status, headlineText(a));
     }
   }
 
   function showStale(errors) {
     const first = Object.values(errors)[0];
     root.classList.add("cx-is-stale");
-    stale.textContent = `Not current: fix the highlighted field and the results update. ${first}`;
-    status.textContent = `Check the highlighted field: ${first}`;
+    setText(stale, `Not current: fix the highlighted field and the results update. ${first}`);
+    setText(status, `Check the highlighted field: ${first}`);
     if (current) results.setAttribute("inert", "");
   }
 
@@ -968,12 +980,15 @@ function render({ model, el }) {
     const unit = f.unit ? ` ${f.unit.textContent}` : "";
     const corrected =
       name === "calcium" || name === "albumin" ? derivedRows.calcium.result.textContent : null;
-    barField.textContent = `${f.label}: ${f.input.value || "—"}${f.input.value ? unit : ""}${corrected ? ` · corrected calcium ${corrected}` : ""}`;
+    setText(
+      barField,
+      `${f.label}: ${f.input.value || "—"}${f.input.value ? unit : ""}${corrected ? ` · corrected calcium ${corrected}` : ""}`,
+    );
   }
 
   function countFindings() {
     const n = Object.entries(toggles).filter(([k, i]) => i.checked && k !== "history.dialysis").length;
-    findingsSummary.textContent = `(${n} ticked)`;
+    setText(findingsSummary, `(${n} ticked)`);
   }
 
   function update({ sync = true, field = null } = {}) {

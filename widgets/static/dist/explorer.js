@@ -876,6 +876,9 @@ function parseNumber(text, example) {
   if (!Number.isFinite(value)) return { error: `enter a number, e.g. ${example}` };
   return { value };
 }
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
 function fixed(value, decimals) {
   return value == null || Number.isNaN(value) ? "" : Number(value).toFixed(decimals);
 }
@@ -926,7 +929,7 @@ function planeBackground(rules, units) {
       class: "cx-refbox"
     })
   );
-  svg.append(s("text", { x: sx(ph.low) + 4, y: sy(ca.high) + 14, class: "cx-small" }, "reference"));
+  svg.append(s("text", { x: sx(ph.low) + 4, y: sy(ca.low) - 5, class: "cx-small" }, "reference"));
   capLines(rules).forEach((mg, i) => {
     const k = mg / (cap.mg_factor_calcium * cap.mg_factor_phosphate);
     const pts = [];
@@ -936,7 +939,13 @@ function planeBackground(rules, units) {
     svg.append(
       s(
         "text",
-        { x: sx(2.45), y: sy(k / 2.45) - 6, "text-anchor": "start", class: "cx-small" },
+        // at the top, where each line enters the plot: the first left of it, the next right
+        {
+          x: sx(Math.max(x.min, k / y.max)) + (i % 2 ? 5 : -5),
+          y: T + 12,
+          "text-anchor": i % 2 ? "start" : "end",
+          class: "cx-small"
+        },
         `${mg} mg²/dL²`
       )
     );
@@ -1637,23 +1646,23 @@ function render({ model, el }) {
     current = a;
     root.classList.remove("cx-is-stale");
     results.removeAttribute("inert");
-    stale.textContent = "";
+    setText(stale, "");
     showWarnings(a);
     showDerived(a.derived);
     if (hidden()) {
       if (ranking.childElementCount) ranking.replaceChildren();
       ranking.dataset.key = "";
-      status.textContent = "Commit an answer to see the ranking.";
+      setText(status, "Commit an answer to see the ranking.");
     } else {
       showRanking(a);
-      status.textContent = headlineText(a);
+      setText(status, headlineText(a));
     }
   }
   function showStale(errors) {
     const first = Object.values(errors)[0];
     root.classList.add("cx-is-stale");
-    stale.textContent = `Not current: fix the highlighted field and the results update. ${first}`;
-    status.textContent = `Check the highlighted field: ${first}`;
+    setText(stale, `Not current: fix the highlighted field and the results update. ${first}`);
+    setText(status, `Check the highlighted field: ${first}`);
     if (current) results.setAttribute("inert", "");
   }
   function showBarField(name) {
@@ -1661,11 +1670,14 @@ function render({ model, el }) {
     if (!f) return;
     const unit = f.unit ? ` ${f.unit.textContent}` : "";
     const corrected = name === "calcium" || name === "albumin" ? derivedRows.calcium.result.textContent : null;
-    barField.textContent = `${f.label}: ${f.input.value || "—"}${f.input.value ? unit : ""}${corrected ? ` · corrected calcium ${corrected}` : ""}`;
+    setText(
+      barField,
+      `${f.label}: ${f.input.value || "—"}${f.input.value ? unit : ""}${corrected ? ` · corrected calcium ${corrected}` : ""}`
+    );
   }
   function countFindings() {
     const n = Object.entries(toggles).filter(([k, i]) => i.checked && k !== "history.dialysis").length;
-    findingsSummary.textContent = `(${n} ticked)`;
+    setText(findingsSummary, `(${n} ticked)`);
   }
   function update({ sync = true, field = null } = {}) {
     const { scenario, errors } = readScenario();
