@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 CITE_RE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 TERM_RE = re.compile(r"\{term\}`([^`]+)`")
-BACK_MATTER = {"chapters/glossary.md", "chapters/references.md"}
+BACK_MATTER = {"chapters/glossary.md", "chapters/references.md", "chapters/errata.md"}
 VARIANT_PAGES = {
     "chapters/dystrophic.ipynb",
     "chapters/metastatic.ipynb",
