@@ -97,6 +97,8 @@ def claim_problems(claims: list[dict], toc: set[str], bib: dict[str, str]) -> li
         for key in keys:
             if key not in bib:
                 problems.append(f"{cid}: cite key {key!r} is not in references.bib")
+        if claim.get("beyond") and not re.fullmatch(r"[1-5][A-D]?(\.\d+)?", str(claim.get("facts", ""))):
+            problems.append(f"{cid}: a statement beyond the article must name the FACTS.md part that verifies it")
         page = claim.get("page")
         if not page:
             problems.append(f"{cid}: no page")
@@ -145,6 +147,7 @@ def test_claims_checker_catches_failures(tmp_path):
         {"id": "x3", "text": "t", "cite": ["franks2016"], "page": "chapters/leg-ulcers.md"},
         {"id": "x4", "text": "t", "cite": [], "page": None},
         {"id": "x5", "text": "t", "cite": ["nosuchkey"], "page": "chapters/leg-ulcers.md"},
+        {"id": "x6", "text": "t", "cite": ["franks2016"], "page": "chapters/leg-ulcers.md", "beyond": True},
     ]
     assert stray.is_file()
     problems = claim_problems(claims, toc_files() - {"chapters/leg-ulcers.md"}, bib_entries())
@@ -154,6 +157,7 @@ def test_claims_checker_catches_failures(tmp_path):
     assert "x3: page chapters/leg-ulcers.md is not in _toc.yml" in joined
     assert "x4: no page" in joined
     assert "x5: cite key 'nosuchkey' is not in references.bib" in joined
+    assert "x6: a statement beyond the article must name the FACTS.md part that verifies it" in joined
 
 
 def test_every_cited_key_exists():
