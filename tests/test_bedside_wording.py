@@ -114,7 +114,7 @@ def test_corrected_calcium_caveat_is_taught():
     calcium = flat(pages()["calcium.md"])
     assert re.search(r"unreliable in chronic kidney disease", calcium), "calcium.md: no caveat on the albumin correction"
     assert "ionised calcium" in calcium, "calcium.md: ionised calcium not named as the reference"
-    for page in ("metastatic.ipynb", "iatrogenic.ipynb"):
+    for page in ("metastatic.ipynb", "iatrogenic.ipynb", "calciphylaxis.ipynb"):
         assert "corrected-calcium-caveat" in pages()[page], f"{page}: the case does not link the caveat"
 
 
