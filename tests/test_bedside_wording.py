@@ -236,3 +236,19 @@ def test_typo_boxes_moved_to_the_errata_appendix():
     assert not missing, f"errata.md lacks {missing}"
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     assert "chapters/errata" in toc, "the errata appendix is not in _toc.yml"
+
+
+def test_repeated_figures_have_one_home():
+    """The 18 % and the 80 % against 91 % graft figures live in the dystrophic chapter only."""
+    for figure in ("18 %", "80 %"):
+        homes = [name for name, text in pages().items() if figure in flat(text)]
+        assert homes == ["dystrophic.ipynb"], f"{figure!r} appears on {homes}"
+
+
+# --------------------------------------------------------------------------- point 7: two reading levels
+def test_optional_depth_is_marked():
+    calcium = pages()["calcium.md"]
+    boxes = re.findall(r"^:::\{admonition\} Optional depth: ([^\n]*)\n:class: dropdown", calcium, re.M)
+    assert len(boxes) >= 2, f"calcium.md: optional depth boxes {boxes}"
+    assert any("unit" in b.lower() for b in boxes) and any("older targets" in b.lower() for b in boxes)
+    assert "Optional depth" in pages()["intro.md"], "intro.md does not explain the two reading levels"
