@@ -29,7 +29,7 @@ def fill(root, name, text):
 
 def test_corrected_calcium_worked_example_and_unit_switch(explorer):
     page, root, problems = explorer
-    root.locator("select").select_option("")  # your own scenario
+    root.locator("select.cx-preset").select_option("")  # your own scenario
     fill(root, "calcium", "2.10")
     fill(root, "albumin", "25")
     derived = root.locator(".cx-derived")
@@ -50,7 +50,7 @@ PRESETS = yaml.safe_load((ROOT / "widgets/clinical/data/presets.yaml").read_text
 @pytest.mark.parametrize("preset", [p for p in PRESETS if p["taught"]["conditions"]], ids=lambda p: p["id"])
 def test_preset_puts_its_taught_condition_on_top(explorer, preset):
     page, root, problems = explorer
-    root.locator("select").select_option(preset["id"])
+    root.locator("select.cx-preset").select_option(preset["id"])
     taught = set(preset["taught"]["conditions"])
     ranked = [
         (li.get_attribute("data-id"), li.locator(".cx-verdict").inner_text())
@@ -68,7 +68,7 @@ def test_preset_puts_its_taught_condition_on_top(explorer, preset):
 @pytest.mark.parametrize("preset", [p for p in PRESETS if p["taught"]["lookalike"]], ids=lambda p: p["id"])
 def test_lookalike_preset_shows_its_lookalike(explorer, preset):
     page, root, problems = explorer
-    root.locator("select").select_option(preset["id"])
+    root.locator("select.cx-preset").select_option(preset["id"])
     shown = [li.get_attribute("data-id") for li in root.locator(".cx-lookalikes > li").all()]
     assert preset["taught"]["lookalike"] in shown, shown
     assert not problems, problems
@@ -98,7 +98,7 @@ def test_keyboard_only(explorer):
     page.keyboard.type("2.45")
     page.keyboard.press("Tab")
     assert "2.45" in root.locator(".cx-derived").inner_text()
-    select = root.locator("select")
+    select = root.locator("select.cx-preset")
     select.focus()
     page.keyboard.press("ArrowDown")  # next preset, chosen by keyboard
     assert select.input_value() != ""
@@ -109,7 +109,7 @@ def test_reference_links_land_on_their_bibliography_entries(explorer, browser, b
     page, root, problems = explorer
     hrefs = set()
     for preset in ("V1", "V3", "V8", "V11", "D1"):
-        root.locator("select").select_option(preset)
+        root.locator("select.cx-preset").select_option(preset)
         hrefs.update(a.get_attribute("href") for a in root.locator(".cx-refs a").all())
     assert hrefs
     refs = browser.new_page()
@@ -122,10 +122,10 @@ def test_reference_links_land_on_their_bibliography_entries(explorer, browser, b
 
 def test_dialysis_beside_egfr_sets_g5d(explorer):
     page, root, problems = explorer
-    root.locator("select").select_option("V1")
+    root.locator("select.cx-preset").select_option("V1")
     kidney = root.locator(".cx-derived tr", has_text="Kidney function")
     assert "G2" in kidney.inner_text()
-    root.locator(".cx-labs").get_by_label("On dialysis").check()
+    root.locator(".cx-labs").get_by_label("On dialysis").select_option("yes")
     assert "G5D" in kidney.inner_text()
     assert not problems, problems
 
@@ -201,7 +201,7 @@ def test_a_comma_that_may_be_a_thousands_separator_is_asked_about(explorer):
 def test_examples_in_messages_fit_their_field(explorer):
     page, root, problems = explorer
     root.locator("details.cx-findings summary").click()
-    root.locator(".cx-toggles").get_by_label("Taking warfarin", exact=False).first.check()
+    root.locator(".cx-toggles").get_by_label("Taking warfarin", exact=False).first.select_option("yes")
     fill(root, "warfarin_days", "x")
     message = root.locator('[id$="warfarin-days-err"]').inner_text()
     assert "e.g. 4" in message and "2.10" not in message, message
@@ -213,7 +213,7 @@ def test_examples_in_messages_fit_their_field(explorer):
 def test_units_are_typeset_one_way(explorer):
     page, root, problems = explorer
     for preset in ("V3", "V8"):
-        root.locator("select").first.select_option(preset)
+        root.locator("select.cx-preset").select_option(preset)
         text = root.evaluate("e => e.textContent")
         assert "mg2/dL2" not in text and "mmol2/L2" not in text and "1.73m2" not in text
         assert "mg²/dL²" in text
@@ -250,12 +250,12 @@ def test_skip_link_moves_focus_past_the_explorer(explorer):
 
 def test_print_view_shows_inputs_verdict_and_reasons_without_controls(explorer):
     page, root, problems = explorer
-    root.locator("select").first.select_option("V1")
+    root.locator("select.cx-preset").select_option("V1")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")
     printed = root.locator(".cx-print")
     assert printed.is_visible()
-    assert not root.locator(".cx-inputs").is_visible() and not root.locator("select").first.is_visible()
+    assert not root.locator(".cx-inputs").is_visible() and not root.locator("select.cx-preset").is_visible()
     text = printed.inner_text()
     assert "Total calcium" in text and "2.32 mmol/L" in text
     assert "dystrophic calcification" in text.lower() and "Supported" in text

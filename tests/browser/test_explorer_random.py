@@ -1,5 +1,5 @@
 """Seeded random use of the explorer, at phone and desktop width: typing (numbers, commas,
-garbage), unit switches, presets and checkboxes. Fails on any page or console error, a page
+garbage), unit switches, presets and findings. Fails on any page or console error, a page
 wider than the screen, results shown as current while a field is invalid, the result bar out
 of view while typing on a phone, or a value that changed without the learner changing it (a
 field the learner did not touch since it was filled must show the same text each time the
@@ -70,8 +70,9 @@ def test_random_actions_change_nothing_silently(browser, base_url, width, height
     root = page.locator(".cx-explorer").first
     root.wait_for()
     root.locator("details.cx-findings summary").click()
-    checkboxes = root.locator('input[type="checkbox"]')
-    n_boxes = checkboxes.count()
+    toggles = root.locator("select.cx-tri")  # present / examined: absent / not recorded
+    n_toggles = toggles.count()
+    states = toggles.first.locator("option").evaluate_all("os => os.map(o => o.value)")
     presets = [
         o for o in root.locator("select.cx-preset option").evaluate_all("os => os.map(o => o.value)") if o
     ]
@@ -103,7 +104,7 @@ def test_random_actions_change_nothing_silently(browser, base_url, width, height
 
     check("loading")
     for _ in range(ACTIONS):
-        kind = rng.choices(["type", "units", "preset", "checkbox"], weights=[6, 2, 1, 2])[0]
+        kind = rng.choices(["type", "units", "preset", "finding"], weights=[6, 2, 1, 2])[0]
         if kind == "type":
             field = rng.choice(FIELDS)
             text = rng.choice(GARBAGE) if rng.random() < 0.3 else a_number(rng)
@@ -131,9 +132,9 @@ def test_random_actions_change_nothing_silently(browser, base_url, width, height
             log.append(f"preset {preset}")
             check(log[-1])
         else:
-            box = checkboxes.nth(rng.randrange(n_boxes))
-            box.scroll_into_view_if_needed()
-            box.click()
-            log.append(f"checkbox {box.get_attribute('id').split('-', 1)[1]}")
+            toggle = toggles.nth(rng.randrange(n_toggles))
+            state = rng.choice(states)
+            toggle.select_option(state)
+            log.append(f"{toggle.get_attribute('name')}={state!r}")
             check(log[-1])
     page.close()

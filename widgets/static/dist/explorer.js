@@ -836,6 +836,11 @@ var UNITS = {
   }
 };
 var WARFARIN_DAYS = "warfarin_days";
+var SECTIONS = [
+  ["history", "history"],
+  ["finding", "findings"],
+  ["histology", "histology"]
+];
 var WARFARIN_LABEL = "Days since warfarin was started";
 var counter = 0;
 var UNIT_TEXT = [
@@ -1139,31 +1144,30 @@ function render({ model, el }) {
       )
     );
   }
+  const threeValued = rules.verdicts.some((v) => "requires" in v);
+  const toggles = {};
+  const tri = (group, item) => {
+    const id = `${uid}-${group}-${item.id}`;
+    const select2 = h(
+      "select",
+      { id, class: "cx-tri", name: `${group}.${item.id}`, title: item.definition },
+      h("option", { value: "", text: "not recorded" }),
+      h("option", { value: "yes", text: "present" }),
+      threeValued ? h("option", { value: "no", text: "examined: absent" }) : null
+    );
+    toggles[`${group}.${item.id}`] = select2;
+    return h("div", { class: "cx-check" }, h("label", { for: id, text: item.label }), select2);
+  };
   const dialysis = vocab.find((i) => i.id === "dialysis");
-  const dialysisInput = h("input", {
-    type: "checkbox",
-    id: `${uid}-history-dialysis`,
-    value: "dialysis",
-    title: dialysis.definition
-  });
-  labs.append(
-    h(
-      "div",
-      { class: "cx-check cx-dialysis" },
-      dialysisInput,
-      h("label", { for: dialysisInput.id, text: dialysis.label })
-    )
-  );
+  const dialysisRow = tri("history", dialysis);
+  dialysisRow.classList.add("cx-dialysis");
+  labs.append(dialysisRow);
   inputs.append(labs);
-  const toggles = { "history.dialysis": dialysisInput };
   const groupBox = (group, title) => {
     const box = h("fieldset", { class: "cx-toggles" }, h("legend", { text: title }));
     for (const item of vocab.filter((i) => i.group === group)) {
       if (group === "history" && item.id === "dialysis") continue;
-      const id = `${uid}-${group}-${item.id}`;
-      const input = h("input", { type: "checkbox", id, value: item.id, title: item.definition });
-      toggles[`${group}.${item.id}`] = input;
-      box.append(h("div", { class: "cx-check" }, input, h("label", { for: id, text: item.label })));
+      box.append(tri(group, item));
     }
     return box;
   };
@@ -1358,16 +1362,22 @@ function render({ model, el }) {
       fields[name].origin = lab && lab.value != null ? { text: valueText(lab.value, name, lab.unit), unit: lab.unit } : { text: "", unit: UNITS[units][name] };
     }
     setLabUnits();
-    const listed = /* @__PURE__ */ new Set();
-    for (const [group, key] of [
-      ["history", "history"],
-      ["finding", "findings"],
-      ["histology", "histology"]
-    ]) {
+    const states = /* @__PURE__ */ new Map();
+    const record = (group, id, v) => {
+      if (v === false) states.set(`${group}.${id}`, "no");
+      else if (v != null) states.set(`${group}.${id}`, "yes");
+    };
+    for (const [group, key] of SECTIONS) {
       const items = scenario[key] ?? [];
-      for (const item of Array.isArray(items) ? items : Object.keys(items)) listed.add(`${group}.${item}`);
+      if (Array.isArray(items)) {
+        for (const item of items) {
+          if (typeof item === "string") record(group, item, true);
+          else if (item && typeof item === "object")
+            for (const [id, v] of Object.entries(item)) record(group, id, v);
+        }
+      } else for (const [id, v] of Object.entries(items)) record(group, id, v);
     }
-    for (const [key, input] of Object.entries(toggles)) input.checked = listed.has(key);
+    for (const [key, select2] of Object.entries(toggles)) select2.value = states.get(key) ?? "";
     const hist = scenario.history;
     const days = hist && !Array.isArray(hist) ? hist.warfarin?.days : null;
     warfarinDays.value = days == null ? "" : String(days);
@@ -1382,15 +1392,18 @@ function render({ model, el }) {
       else if (!parsed.missing) labsOut[name] = { value: parsed.value, unit: f.origin.unit };
     }
     const historyOut = {};
-    for (const [key, input] of Object.entries(toggles)) {
-      if (input.checked && key.startsWith("history.")) historyOut[key.slice(8)] = {};
+    for (const [key, select2] of Object.entries(toggles)) {
+      if (!key.startsWith("history.") || !select2.value) continue;
+      historyOut[key.slice(8)] = select2.value === "yes" ? {} : false;
     }
-    if (historyOut.warfarin) {
+    if (historyOut.warfarin && select("history.warfarin") === "yes") {
       const parsed = parseNumber(warfarinDays.value, "4");
       if (parsed.error) errors[WARFARIN_DAYS] = `${WARFARIN_LABEL}: ${parsed.error}`;
       else if (!parsed.missing) historyOut.warfarin = { days: parsed.value };
     }
-    const pick = (group) => Object.entries(toggles).filter(([k, i]) => i.checked && k.startsWith(`${group}.`)).map(([k]) => k.slice(group.length + 1));
+    const pick = (group) => Object.entries(toggles).filter(([k, i]) => i.value && k.startsWith(`${group}.`)).map(
+      ([k, i]) => i.value === "yes" ? k.slice(group.length + 1) : { [k.slice(group.length + 1)]: false }
+    );
     const base = model.get("scenario") ?? {};
     return {
       scenario: {
@@ -1402,6 +1415,9 @@ function render({ model, el }) {
       },
       errors
     };
+  }
+  function select(key) {
+    return toggles[key]?.value ?? "";
   }
   function fieldOf(path) {
     for (const name of LABS) if (path.includes(name)) return name;
@@ -1502,7 +1518,7 @@ function render({ model, el }) {
     );
   }
   function legendLine(a) {
-    if (a.legend) return typeset(a.legend);
+    if (a.legend) return typeset(a.legend.replace(/^Levels:\s*/, ""));
     const levels = a.levels ?? rules.verdicts;
     return levels.map((v) => `${v.label}: ${v.legend ?? v.requires ?? v.phrase}`).join(" · ");
   }
@@ -1543,8 +1559,8 @@ function render({ model, el }) {
         c.level_limit ? h(
           "p",
           { class: "cx-limit" },
-          h("strong", { text: `At most ${c.level_limit.level}: ` }),
-          typeset(c.level_limit.why)
+          h("strong", { text: "Level limit: " }),
+          typeset(c.level_limit.text ?? c.level_limit.why ?? `at most ${c.level_limit.level}`)
         ) : null,
         c.missing?.length ? h("p", { class: "cx-missing" }, h("strong", { text: "What would decide: " }), c.missing.join(" ")) : null,
         h("p", { class: "cx-confirm" }, h("strong", { text: "What confirms it: " }), c.confirm)
@@ -1555,7 +1571,7 @@ function render({ model, el }) {
           "p",
           { class: `cx-brief ${cls}` },
           h("strong", { text: `${title}: ` }),
-          list2.slice(0, 2).map((r) => typeset(r.finding ?? r.text)).join(" · "),
+          list2.slice(0, 2).map((r) => typeset(r.finding || r.text)).join(" · "),
           list2.length > 2 ? ` (+${list2.length - 2} more)` : ""
         ) : null;
         item.append(
@@ -1676,8 +1692,8 @@ function render({ model, el }) {
     );
   }
   function countFindings() {
-    const n = Object.entries(toggles).filter(([k, i]) => i.checked && k !== "history.dialysis").length;
-    setText(findingsSummary, `(${n} ticked)`);
+    const n = Object.entries(toggles).filter(([k, i]) => i.value && k !== "history.dialysis").length;
+    setText(findingsSummary, `(${n} recorded)`);
   }
   function update({ sync = true, field = null } = {}) {
     const { scenario, errors } = readScenario();
@@ -1755,7 +1771,8 @@ function render({ model, el }) {
       fields[n].label,
       `${fields[n].input.value} ${fields[n].unit.textContent}`
     ]);
-    const ticked = Object.entries(toggles).filter(([, i]) => i.checked).map(([k]) => vocab.find((v) => `${v.group}.${v.id}` === k)?.label ?? k);
+    const labelOf = (k) => vocab.find((v) => `${v.group}.${v.id}` === k)?.label ?? k;
+    const ticked = Object.entries(toggles).filter(([, i]) => i.value).map(([k, i]) => i.value === "yes" ? labelOf(k) : `${labelOf(k)}: examined, absent`);
     if (scenario.history?.warfarin?.days != null)
       ticked.push(`${WARFARIN_LABEL}: ${scenario.history.warfarin.days}`);
     rows.push(["History, findings, histology", ticked.join("; ") || "none recorded"]);
@@ -1814,7 +1831,7 @@ function render({ model, el }) {
   unitBox.addEventListener("change", (event) => switchUnits(event.target.value));
   root.addEventListener("input", (event) => {
     const t = event.target;
-    if (t.type === "radio" || t === presetSelect || t === answerSelect || t.type === "checkbox") return;
+    if (t.type === "radio" || t.tagName === "SELECT") return;
     const name = t.name;
     if (LABS.includes(name)) fields[name].origin = { text: t.value, unit: UNITS[units][name] };
     if (!practice && presetSelect.value) {
@@ -1829,7 +1846,12 @@ function render({ model, el }) {
     showBarField(lastField);
   });
   root.addEventListener("change", (event) => {
-    if (event.target.type === "checkbox") update();
+    if (!event.target.classList.contains("cx-tri")) return;
+    if (!practice && presetSelect.value) {
+      presetSelect.value = "";
+      model.set("preset", "");
+    }
+    update();
   });
   model.on("change:scenario", () => {
     const scenario = model.get("scenario");
