@@ -259,7 +259,11 @@ def test_print_view_shows_inputs_verdict_and_reasons_without_controls(explorer):
     text = printed.inner_text()
     assert "Total calcium" in text and "2.32 mmol/L" in text
     assert "dystrophic calcification" in text.lower() and "Supported" in text
-    assert "Calcium deposits" in text  # a reason, not just the verdict
+    from widgets.clinical import assess, presets
+
+    v1 = next(p for p in presets() if p["id"] == "V1")
+    top = assess(v1["scenario"]).to_dict()["conditions"][0]
+    assert top["reasons"][0]["text"] in text  # its reasons, not just the verdict
     page.emulate_media(media="screen")
     assert not printed.is_visible()
     assert not problems, problems

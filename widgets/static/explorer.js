@@ -909,6 +909,17 @@ function render({ model, el }) {
                 h("strong", { text: l.name }),
                 l.leads ? h("span", { class: "cx-leads", text: " (leads the ranking)" }) : null,
               ),
+              l.leads && ev.for.length
+                ? h(
+                    "p",
+                    { class: "cx-brief cx-for" },
+                    h("strong", { text: "For: " }),
+                    ev.for
+                      .slice(0, 2)
+                      .map((r) => typeset(r.finding || r.text))
+                      .join(" · "),
+                  )
+                : null,
               l.distinguish
                 ? h(
                     "p",
