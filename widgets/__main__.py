@@ -26,6 +26,33 @@ def _load_ranges(path):
         raise ValidationError([{"field": "file", "message": f"{p}: cannot be parsed ({str(exc).splitlines()[0]})"}]) from None
 
 
+# ---- validate: case walk-throughs (the quiz banks' validation is a separate block)
+def _validate_cases(paths) -> int:
+    """Print every problem of the case files as file:line: message; 0 when all are valid,
+    1 when any is not, 2 when a path does not exist."""
+    from pathlib import Path
+
+    from .cases import case_files, check_file
+
+    files = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(case_files(p))
+        elif p.exists():
+            files.append(p)
+        else:
+            print(f"error: {p}: no such file or folder", file=sys.stderr)
+            return 2
+    bad = 0
+    for f in files:
+        errors = check_file(f)
+        bad += bool(errors)
+        for e in errors:
+            print(e, file=sys.stderr)
+    print(f"{len(files)} case file(s) checked, {len(files) - bad} valid, {bad} with errors")
+    return 1 if bad else 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m widgets", description="Calcinosis course tools (for education, not for clinical decisions).")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -35,7 +62,11 @@ def main(argv=None) -> int:
     pa.add_argument("--ranges", metavar="FILE", help="local laboratory reference ranges (YAML or JSON): {analyte: {low, high, unit}}")
     pr = sub.add_parser("rules-json", help="print the knowledge the browser evaluator needs, as JSON")
     pr.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    pv = sub.add_parser("validate", help="check case walk-throughs (cases/*.yml): schema, graph, citations")
+    pv.add_argument("paths", nargs="+", help="case files or folders")
     args = parser.parse_args(argv)
+    if args.command == "validate":
+        return _validate_cases(args.paths)
 
     from .clinical import ClinicalError, assess, load_scenario, rules_json
     from .clinical.report import render_text

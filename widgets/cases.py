@@ -190,7 +190,7 @@ def check_data(data, lines, where) -> list[str]:
             except ClinicalError as exc:
                 sub = [str(p) for p in exc.field.split(".") if p]
                 errors.append(f"{at(*base, 'reveal', *sub)}: stage {sid!r}: reveal.{exc.field}: {exc.message}")
-        for key in ("top", "include", "exclude"):
+        for key in ("top", "include", "exclude", "at_most"):
             for i, tid in enumerate(st.get("panel", {}).get(key, [])):
                 if tid not in known:
                     errors.append(f"{at(*base, 'panel', key, i)}: stage {sid!r}: panel.{key}: {tid!r} is not a condition or look-alike")
@@ -371,6 +371,11 @@ def check_panel(view: dict, expect: dict) -> list[str]:
     for t in expect.get("exclude", []):
         if t in ids:
             out.append(f"{t} is listed")
+    levels = ("supported", "consistent", "possible", "not-judged", "unlikely")
+    shown = {x["id"]: x["level"] for x in view["items"]}
+    for t, most in expect.get("at_most", {}).items():
+        if t in shown and levels.index(shown[t]) < levels.index(most):
+            out.append(f"{t} is shown as {shown[t]}, expected at most {most}")
     return out
 
 
