@@ -348,10 +348,14 @@ def panel_view(assessment: dict) -> dict:
     for x in shown:
         x["level_label"] = labels.get(x["level"], x["level"])
         del x["order"]
-    return {"summary": assessment.get("summary", ""), "items": shown}
+    headline = assessment.get("headline") or {}
+    return {"summary": headline.get("text") or assessment.get("summary", ""), "legend": assessment.get("legend", ""), "items": shown}
 
 
 def _split_reasons(item: dict) -> dict:
+    if "evidence_for" in item or "evidence_against" in item:  # the model of issue 9
+        pick = lambda rs: [{"text": r.get("text", ""), "cite": r.get("cite", [])} for r in rs or []]  # noqa: E731
+        return {"for": pick(item.get("evidence_for")), "against": pick(item.get("evidence_against"))}
     pro, con = [], []
     for r in item.get("reasons", []) + item.get("against", []):
         against = r.get("direction") == "against" or r in item.get("against", []) or (r.get("points") or 0) < 0 or r.get("cap") is not None
