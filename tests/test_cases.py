@@ -176,7 +176,7 @@ def test_oversized_and_unreadable_files(tmp_path):
     big = tmp_path / "big.yml"
     big.write_text("id: x\n" + "#" * (wc.MAX_BYTES + 1), encoding="utf-8")
     (err,) = wc.check_file(big)
-    assert "byte limit" in err and err.startswith(str(big))
+    assert "the limit is" in err and err.startswith(str(big))
     (err,) = wc.check_file(tmp_path / "missing.yml")
     assert err.startswith(str(tmp_path / "missing.yml")) and "cannot be read" in err
 

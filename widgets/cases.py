@@ -71,26 +71,15 @@ def _lines(node, path=(), out=None):
 
 
 def read_yaml(path: Path) -> tuple[object, dict]:
-    """(data, lines) or CaseError naming the file and line."""
-    path = Path(path)
+    """(data, lines) or CaseError naming the file and line. Reading, the size limit and the
+    refusal of duplicate keys and aliases are widgets.datafile's (shared with the quiz banks)."""
+    from . import datafile
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CaseError([f"{path}: cannot be read ({exc.strerror})"]) from None
-    if len(raw) > MAX_BYTES:
-        raise CaseError([f"{path}: {len(raw)} bytes, larger than the {MAX_BYTES}-byte limit for a case file"])
-    try:
-        text = raw.decode("utf-8")
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except UnicodeDecodeError:
-        raise CaseError([f"{path}: not UTF-8 text"]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise CaseError([f"{path}{line}: {problem}"]) from None
-    return data, (_lines(node) if node is not None else {(): 1})
+        doc = datafile.load(path, max_bytes=MAX_BYTES)
+    except datafile.DataFileError as exc:
+        raise CaseError([str(e) for e in exc.errors]) from None
+    return doc.data, (_lines(doc.node) if doc.node is not None else {(): 1})
 
 
 def _line(lines: dict, path) -> int:
