@@ -169,3 +169,77 @@ def test_phone_width_and_axe(case_page):
     violations = [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
     assert not violations, violations
     assert not before_axe, before_axe
+
+
+def test_browser_panel_equals_the_tested_python_panel(case_page):
+    """The graph tests check the Python panel; the static page computes its own with
+    clinical.js. For every stage of every case, by every way a learner can reach it, the
+    browser's mergeReveals + assess + panelView give the same ranking, levels and reasons."""
+    import json
+
+    from widgets import Walkthrough
+    from widgets import cases as wc
+    from widgets.clinical import assess, rules_json
+
+    page, _, problems = case_page
+    vectors = []
+    for case in wc.load_cases().values():
+        for sid, visited in wc.panel_states(case):
+            reveals = [case["stages"][s].get("reveal") for s in visited]
+            view = wc.panel_view(assess(wc.merge_reveals(reveals)).to_dict())
+            vectors.append({"where": f"{case['id']}:{sid}:{'/'.join(visited)}", "reveals": reveals,
+                            "expect": [[x["id"], x["level"], [r["text"] for r in x["for"]], [r["text"] for r in x["against"]]] for x in view["items"]],
+                            "summary": view["summary"]})
+    assert len(vectors) > 50
+    got = page.evaluate(
+        """async ([esm, rulesText, vectors]) => {
+             const url = URL.createObjectURL(new Blob([esm], { type: "text/javascript" }));
+             const m = await import(url);
+             const rules = JSON.parse(rulesText);
+             return vectors.map((v) => {
+               const view = m.panelView(rules, m.assess(rules, m.mergeReveals(v.reveals)));
+               return { where: v.where, summary: view.summary,
+                        items: view.items.map((x) => [x.id, x.level, x.for.map((r) => r.text), x.against.map((r) => r.text)]) };
+             });
+           }""",
+        [Walkthrough._esm, json.dumps(rules_json(), ensure_ascii=False), vectors],
+    )
+    mismatches = [(v["where"], v["expect"], g["items"]) for v, g in zip(vectors, got) if v["expect"] != g["items"] or v["summary"] != g["summary"]]
+    assert not mismatches, mismatches[:3]
+    assert not problems, problems
+
+
+def test_overlap_case_names_both_before_the_biopsy_and_wisn_after(browser, base_url):
+    problems: list[str] = []
+    page = open_page(browser, f"{base_url}/{PAGE}", problems, viewport={"width": 360, "height": 780})
+    try:
+        page.evaluate("localStorage.clear()")
+        page.reload()
+        page.wait_for_load_state("networkidle")
+        root = page.locator(".wt-case").nth(5)
+        assert "after warfarin was restarted" in root.locator(".wt-title").inner_text()
+        choose(root, "Her medicines")
+        root.locator(".wt-feedback").get_by_role("button", name="Continue").click()
+        choose(root, "No: both windows fit")
+        root.locator(".wt-feedback").get_by_role("button", name="Continue").click()
+        choose(root, "Stop warfarin, give vitamin K")
+        fb = root.locator(".wt-feedback").inner_text()
+        assert "right for both" in fb
+        root.locator(".wt-feedback").get_by_role("button", name="Continue").click()
+        commit(root, "unsure")
+        names = root.locator(".wt-panel .wt-item-name").all_inner_texts()
+        assert set(names[:2]) == {"Warfarin-induced skin necrosis", "Calciphylaxis"}, names
+        root.locator(".wt-panel").scroll_into_view_if_needed()
+        shot(page, "05-overlap-before-biopsy-360.png")
+        choose(root, "Yes: a deep incisional biopsy")
+        assert "The risk is real" in root.locator(".wt-feedback").inner_text()
+        root.locator(".wt-feedback").get_by_role("button", name="Continue").click()
+        commit(root, "wisn")
+        assert root.locator(".wt-panel .wt-item-name").first.inner_text() == "Warfarin-induced skin necrosis"
+        assert "as you did" in root.locator(".wt-panel .wt-compare").inner_text()
+        root.locator(".wt-panel").scroll_into_view_if_needed()
+        shot(page, "06-overlap-after-biopsy-360.png")
+        assert no_overflow(page)
+        assert not problems, problems
+    finally:
+        page.close()
