@@ -92,9 +92,9 @@ def _line(lines: dict, path) -> int:
 # ----------------------------------------------------------------------------- references
 @lru_cache(maxsize=1)
 def bib_keys() -> frozenset:
-    from .references import BIBFILE, ENTRY
+    from .references import reference_labels
 
-    return frozenset(m.group(2) for m in ENTRY.finditer(BIBFILE.read_text(encoding="utf-8")))
+    return frozenset(reference_labels())
 
 
 @lru_cache(maxsize=1)
