@@ -203,12 +203,30 @@ def test_panel_view_splits_reasons_and_ranks_lookalikes():
     assert [r["text"] for r in capped["items"][0]["against"]] == ["limit", "against"]
 
 
-def test_validate_command_reports_file_and_line(capsys):
+def test_validate_command_reports_file_and_line(capsys, tmp_path):
+    import shutil
+
     from widgets.__main__ import main
 
-    assert main(["validate", "cases/"]) == 0
-    out = capsys.readouterr().out
-    assert f"{len(CASE_FILES)} case file(s) checked, {len(CASE_FILES)} valid" in out
-    assert main(["validate", str(ROOT / "tests" / "data" / "broken-cases" / "unknown-cite.yml")]) == 1
+    assert main(["validate", str(ROOT / "cases")]) == 0
+    assert "error" not in capsys.readouterr().err
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "broken-cases" / "unknown-cite.yml", folder / "unknown-cite.yml")
+    shutil.copy(CASE_FILES[0], folder / CASE_FILES[0].name)
+    assert main(["validate", str(folder)]) != 0
     err = capsys.readouterr().err
-    assert "unknown-cite.yml:" in err and "smith2099" in err and "Traceback" not in err
+    assert f"{folder / 'unknown-cite.yml'}:" in err and "smith2099" in err and "Traceback" not in err
+    assert CASE_FILES[0].name not in err
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_nothing_shown_before_a_commitment_names_the_answer(path):
+    """The title, the composite line and the first stage are on screen before the learner has
+    done anything: none of them names the answer."""
+    case = _load(path)
+    name = wc.targets()[case["answer"]["id"]].lower()
+    first = case["stages"][case["start"]]
+    shown = " ".join([case["title"], case["composite"], first["title"], first["text"], first.get("decision", {}).get("question", "")]).lower()
+    words = {name, case["answer"]["id"].replace("_", " ")} | ({"wisn"} if case["answer"]["id"] == "wisn" else set())
+    assert not [w for w in words if w in shown], shown

@@ -56,8 +56,16 @@ def test_stored_walkthrough_state_is_current():
     assert len(states) == len(wc.load_cases()), "run: python scripts/execute_notebooks.py chapters/cases.ipynb"
     rules = json.dumps(rules_json(), ensure_ascii=False)
     cases = {c: wc.case_json(case) for c, case in wc.load_cases().items()}
+    assert sorted(st["case"] for st in states) == sorted(cases)
     for st in states:
-        assert st["_esm"] == Walkthrough._esm and st["_css"] == Walkthrough._css, "stale front-end: re-execute chapters/cases.ipynb"
-        assert st["rules_json"] == rules, "stale rules: re-execute chapters/cases.ipynb"
-        assert st["case_json"] == cases[json.loads(st["case_json"])["id"]], "stale case: re-execute chapters/cases.ipynb"
+        # Stored copies (today's notebooks) must be current; once the site supplies module and
+        # data per build (handoff/components.md) the notebook stores none and the site data is
+        # recomputed from the case id.
+        if "_esm" in st:
+            assert st["_esm"] == Walkthrough._esm and st["_css"] == Walkthrough._css, "stale front-end: re-execute chapters/cases.ipynb"
+        if "rules_json" in st:
+            assert st["rules_json"] == rules, "stale rules: re-execute chapters/cases.ipynb"
+        if "case_json" in st:
+            assert st["case_json"] == cases[st["case"]], "stale case: re-execute chapters/cases.ipynb"
+        assert Walkthrough._site_data(st) == {"case_json": cases[st["case"]], "rules_json": rules}
         assert st["steps"] == [] and st["working"] == {}

@@ -255,6 +255,21 @@ def load_case(path) -> dict:
     return data
 
 
+def validate_paths(paths) -> list[str]:
+    """Every problem of the case files given (files, or folders of *.yml) as "file:line: message"
+    (used by `python -m widgets validate`)."""
+    errors = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in case_files(p):
+                errors.extend(check_file(f))
+        elif p.exists():
+            errors.extend(check_file(p))
+        else:
+            errors.append(f"{p}: no such file or folder")
+    return errors
+
+
 def case_files(directory=CASES_DIR) -> list[Path]:
     return sorted(Path(directory).glob("*.yml"))
 

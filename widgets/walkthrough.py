@@ -31,9 +31,13 @@ _IMPORT = re.compile(r'^import \{[^}]*\} from "\./clinical\.js";\n', re.M)
 
 
 def _esm() -> str:
-    # walkthrough.js imports the browser evaluator with a real ES import (the target shape);
-    # until the site bundles modules, clinical.js is concatenated in front and the import
-    # line dropped, as widgets/explorer.py does.
+    # walkthrough.js imports the browser evaluator with a real ES import. Where the bundler of
+    # handoff/components.md has written widgets/static/dist/walkthrough.js (`make bundle`), that
+    # bundle is the module; otherwise clinical.js is concatenated in front and the import line
+    # dropped, as widgets/explorer.py did.
+    dist = STATIC / "dist" / "walkthrough.js"
+    if dist.is_file():
+        return dist.read_text(encoding="utf-8")
     return (STATIC / "clinical.js").read_text() + "\n" + _IMPORT.sub("", (STATIC / "walkthrough.js").read_text())
 
 
@@ -43,6 +47,7 @@ class Walkthrough(anywidget.AnyWidget):
     # Data that is the same on every page showing this case: the site may supply it once.
     _site_data_traits = ("case_json", "rules_json")
 
+    case = traitlets.Unicode().tag(sync=True)  # the case id: stays in the page
     case_json = traitlets.Unicode().tag(sync=True)
     rules_json = traitlets.Unicode().tag(sync=True)
     ref_labels = traitlets.Dict().tag(sync=True)
@@ -56,6 +61,7 @@ class Walkthrough(anywidget.AnyWidget):
         data = _cases.load_case(path) if path.suffix in (".yml", ".yaml") else _cases.find_case(case)
         self._case = data
         super().__init__(
+            case=data["id"],
             case_json=_cases.case_json(data),
             rules_json=json.dumps(clinical.rules_json(), ensure_ascii=False),
             ref_labels=reference_labels(),
@@ -63,8 +69,15 @@ class Walkthrough(anywidget.AnyWidget):
             **kwargs,
         )
 
+    @classmethod
+    def _site_data(cls, state: dict) -> dict:
+        """The site data traits recomputed from the stored page state (the case id), so that an
+        edited case or rule reaches the built site without re-executing the notebook."""
+        return {"case_json": _cases.case_json(_cases.find_case(state["case"])),
+                "rules_json": json.dumps(clinical.rules_json(), ensure_ascii=False)}
+
     @property
-    def case(self) -> dict:
+    def case_data(self) -> dict:
         return self._case
 
     @property
