@@ -243,3 +243,80 @@ def test_overlap_case_names_both_before_the_biopsy_and_wisn_after(browser, base_
         assert not problems, problems
     finally:
         page.close()
+
+
+LIVE_CELLS = [
+    'from widgets import Walkthrough\nwt = Walkthrough("stalled-venous-ulcer")\nwt',
+    'print("LIVE", [s["stage"] for s in wt.steps], wt.panel["items"][0]["id"])',
+    'wt.steps = [{"stage": "presentation", "choice": 1}, {"stage": "history", "choice": 0}, {"stage": "examination", "choice": None}]',
+]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    import nbformat
+
+    root = tmp_path_factory.mktemp("lab")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in LIVE_CELLS]
+    nbformat.write(nb, root / "live.ipynb")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root", f"--port={port}",
+         "--ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=", "--LabApp.news_url=None",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/lab", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("JupyterLab did not start")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_walkthrough_live_with_a_kernel(browser, lab):
+    """In JupyterLab the learner's path reaches Python, and a path set from Python (an educator
+    in class) reaches the page."""
+    page = browser.new_page(viewport={"width": 1300, "height": 1000})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{lab}/lab/tree/live.ipynb")
+    cells = page.locator(".jp-Notebook .jp-CodeCell")
+    cells.first.wait_for(timeout=60_000)
+    page.get_by_text("| Idle").first.wait_for(timeout=90_000)
+
+    def run(i):
+        cells.nth(i).locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+
+    run(0)
+    root = page.locator(".wt-case").first
+    root.wait_for(timeout=60_000)
+    choose(root, "Reassess: take a fresh history")
+    root.locator(".wt-feedback").get_by_role("button", name="Continue").click()
+    run(1)
+    out = cells.nth(1).locator(".jp-OutputArea-output")
+    out.wait_for(timeout=30_000)
+    assert out.inner_text().strip() == "LIVE ['presentation', 'history'] venous_ulcer"
+    run(2)
+    page.wait_for_function("() => document.querySelector('.wt-stage-title')?.textContent.includes('The wound bed')", timeout=30_000)
+    assert not errors, errors
+    page.close()
