@@ -27,6 +27,8 @@ MODEL_DISAGREEMENTS = {
     ("warfarin-restart", "examination"): "calciphylaxis 'supported' before any biopsy, WISN and calciphylaxis not named together",
     ("warfarin-restart", "investigations"): "calciphylaxis 'supported' before any biopsy, WISN and calciphylaxis not named together",
     ("shin-ulcer-colitis", "history"): "no vocabulary for an ulcer that began as a pustule and grew fast; IBD alone does not list pyoderma gangrenosum",
+    ("first-week-anticoagulation", "history"): "four days of warfarin and no kidney disease still make calciphylaxis 'consistent' (warfarin and risk factors count at any time)",
+    ("first-week-anticoagulation", "diagnosis"): "four days of warfarin and no kidney disease still make calciphylaxis 'consistent' (warfarin and risk factors count at any time)",
     ("necrotic-purpura", "diagnosis"): "a biopsy showing vasculitis without calcium does not count against calciphylaxis",
 }
 

@@ -216,7 +216,7 @@ def test_overlap_case_names_both_before_the_biopsy_and_wisn_after(browser, base_
         page.evaluate("localStorage.clear()")
         page.reload()
         page.wait_for_load_state("networkidle")
-        root = page.locator(".wt-case").nth(5)
+        root = page.locator(".wt-case", has_text="after warfarin was restarted")
         assert "after warfarin was restarted" in root.locator(".wt-title").inner_text()
         choose(root, "Her medicines")
         root.locator(".wt-feedback").get_by_role("button", name="Continue").click()
