@@ -69,3 +69,10 @@ def test_stored_walkthrough_state_is_current():
             assert st["case_json"] == cases[st["case"]], "stale case: re-execute chapters/cases.ipynb"
         assert Walkthrough._site_data(st) == {"case_json": cases[st["case"]], "rules_json": rules}
         assert st["steps"] == [] and st["working"] == {}
+
+
+def test_unverified_citations_carry_the_marker():
+    labels = Walkthrough("dialysis-thigh-pain").ref_labels
+    assert labels["sato2012"].get("unverified") is True      # cited by the article, details not found
+    assert "unverified" not in labels["latus2011"]           # details verified
+    assert "‡" in (ROOT / "widgets" / "static" / "walkthrough.js").read_text(encoding="utf-8")

@@ -24,7 +24,17 @@ import traitlets
 
 from . import cases as _cases
 from . import clinical
-from .references import reference_labels
+from .bibtex import read_bibtex
+from .references import BIBFILE, reference_labels
+
+
+def _labels() -> dict:
+    """reference_labels() with `unverified: true` for works the article cites whose
+    bibliographic details could not be verified (keywords = {unverified}), shown with the
+    course's ‡ marker."""
+    entries = read_bibtex(BIBFILE) if BIBFILE.is_file() else {}
+    return {key: {**info, **({"unverified": True} if "unverified" in entries.get(key, {}).get("keywords", "") else {})}
+            for key, info in reference_labels().items()}
 
 STATIC = Path(__file__).parent / "static"
 _IMPORT = re.compile(r'^import \{[^}]*\} from "\./clinical\.js";\n', re.M)
@@ -64,7 +74,7 @@ class Walkthrough(anywidget.AnyWidget):
             case=data["id"],
             case_json=_cases.case_json(data),
             rules_json=json.dumps(clinical.rules_json(), ensure_ascii=False),
-            ref_labels=reference_labels(),
+            ref_labels=_labels(),
             bibliography_url=bibliography_url,
             **kwargs,
         )

@@ -156,6 +156,7 @@ function render({ model, el }) {
     (keys ?? []).forEach((key, i) => {
       const info = labels[key] ?? { label: key, list: 1 };
       span.append(i ? "; " : " (", base ? wtEl("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label);
+      if (info.unverified) span.append(wtEl("abbr", { title: "bibliographic details of this citation not verified", text: "‡" }));
     });
     if (keys?.length) span.append(")");
     return span;
