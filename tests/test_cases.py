@@ -21,15 +21,25 @@ VARIANTS = {"dystrophic", "metastatic", "idiopathic", "iatrogenic", "calciphylax
 # not bent to the model: the disagreement is listed here (and in the report to the MODEL
 # engineer, issue 9) as a strict xfail, so the test fails as soon as the model agrees and the
 # entry must be removed.
+_EARLY_CUA = "calciphylaxis 'supported' before any biopsy; WISN and calciphylaxis not named together"
+_DAY4_CUA = (
+    "four days of warfarin, no kidney disease: calciphylaxis still 'consistent' (warfarin counts at any time)"
+)
 MODEL_DISAGREEMENTS = {
-    ("dialysis-thigh-pain", "presentation"): "risk factors and pain alone make calciphylaxis 'supported' (no skin sign, no biopsy)",
-    ("dialysis-thigh-pain", "diagnosis"): "three years of warfarin still counts for WISN ('possible'); the WISN window is days 3-10",
-    ("warfarin-restart", "examination"): "calciphylaxis 'supported' before any biopsy, WISN and calciphylaxis not named together",
-    ("warfarin-restart", "investigations"): "calciphylaxis 'supported' before any biopsy, WISN and calciphylaxis not named together",
-    ("shin-ulcer-colitis", "history"): "no vocabulary for an ulcer that began as a pustule and grew fast; IBD alone does not list pyoderma gangrenosum",
-    ("first-week-anticoagulation", "history"): "four days of warfarin and no kidney disease still make calciphylaxis 'consistent' (warfarin and risk factors count at any time)",
-    ("first-week-anticoagulation", "diagnosis"): "four days of warfarin and no kidney disease still make calciphylaxis 'consistent' (warfarin and risk factors count at any time)",
-    ("necrotic-purpura", "diagnosis"): "a biopsy showing vasculitis without calcium does not count against calciphylaxis",
+    ("dialysis-thigh-pain", "presentation"): "risk factors and pain alone make calciphylaxis 'supported'",
+    (
+        "dialysis-thigh-pain",
+        "diagnosis",
+    ): "three years of warfarin still counts for WISN; its window is days 3-10",
+    ("warfarin-restart", "examination"): _EARLY_CUA,
+    ("warfarin-restart", "investigations"): _EARLY_CUA,
+    ("shin-ulcer-colitis", "history"): "no vocabulary for a fast-growing ulcer that began as a pustule",
+    ("first-week-anticoagulation", "history"): _DAY4_CUA,
+    ("first-week-anticoagulation", "diagnosis"): _DAY4_CUA,
+    (
+        "necrotic-purpura",
+        "diagnosis",
+    ): "a biopsy with vasculitis and no calcium does not count against calciphylaxis",
 }
 
 
@@ -60,15 +70,22 @@ def test_coverage_of_the_course():
     assert len(lookalikes) >= 2, lookalikes
     for c in loaded.values():
         assert "fictional composite" in c["composite"].lower()
-    first_wrong = [cid for cid, c in loaded.items()
-                   if any(ch["grade"] in ("wrong", "harmful") and ch["next"] != c["start"]
-                          for ch in c["stages"][c["start"]].get("decision", {}).get("choices", []))]
+    first_wrong = [
+        cid
+        for cid, c in loaded.items()
+        if any(
+            ch["grade"] in ("wrong", "harmful") and ch["next"] != c["start"]
+            for ch in c["stages"][c["start"]].get("decision", {}).get("choices", [])
+        )
+    ]
     assert len(first_wrong) >= 2, first_wrong
     biopsy_only = loaded["warfarin-restart"]
     # Before the biopsy both are on the panel's top; after it, WISN alone.
     kinds = {s["kind"] for s in biopsy_only["stages"].values()}
     assert "biopsy" in kinds
-    pre = [s for s in biopsy_only["stages"].values() if s["kind"] in ("history", "examination", "investigations")]
+    pre = [
+        s for s in biopsy_only["stages"].values() if s["kind"] in ("history", "examination", "investigations")
+    ]
     assert all(set(s["panel"]["top"]) == {"wisn", "calciphylaxis"} for s in pre)
 
 
@@ -104,7 +121,9 @@ def _panel_cases():
             if "panel" in st:
                 marks = []
                 if (case["id"], sid) in MODEL_DISAGREEMENTS:
-                    marks.append(pytest.mark.xfail(strict=True, reason=MODEL_DISAGREEMENTS[(case["id"], sid)]))
+                    marks.append(
+                        pytest.mark.xfail(strict=True, reason=MODEL_DISAGREEMENTS[(case["id"], sid)])
+                    )
                 out.append(pytest.param(path, sid, id=f"{case['id']}:{sid}", marks=marks))
     return out
 
@@ -137,7 +156,11 @@ def test_every_ending_ranks_the_answer_first(path):
             continue
         assert st["panel"]["top"] == [answer], sid
         view = wc.panel_view(assess(wc.scenario_for(case, visited)).to_dict())
-        assert view["items"] and view["items"][0]["id"] == answer, (sid, visited, [x["id"] for x in view["items"]])
+        assert view["items"] and view["items"][0]["id"] == answer, (
+            sid,
+            visited,
+            [x["id"] for x in view["items"]],
+        )
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
@@ -148,7 +171,9 @@ def test_best_path_reaches_every_kind_in_order(path):
         seen.add(sid)
         st = case["stages"][sid]
         kinds.append(st["kind"])
-        nxt = [c["next"] for c in st.get("decision", {}).get("choices", []) if c["grade"] == "best"] or wc.successors(st)
+        nxt = [
+            c["next"] for c in st.get("decision", {}).get("choices", []) if c["grade"] == "best"
+        ] or wc.successors(st)
         if not nxt:
             break
         sid = nxt[0]
@@ -184,23 +209,55 @@ def test_oversized_and_unreadable_files(tmp_path):
 
 
 def test_merge_reveals_keeps_parameters_and_later_values():
-    sc = wc.merge_reveals([
-        {"patient": {"age": 60}, "history": ["dialysis"], "labs": {"calcium": {"value": 2.3, "unit": "mmol/L"}}},
-        {"history": {"warfarin": {"days": 5}}, "labs": {"calcium": {"value": 2.5, "unit": "mmol/L"}}, "findings": ["livedo"]},
-    ])
+    sc = wc.merge_reveals(
+        [
+            {
+                "patient": {"age": 60},
+                "history": ["dialysis"],
+                "labs": {"calcium": {"value": 2.3, "unit": "mmol/L"}},
+            },
+            {
+                "history": {"warfarin": {"days": 5}},
+                "labs": {"calcium": {"value": 2.5, "unit": "mmol/L"}},
+                "findings": ["livedo"],
+            },
+        ]
+    )
     assert sc["history"] == {"dialysis": {}, "warfarin": {"days": 5}}
     assert sc["labs"]["calcium"]["value"] == 2.5
     assert sc["findings"] == ["livedo"] and sc["patient"] == {"age": 60}
 
 
 def test_panel_view_splits_reasons_and_ranks_lookalikes():
-    view = wc.panel_view(assess({"history": ["inflammatory_bowel_disease"], "findings": ["undermined_violaceous_edge", "pathergy"],
-                                 "histology": ["neutrophilic_infiltrate"]}).to_dict())
+    view = wc.panel_view(
+        assess(
+            {
+                "history": ["inflammatory_bowel_disease"],
+                "findings": ["undermined_violaceous_edge", "pathergy"],
+                "histology": ["neutrophilic_infiltrate"],
+            }
+        ).to_dict()
+    )
     assert view["items"][0]["id"] == "pyoderma_gangrenosum"
     assert view["items"][0]["kind"] == "lookalike" and view["items"][0]["for"]
-    capped = wc.panel_view({"conditions": [{"id": "a", "name": "A", "verdict": "possible", "score": 2, "reasons": [
-        {"text": "for", "cite": [], "points": 2, "cap": None}, {"text": "limit", "cite": [], "points": None, "cap": "possible"},
-        {"text": "against", "cite": [], "points": -2, "cap": None}]}], "lookalikes": []})
+    capped = wc.panel_view(
+        {
+            "conditions": [
+                {
+                    "id": "a",
+                    "name": "A",
+                    "verdict": "possible",
+                    "score": 2,
+                    "reasons": [
+                        {"text": "for", "cite": [], "points": 2, "cap": None},
+                        {"text": "limit", "cite": [], "points": None, "cap": "possible"},
+                        {"text": "against", "cite": [], "points": -2, "cap": None},
+                    ],
+                }
+            ],
+            "lookalikes": [],
+        }
+    )
     assert [r["text"] for r in capped["items"][0]["for"]] == ["for"]
     assert [r["text"] for r in capped["items"][0]["against"]] == ["limit", "against"]
 
@@ -229,6 +286,16 @@ def test_nothing_shown_before_a_commitment_names_the_answer(path):
     case = _load(path)
     name = wc.targets()[case["answer"]["id"]].lower()
     first = case["stages"][case["start"]]
-    shown = " ".join([case["title"], case["composite"], first["title"], first["text"], first.get("decision", {}).get("question", "")]).lower()
-    words = {name, case["answer"]["id"].replace("_", " ")} | ({"wisn"} if case["answer"]["id"] == "wisn" else set())
+    shown = " ".join(
+        [
+            case["title"],
+            case["composite"],
+            first["title"],
+            first["text"],
+            first.get("decision", {}).get("question", ""),
+        ]
+    ).lower()
+    words = {name, case["answer"]["id"].replace("_", " ")} | (
+        {"wisn"} if case["answer"]["id"] == "wisn" else set()
+    )
     assert not [w for w in words if w in shown], shown

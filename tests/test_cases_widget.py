@@ -7,10 +7,11 @@ import json
 
 import pytest
 
-from conftest import ROOT
 from widgets import Walkthrough
 from widgets import cases as wc
 from widgets.clinical import rules_json
+
+from conftest import ROOT
 
 NOTEBOOK = ROOT / "chapters" / "cases.ipynb"
 
@@ -21,7 +22,10 @@ def test_component_contract():
     data = json.loads(w.case_json)
     assert data["id"] == "warfarin-restart" and data["answer"]["name"] == "Warfarin-induced skin necrosis"
     assert 'from "./clinical.js"' not in Walkthrough._esm  # concatenated today, imported in the source
-    assert 'import { assess } from "./clinical.js";' in (ROOT / "widgets" / "static" / "walkthrough.js").read_text()
+    assert (
+        'import { assess } from "./clinical.js";'
+        in (ROOT / "widgets" / "static" / "walkthrough.js").read_text()
+    )
     assert "export default" in Walkthrough._esm
     assert w.steps == [] and w.working == {}
 
@@ -29,8 +33,13 @@ def test_component_contract():
 def test_python_side_follows_the_learner_path():
     w = Walkthrough("warfarin-restart")
     assert w.panel["items"][0]["id"] == "calciphylaxis"  # presentation only: no drug history yet
-    w.steps = [{"stage": "presentation", "choice": 0}, {"stage": "history", "choice": 2},
-               {"stage": "examination", "choice": 0}, {"stage": "investigations", "choice": 0}, {"stage": "biopsy", "choice": None}]
+    w.steps = [
+        {"stage": "presentation", "choice": 0},
+        {"stage": "history", "choice": 2},
+        {"stage": "examination", "choice": 0},
+        {"stage": "investigations", "choice": 0},
+        {"stage": "biopsy", "choice": None},
+    ]
     assert w.scenario["history"] == {"warfarin": {"days": 5}}
     assert "microthrombi_no_calcification" in w.scenario["histology"]
     assert w.panel["items"][0]["id"] == "wisn"
@@ -51,9 +60,14 @@ def test_cases_chapter_holds_every_case_with_a_stable_label():
 
 def test_stored_walkthrough_state_is_current():
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    states = [m["state"] for m in nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"].values()
-              if m["state"].get("_anywidget_id") == "widgets.walkthrough.Walkthrough"]
-    assert len(states) == len(wc.load_cases()), "run: python scripts/execute_notebooks.py chapters/cases.ipynb"
+    states = [
+        m["state"]
+        for m in nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"].values()
+        if m["state"].get("_anywidget_id") == "widgets.walkthrough.Walkthrough"
+    ]
+    assert len(states) == len(wc.load_cases()), (
+        "run: python scripts/execute_notebooks.py chapters/cases.ipynb"
+    )
     rules = json.dumps(rules_json(), ensure_ascii=False)
     cases = {c: wc.case_json(case) for c, case in wc.load_cases().items()}
     assert sorted(st["case"] for st in states) == sorted(cases)
@@ -62,7 +76,9 @@ def test_stored_walkthrough_state_is_current():
         # data per build (handoff/components.md) the notebook stores none and the site data is
         # recomputed from the case id.
         if "_esm" in st:
-            assert st["_esm"] == Walkthrough._esm and st["_css"] == Walkthrough._css, "stale front-end: re-execute chapters/cases.ipynb"
+            assert st["_esm"] == Walkthrough._esm and st["_css"] == Walkthrough._css, (
+                "stale front-end: re-execute chapters/cases.ipynb"
+            )
         if "rules_json" in st:
             assert st["rules_json"] == rules, "stale rules: re-execute chapters/cases.ipynb"
         if "case_json" in st:
@@ -73,6 +89,6 @@ def test_stored_walkthrough_state_is_current():
 
 def test_unverified_citations_carry_the_marker():
     labels = Walkthrough("dialysis-thigh-pain").ref_labels
-    assert labels["sato2012"].get("unverified") is True      # cited by the article, details not found
-    assert "unverified" not in labels["latus2011"]           # details verified
+    assert labels["sato2012"].get("unverified") is True  # cited by the article, details not found
+    assert "unverified" not in labels["latus2011"]  # details verified
     assert "‡" in (ROOT / "widgets" / "static" / "walkthrough.js").read_text(encoding="utf-8")

@@ -39,7 +39,10 @@ def _validate_cases(paths) -> int:
     from .cases import case_files, validate_paths
 
     if any(not Path(p).exists() for p in paths):
-        print(f"error: {next(p for p in paths if not Path(p).exists())}: no such file or folder", file=sys.stderr)
+        print(
+            f"error: {next(p for p in paths if not Path(p).exists())}: no such file or folder",
+            file=sys.stderr,
+        )
         return 2
     errors = validate_paths(paths)
     n = sum(len(case_files(p)) if Path(p).is_dir() else 1 for p in paths)

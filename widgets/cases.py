@@ -23,7 +23,16 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "cases"
 SCHEMA_FILE = CASES_DIR / "schema.yaml"
-KIND_ORDER = ("presentation", "history", "examination", "investigations", "biopsy", "diagnosis", "management", "outcome")
+KIND_ORDER = (
+    "presentation",
+    "history",
+    "examination",
+    "investigations",
+    "biopsy",
+    "diagnosis",
+    "management",
+    "outcome",
+)
 MAX_BYTES = 200_000  # a case file larger than this is refused (the largest case is about 20 kB)
 
 
@@ -46,7 +55,8 @@ def _construct_mapping(loader, node, deep=False):
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first at line {seen[key] + 1})", key_node.start_mark)
+                None, None, f"duplicate key {key!r} (first at line {seen[key] + 1})", key_node.start_mark
+            )
         seen[key] = key_node.start_mark.line
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
@@ -107,7 +117,10 @@ def targets() -> dict:
     from .clinical import knowledge
 
     k = knowledge()
-    return {**{c["id"]: c["name"] for c in k["conditions"]}, **{la["id"]: la["name"] for la in k["lookalikes"]}}
+    return {
+        **{c["id"]: c["name"] for c in k["conditions"]},
+        **{la["id"]: la["name"] for la in k["lookalikes"]},
+    }
 
 
 # ----------------------------------------------------------------------------- checks
@@ -116,7 +129,10 @@ def _schema_errors(data, lines, where) -> list[str]:
 
     validator = jsonschema.Draft202012Validator(_schema())
     out = []
-    for err in sorted(validator.iter_errors(data), key=lambda e: (_line(lines, e.absolute_path), list(map(str, e.absolute_path)))):
+    for err in sorted(
+        validator.iter_errors(data),
+        key=lambda e: (_line(lines, e.absolute_path), list(map(str, e.absolute_path))),
+    ):
         loc = ".".join(str(p) for p in err.absolute_path) or "(top level)"
         out.append(f"{where}:{_line(lines, err.absolute_path)}: {loc}: {err.message}")
     return out
@@ -135,7 +151,10 @@ def check_data(data, lines, where) -> list[str]:
     at = lambda *p: f"{where}:{_line(lines, p)}"  # noqa: E731
 
     if data["answer"]["id"] not in known:
-        errors.append(f"{at('answer', 'id')}: answer.id: {data['answer']['id']!r} is not a condition or look-alike ({', '.join(known)})")
+        errors.append(
+            f"{at('answer', 'id')}: answer.id: {data['answer']['id']!r} is not a condition or look-alike "
+            f"({', '.join(known)})"
+        )
     for i, v in enumerate(data["variants"]):
         if v not in known:
             errors.append(f"{at('variants', i)}: variants: {v!r} is not a condition or look-alike")
@@ -155,7 +174,9 @@ def check_data(data, lines, where) -> list[str]:
             errors.append(f"{at(*base)}: stage {sid!r}: give either a decision or next, not both")
         is_end = "decision" not in st and "next" not in st
         if is_end and "debrief" not in st:
-            errors.append(f"{at(*base)}: stage {sid!r}: a dead end without a debrief (add decision, next or debrief)")
+            errors.append(
+                f"{at(*base)}: stage {sid!r}: a dead end without a debrief (add decision, next or debrief)"
+            )
         if not is_end and "debrief" in st:
             errors.append(f"{at(*base, 'debrief')}: stage {sid!r}: only an ending has a debrief")
         if is_end and st["kind"] != "outcome":
@@ -169,7 +190,9 @@ def check_data(data, lines, where) -> list[str]:
         for ci, ch in enumerate(st.get("decision", {}).get("choices", [])):
             cp = base + ("decision", "choices", ci)
             if ch["next"] not in stages:
-                errors.append(f"{at(*cp, 'next')}: stage {sid!r} choice {ci + 1}: next: no stage {ch['next']!r}")
+                errors.append(
+                    f"{at(*cp, 'next')}: stage {sid!r} choice {ci + 1}: next: no stage {ch['next']!r}"
+                )
             cites(ch["cite"], cp + ("cite",))
         if "decision" in st and not any(c["grade"] == "best" for c in st["decision"]["choices"]):
             errors.append(f"{at(*base, 'decision')}: stage {sid!r}: no choice is graded 'best'")
@@ -178,11 +201,16 @@ def check_data(data, lines, where) -> list[str]:
                 parse_scenario(st["reveal"])
             except ClinicalError as exc:
                 sub = [str(p) for p in exc.field.split(".") if p]
-                errors.append(f"{at(*base, 'reveal', *sub)}: stage {sid!r}: reveal.{exc.field}: {exc.message}")
+                errors.append(
+                    f"{at(*base, 'reveal', *sub)}: stage {sid!r}: reveal.{exc.field}: {exc.message}"
+                )
         for key in ("top", "include", "exclude", "at_most"):
             for i, tid in enumerate(st.get("panel", {}).get(key, [])):
                 if tid not in known:
-                    errors.append(f"{at(*base, 'panel', key, i)}: stage {sid!r}: panel.{key}: {tid!r} is not a condition or look-alike")
+                    errors.append(
+                        f"{at(*base, 'panel', key, i)}: stage {sid!r}: panel.{key}: {tid!r} "
+                        "is not a condition or look-alike"
+                    )
     if errors:
         return errors
 
@@ -203,7 +231,10 @@ def check_data(data, lines, where) -> list[str]:
         if st["kind"] in KIND_ORDER:
             idx = KIND_ORDER.index(st["kind"])
             if idx < last:
-                errors.append(f"{at('stages', sid, 'kind')}: stage {sid!r}: on the best path a {st['kind']!r} stage comes after {KIND_ORDER[last]!r}")
+                errors.append(
+                    f"{at('stages', sid, 'kind')}: stage {sid!r}: on the best path a {st['kind']!r} stage "
+                    f"comes after {KIND_ORDER[last]!r}"
+                )
             last = max(last, idx)
         if "decision" in st:
             sid = next(c for c in st["decision"]["choices"] if c["grade"] == "best")["next"]
@@ -212,8 +243,12 @@ def check_data(data, lines, where) -> list[str]:
         else:
             break
     else:
-        errors.append(f"{at('start')}: following the 'best' choices loops back to stage {sid!r} without an ending")
-    missing = [k for k in ("presentation", "diagnosis", "outcome") if not any(stages[s]["kind"] == k for s in seen)]
+        errors.append(
+            f"{at('start')}: following the 'best' choices loops back to stage {sid!r} without an ending"
+        )
+    missing = [
+        k for k in ("presentation", "diagnosis", "outcome") if not any(stages[s]["kind"] == k for s in seen)
+    ]
     if missing:
         errors.append(f"{at('stages')}: the best path has no {', '.join(missing)} stage")
     return errors
@@ -315,7 +350,11 @@ def merge_reveals(reveals) -> dict:
                 out[key] = merged
     for key, value in list(out.items()):
         if key not in ("patient", "labs") and isinstance(value, dict):
-            out[key] = list(value) if all(v is True for v in value.values()) else {k: ({} if v is True else v) for k, v in value.items()}
+            out[key] = (
+                list(value)
+                if all(v is True for v in value.values())
+                else {k: ({} if v is True else v) for k, v in value.items()}
+            )
     return out
 
 
@@ -340,20 +379,48 @@ def panel_view(assessment: dict) -> dict:
     items = []
     for i, c in enumerate(assessment.get("conditions", [])):
         level = c.get("level", c.get("verdict"))
-        items.append({"id": c["id"], "name": c["name"], "kind": "condition", "level": level,
-                      "score": c.get("score", 0), "order": i, **_split_reasons(c)})
+        items.append(
+            {
+                "id": c["id"],
+                "name": c["name"],
+                "kind": "condition",
+                "level": level,
+                "score": c.get("score", 0),
+                "order": i,
+                **_split_reasons(c),
+            }
+        )
     for i, la in enumerate(assessment.get("lookalikes", [])):
-        level = la.get("level") or la.get("verdict") or next(
-            (v["id"] for v in k["verdicts"] if "min_score" in v and la.get("score", 0) >= v["min_score"]), "unlikely")
-        items.append({"id": la["id"], "name": la["name"], "kind": "lookalike", "level": level,
-                      "score": la.get("score", 0), "order": 100 + i, **_split_reasons(la)})
+        level = (
+            la.get("level")
+            or la.get("verdict")
+            or next(
+                (v["id"] for v in k["verdicts"] if "min_score" in v and la.get("score", 0) >= v["min_score"]),
+                "unlikely",
+            )
+        )
+        items.append(
+            {
+                "id": la["id"],
+                "name": la["name"],
+                "kind": "lookalike",
+                "level": level,
+                "score": la.get("score", 0),
+                "order": 100 + i,
+                **_split_reasons(la),
+            }
+        )
     shown = [x for x in items if x["level"] in order and order.index(x["level"]) < order.index("not-judged")]
     shown.sort(key=lambda x: (order.index(x["level"]), -x["score"], x["order"]))
     for x in shown:
         x["level_label"] = labels.get(x["level"], x["level"])
         del x["order"]
     headline = assessment.get("headline") or {}
-    return {"summary": headline.get("text") or assessment.get("summary", ""), "legend": assessment.get("legend", ""), "items": shown}
+    return {
+        "summary": headline.get("text") or assessment.get("summary", ""),
+        "legend": assessment.get("legend", ""),
+        "items": shown,
+    }
 
 
 def _split_reasons(item: dict) -> dict:
@@ -362,7 +429,12 @@ def _split_reasons(item: dict) -> dict:
         return {"for": pick(item.get("evidence_for")), "against": pick(item.get("evidence_against"))}
     pro, con = [], []
     for r in item.get("reasons", []) + item.get("against", []):
-        against = r.get("direction") == "against" or r in item.get("against", []) or (r.get("points") or 0) < 0 or r.get("cap") is not None
+        against = (
+            r.get("direction") == "against"
+            or r in item.get("against", [])
+            or (r.get("points") or 0) < 0
+            or r.get("cap") is not None
+        )
         (con if against else pro).append({"text": r.get("text", ""), "cite": r.get("cite", [])})
     return {"for": pro, "against": con}
 

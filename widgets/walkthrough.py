@@ -33,8 +33,14 @@ def _labels() -> dict:
     bibliographic details could not be verified (keywords = {unverified}), shown with the
     course's ‡ marker."""
     entries = read_bibtex(BIBFILE) if BIBFILE.is_file() else {}
-    return {key: {**info, **({"unverified": True} if "unverified" in entries.get(key, {}).get("keywords", "") else {})}
-            for key, info in reference_labels().items()}
+    return {
+        key: {
+            **info,
+            **({"unverified": True} if "unverified" in entries.get(key, {}).get("keywords", "") else {}),
+        }
+        for key, info in reference_labels().items()
+    }
+
 
 STATIC = Path(__file__).parent / "static"
 _IMPORT = re.compile(r'^import \{[^}]*\} from "\./clinical\.js";\n', re.M)
@@ -48,7 +54,9 @@ def _esm() -> str:
     dist = STATIC / "dist" / "walkthrough.js"
     if dist.is_file():
         return dist.read_text(encoding="utf-8")
-    return (STATIC / "clinical.js").read_text() + "\n" + _IMPORT.sub("", (STATIC / "walkthrough.js").read_text())
+    return (
+        (STATIC / "clinical.js").read_text() + "\n" + _IMPORT.sub("", (STATIC / "walkthrough.js").read_text())
+    )
 
 
 class Walkthrough(anywidget.AnyWidget):
@@ -83,8 +91,10 @@ class Walkthrough(anywidget.AnyWidget):
     def _site_data(cls, state: dict) -> dict:
         """The site data traits recomputed from the stored page state (the case id), so that an
         edited case or rule reaches the built site without re-executing the notebook."""
-        return {"case_json": _cases.case_json(_cases.find_case(state["case"])),
-                "rules_json": json.dumps(clinical.rules_json(), ensure_ascii=False)}
+        return {
+            "case_json": _cases.case_json(_cases.find_case(state["case"])),
+            "rules_json": json.dumps(clinical.rules_json(), ensure_ascii=False),
+        }
 
     @property
     def case_data(self) -> dict:

@@ -51,7 +51,9 @@ def shot(page, name):
 def test_wrong_path_then_right_path_to_the_debrief(case_page):
     page, root, problems = case_page
     assert "Presentation: Eight months of compression" in root.inner_text()
-    assert root.locator(".wt-panel").count() == 0, "the panel is shown before a working diagnosis is committed"
+    assert root.locator(".wt-panel").count() == 0, (
+        "the panel is shown before a working diagnosis is committed"
+    )
     assert "dystrophic calcification" not in root.locator(".wt-stage").inner_text().lower()
 
     commit(root, "venous_ulcer")
@@ -117,7 +119,9 @@ def test_wrong_path_then_right_path_to_the_debrief(case_page):
     debrief = root.locator(".wt-debrief")
     text = debrief.inner_text()
     assert "Key learning points" in text and "The diagnosis in this case: Dystrophic calcification" in text
-    assert "Continue the same compression" in text and "Not the best choice" in text  # the wrong turn is on the path
+    assert (
+        "Continue the same compression" in text and "Not the best choice" in text
+    )  # the wrong turn is on the path
     assert "Apply a hydrogel" in text
     assert debrief.locator("a[href*='references.html#ref-']").count() >= 3
     assert root.locator(".wt-panel .wt-item-name").first.inner_text() == "Dystrophic calcification"
@@ -130,7 +134,9 @@ def test_wrong_path_then_right_path_to_the_debrief(case_page):
     page.wait_for_load_state("networkidle")
     root = page.locator(".wt-case").first
     assert "Debrief" in root.inner_text()
-    page.evaluate(f"localStorage.setItem('calcinosis-course:case:{CASE}', '{{\"v\":1,\"steps\":[{{\"stage\":\"nowhere\"}}]}}')")
+    page.evaluate(
+        f'localStorage.setItem(\'calcinosis-course:case:{CASE}\', \'{{"v":1,"steps":[{{"stage":"nowhere"}}]}}\')'
+    )
     page.reload()
     page.wait_for_load_state("networkidle")
     root = page.locator(".wt-case").first
@@ -166,7 +172,10 @@ def test_phone_width_and_axe(case_page):
     assert no_overflow(page)
     before_axe = list(problems)  # axe's CSS preload fetches @imports itself (see test_pages)
     results = Axe().run(page)
-    violations = [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in results.response["violations"]]
+    violations = [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
     assert not violations, violations
     assert not before_axe, before_axe
 
@@ -187,9 +196,22 @@ def test_browser_panel_equals_the_tested_python_panel(case_page):
         for sid, visited in wc.panel_states(case):
             reveals = [case["stages"][s].get("reveal") for s in visited]
             view = wc.panel_view(assess(wc.merge_reveals(reveals)).to_dict())
-            vectors.append({"where": f"{case['id']}:{sid}:{'/'.join(visited)}", "reveals": reveals,
-                            "expect": [[x["id"], x["level"], [r["text"] for r in x["for"]], [r["text"] for r in x["against"]]] for x in view["items"]],
-                            "summary": view["summary"]})
+            vectors.append(
+                {
+                    "where": f"{case['id']}:{sid}:{'/'.join(visited)}",
+                    "reveals": reveals,
+                    "expect": [
+                        [
+                            x["id"],
+                            x["level"],
+                            [r["text"] for r in x["for"]],
+                            [r["text"] for r in x["against"]],
+                        ]
+                        for x in view["items"]
+                    ],
+                    "summary": view["summary"],
+                }
+            )
     assert len(vectors) > 50
     got = page.evaluate(
         """async ([esm, rulesText, vectors]) => {
@@ -204,7 +226,11 @@ def test_browser_panel_equals_the_tested_python_panel(case_page):
            }""",
         [Walkthrough._esm, json.dumps(rules_json(), ensure_ascii=False), vectors],
     )
-    mismatches = [(v["where"], v["expect"], g["items"]) for v, g in zip(vectors, got) if v["expect"] != g["items"] or v["summary"] != g["summary"]]
+    mismatches = [
+        (v["where"], v["expect"], g["items"])
+        for v, g in zip(vectors, got)
+        if v["expect"] != g["items"] or v["summary"] != g["summary"]
+    ]
     assert not mismatches, mismatches[:3]
     assert not problems, problems
 
@@ -272,10 +298,21 @@ def lab(tmp_path_factory):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root", f"--port={port}",
-         "--ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=", "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).with_name("jupyter")),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
@@ -317,6 +354,9 @@ def test_walkthrough_live_with_a_kernel(browser, lab):
     out.wait_for(timeout=30_000)
     assert out.inner_text().strip() == "LIVE ['presentation', 'history'] venous_ulcer"
     run(2)
-    page.wait_for_function("() => document.querySelector('.wt-stage-title')?.textContent.includes('The wound bed')", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('.wt-stage-title')?.textContent.includes('The wound bed')",
+        timeout=30_000,
+    )
     assert not errors, errors
     page.close()
