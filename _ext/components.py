@@ -7,9 +7,11 @@ each course component (``_anywidget_id`` "widgets.<module>.<Class>", see widgets
 - writes the component's current ES module and CSS once into ``_components/`` (file names
   carry a content hash, so a browser never runs a cached old copy);
 - writes its site data (``_site_data_traits``: rules, a bank, a case), recomputed from the
-  source data, into ``_components/data/<hash>.json``, one file per distinct content;
+  source data, into ``_components/data/<hash>.json``, one file per distinct trait value (the
+  rules are one file for the whole site);
 - leaves in the page only the page's own state plus ``_site_module``, ``_site_css`` and
-  ``_site_data``: paths from the site root, which ``anywidget-loader.js`` resolves.
+  ``_site_data`` ({trait: path}): paths from the site root, which ``anywidget-loader.js``
+  resolves.
 
 It runs over every page on every build (also pages an incremental build did not rewrite), so
 editing a rule, a bank or a component's JS needs no notebook re-execution for the site to be
@@ -54,9 +56,14 @@ class SiteComponents:
             refs["_site_css"] = self._write(f"{FOLDER}/{anywidget_id}.{_digest(css)}.css", css)
         return refs
 
-    def data(self, values: dict) -> str:
-        text = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return self._write(f"{FOLDER}/data/{_digest(text)}.json", text)
+    def data(self, values: dict) -> dict[str, str]:
+        # one file per trait value, named by its content: the rules are one file for every
+        # component and page that uses them (explorer, case walk-throughs), cached once
+        out = {}
+        for trait, value in values.items():
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            out[trait] = self._write(f"{FOLDER}/data/{_digest(text)}.json", text)
+        return out
 
     def remove_unused(self) -> None:
         if not self.folder.is_dir():
@@ -80,10 +87,10 @@ def rewrite_state(state_json: dict, site: SiteComponents) -> bool:
         values = site_data(cls, state)
         if values:
             refs["_site_data"] = site.data(values)
-        elif data_traits(cls) and state.get("_site_data"):
+        elif data_traits(cls) and isinstance(state.get("_site_data"), dict):
             # stored values already moved out by an earlier build of this page
             refs["_site_data"] = state["_site_data"]
-            site.used.add(site.outdir / state["_site_data"])
+            site.used.update(site.outdir / path for path in state["_site_data"].values())
         drop = set(CODE_TRAITS) | set(data_traits(cls))
         new_state = {k: v for k, v in state.items() if k not in drop} | refs
         if new_state != state:

@@ -133,13 +133,18 @@ async function mount(tag, states) {
   let state = entry.state;
   let mod;
   if (state._site_module) {
-    const [loaded, data] = await Promise.all([
+    // _site_data: {trait: path}, one file per value (the rules are one file for the site)
+    const traits = Object.entries(state._site_data ?? {});
+    const [loaded, ...values] = await Promise.all([
       siteModule(state._site_module),
-      state._site_data ? siteData(state._site_data) : {},
+      ...traits.map(([, path]) => siteData(path)),
       state._site_css ? linkCss(state._site_css) : null,
     ]);
     mod = loaded;
-    state = { ...state, ...data };
+    state = { ...state };
+    traits.forEach(([trait], i) => {
+      state[trait] = values[i];
+    });
   } else {
     addCss(state._anywidget_id, state._css);
     mod = await importEsm(state._esm);

@@ -22,7 +22,9 @@ def test_page_fits_360_px(browser, base_url, path):
             page.wait_for_function(
                 "n => document.querySelectorAll('.anywidget-static').length === n", arg=views
             )
-            page.locator(".cx-explorer, .anywidget-static-notice").first.wait_for()
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.anywidget-static')].every(e => e.childElementCount)"
+            )
         # open every closed <details> too: what a tap reveals must fit as well
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         wide = page.evaluate(f"""() => {{

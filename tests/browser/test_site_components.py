@@ -84,7 +84,7 @@ def test_an_edited_rule_reaches_the_built_explorer(browser, edited_site):
     from serve import start
 
     data = [p.read_text(encoding="utf-8") for p in (edited_site / "_components" / "data").glob("*.json")]
-    assert len(data) == 1 and MARK in data[0]  # the rules, written once for the whole site
+    assert sum(MARK in text for text in data) == 1  # the rules, written once for the whole site
     page_html = (edited_site / "chapters" / "calcium-explorer.html").read_text(encoding="utf-8")
     state = json.loads(re.search(r'widget-state\+json">(.*?)</script>', page_html, re.S).group(1))
     for model in state["state"].values():

@@ -214,17 +214,23 @@ def test_browser_panel_equals_the_tested_python_panel(case_page):
             )
     assert len(vectors) > 50
     got = page.evaluate(
-        """async ([esm, rulesText, vectors]) => {
-             const url = URL.createObjectURL(new Blob([esm], { type: "text/javascript" }));
-             const m = await import(url);
+        """async ([esm, clinical, rulesText, vectors]) => {
+             const load = (text) => import(URL.createObjectURL(new Blob([text], { type: "text/javascript" })));
+             const m = await load(esm);       // the bundled component (scripts/bundle.py)
+             const c = await load(clinical);  // the evaluator it bundles, for assess
              const rules = JSON.parse(rulesText);
              return vectors.map((v) => {
-               const view = m.panelView(rules, m.assess(rules, m.mergeReveals(v.reveals)));
+               const view = m.panelView(rules, c.assess(rules, m.mergeReveals(v.reveals)));
                return { where: v.where, summary: view.summary,
                         items: view.items.map((x) => [x.id, x.level, x.for.map((r) => r.text), x.against.map((r) => r.text)]) };
              });
            }""",
-        [Walkthrough._esm, json.dumps(rules_json(), ensure_ascii=False), vectors],
+        [
+            Walkthrough._esm,
+            (ROOT / "widgets" / "static" / "clinical.js").read_text(encoding="utf-8"),
+            json.dumps(rules_json(), ensure_ascii=False),
+            vectors,
+        ],
     )
     mismatches = [
         (v["where"], v["expect"], g["items"])
