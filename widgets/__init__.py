@@ -9,7 +9,11 @@ def __getattr__(name):
         from .explorer import Explorer
 
         return Explorer
+    if name == "Quiz":
+        from .quiz import Quiz
+
+        return Quiz
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Explorer"]
+__all__ = ["Explorer", "Quiz"]

@@ -35,7 +35,15 @@ def main(argv=None) -> int:
     pa.add_argument("--ranges", metavar="FILE", help="local laboratory reference ranges (YAML or JSON): {analyte: {low, high, unit}}")
     pr = sub.add_parser("rules-json", help="print the knowledge the browser evaluator needs, as JSON")
     pr.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    # --- quiz banks (validate, export-moodle): widgets/quizbank.py ---
+    pv = sub.add_parser("validate", help="check question banks (and case files) and print item counts per chapter and type")
+    pv.add_argument("paths", nargs="+", help="bank files or folders (e.g. quizzes/ cases/)")
+    pm = sub.add_parser("export-moodle", help="write a question bank as Moodle XML")
+    pm.add_argument("file", help="a bank, e.g. quizzes/differential.yml")
+    pm.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     args = parser.parse_args(argv)
+    if args.command in ("validate", "export-moodle"):
+        return _quiz_command(args)
 
     from .clinical import ClinicalError, assess, load_scenario, rules_json
     from .clinical.report import render_text
@@ -67,6 +75,53 @@ def main(argv=None) -> int:
     else:
         sys.stdout.write(render_text(result, title=args.file))
     return 0
+
+
+def _quiz_command(args) -> int:
+    """validate / export-moodle: every error as 'file:line: message' on stderr, exit 2."""
+    from pathlib import Path
+
+    from . import quizbank
+    from .datafile import DataFileError
+
+    if args.command == "export-moodle":
+        try:
+            data = quizbank.load_bank(args.file)
+        except DataFileError as exc:
+            for e in exc.errors:
+                print(f"error: {e}", file=sys.stderr)
+            return 2
+        text = quizbank.moodle_xml(data)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    bank_paths, case_paths = [], []
+    for p in map(Path, args.paths):
+        (case_paths if p.name == "cases" or p.parent.name == "cases" else bank_paths).append(p)
+    errors, items = quizbank.validate_paths(bank_paths) if bank_paths else ([], [])
+    case_note = ""
+    if case_paths:
+        try:
+            from . import cases as _cases  # the case walk-throughs' own checker, when present
+            errors += list(_cases.validate_paths(case_paths))
+        except ImportError:
+            case_note = "cases: no case checker in this version (widgets.cases.validate_paths); not checked"
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+    table = quizbank.counts(items)
+    types = ["sba", "multiple", "numeric", "matching"]
+    print(f"{'chapter':<20}" + "".join(f"{t:>10}" for t in types) + f"{'total':>8}")
+    for chapter in sorted(table):
+        c = table[chapter]
+        print(f"{chapter:<20}" + "".join(f"{c[t]:>10}" for t in types) + f"{sum(c.values()):>8}")
+    totals = {t: sum(c[t] for c in table.values()) for t in types}
+    print(f"{'all':<20}" + "".join(f"{totals[t]:>10}" for t in types) + f"{sum(totals.values()):>8}")
+    if case_note:
+        print(case_note)
+    print(f"{len(errors)} error(s)")
+    return 2 if errors else 0
 
 
 if __name__ == "__main__":
