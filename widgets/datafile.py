@@ -215,6 +215,9 @@ def _message(err) -> str:
         return f"should be {want}, not {_short(err.instance)}"
     if v == "enum":
         return f"{_short(err.instance)} is not one of {', '.join(map(str, err.validator_value))}"
+    if v in ("minItems", "maxItems") and isinstance(err.instance, list):
+        word = "at least" if v == "minItems" else "at most"
+        return f"has {len(err.instance)} entries; {word} {err.validator_value} expected"
     if v in ("oneOf", "anyOf") and err.context:
         import jsonschema
 

@@ -34,7 +34,8 @@ class Quiz(anywidget.AnyWidget):
     # the bank text is the same for every page that shows it: the site can supply it once
     _site_data_traits = ("bank_json",)
 
-    bank_json = traitlets.Unicode().tag(sync=True)
+    item_ids = traitlets.List(traitlets.Unicode()).tag(sync=True)  # which items: stays in the page
+    bank_json = traitlets.Unicode().tag(sync=True)                  # their content: site data
     quiz_id = traitlets.Unicode().tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     seed = traitlets.Int(0).tag(sync=True)
@@ -60,9 +61,14 @@ class Quiz(anywidget.AnyWidget):
         quiz_id = "-".join(banks)[:40] + "-" + hashlib.sha1(" ".join(ids).encode()).hexdigest()[:8]
         labels = reference_labels()
         keys = sorted({k for it in selected for k in _cites(it)})
-        super().__init__(bank_json=quizbank.dumps({"items": selected}), quiz_id=quiz_id, title=title,
+        super().__init__(item_ids=ids, bank_json=quizbank.dumps({"items": selected}), quiz_id=quiz_id, title=title,
                          seed=seed, bibliography_url=bibliography_url,
                          ref_labels={k: labels[k] for k in keys if k in labels}, **kwargs)
+
+    @classmethod
+    def _site_data(cls, state: dict) -> dict:
+        """The site data traits recomputed from the current banks, given a page's state."""
+        return {"bank_json": quizbank.dumps({"items": quizbank.page_data(list(state["item_ids"]))})}
 
     @property
     def items(self) -> list[dict]:
