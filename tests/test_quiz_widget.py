@@ -72,3 +72,25 @@ def test_directive_html_cannot_be_broken_out_of(monkeypatch):
     state_json = html.split('widget-state+json">', 1)[1].rsplit("</script>", 1)[0]
     state = json.loads(state_json)[ "state"][q.model_id]["state"]
     assert "</script><script>" in json.loads(state["bank_json"])["items"][0]["stem"]
+
+
+def _stored_quizzes():
+    import nbformat
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).resolve().parent.parent / "chapters").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for m in nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {}).values():
+            if m["state"].get("_anywidget_id") == "widgets.quiz.Quiz":
+                yield path.name, m["state"]
+
+
+def test_stored_quiz_state_in_notebooks_is_current():
+    stored = list(_stored_quizzes())
+    assert len(stored) >= 9          # 8 chapters' Test yourself + the self-assessment chapter's two
+    for name, state in stored:
+        if "_esm" in state:           # (once the site supplies modules, notebooks no longer store them)
+            assert state["_esm"] == Quiz._esm, f"{name}: stored quiz front-end is stale; run make execute"
+            assert state["_css"] == Quiz._css, f"{name}: stored quiz CSS is stale; run make execute"
+        if "bank_json" in state:
+            assert Quiz._site_data(state)["bank_json"] == state["bank_json"], f"{name}: stored bank is stale; run make execute"

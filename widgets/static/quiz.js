@@ -266,10 +266,13 @@ function render({ model, el }) {
         table.append(row);
         sel.addEventListener("change", () => (check.disabled = selects.some((s) => s.value === "")));
         if (done) {
+          // answered: the chosen match as text (a disabled select truncates it on a phone)
           sel.value = String(done.choice[i]);
           sel.disabled = true;
+          sel.hidden = true;
           const ok = done.choice[i] === i;
           row.classList.toggle("cq-wrong", !ok);
+          row.append(h("div", { class: "cq-chosen-text", text: `Your match: ${item.pairs[done.choice[i]]?.right ?? "?"}` }));
           row.append(h("div", { class: "cq-mark", text: ok ? "Correct match" : `Not this one: it matches "${p.right}"` }));
           row.append(feedbackBlock(p.feedback, p.cite, p.beyond));
         }
