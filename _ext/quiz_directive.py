@@ -16,6 +16,7 @@ spaces), n, seed, title.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -68,13 +69,23 @@ class QuizDirective(SphinxDirective):
                         seed=o.get("seed", 0), title=o.get("title", ""))
         except (ValueError, DataFileError) as exc:
             raise self.error(f"quiz: {exc}") from None
-        for p in sorted(__import__("pathlib").Path(self.env.srcdir, "quizzes").glob("*.yml")):
+        # rebuild this page when a bank or the quiz front-end changes
+        src = Path(self.env.srcdir)
+        for p in [*sorted((src / "quizzes").glob("*.yml")), *sorted((src / "widgets" / "static").glob("quiz.*"))]:
             self.env.note_dependency(str(p))
         raw = nodes.raw("", '<div class="cq-static">' + widget_html(quiz) + "</div>", format="html")
         quiz.close()
         return [raw]
 
 
+def _page_context(app, pagename, templatename, context, doctree):
+    # myst-nb adds the component loader only to notebook pages with widget state; a Markdown
+    # page with a quiz needs it too (same file, same attributes as myst-nb's tag).
+    if VIEW_TYPE in context.get("body", "") and not str(app.env.doc2path(pagename)).endswith(".ipynb"):
+        app.add_js_file("anywidget-loader.js", type="module")
+
+
 def setup(app):
     app.add_directive("quiz", QuizDirective)
+    app.connect("html-page-context", _page_context)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
