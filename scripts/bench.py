@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, toc_pages  # noqa: E402
 from serve import start  # noqa: E402
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, toc_pages  # noqa: E402
 
 JB = Path(sys.executable).with_name("jupyter-book")
 
@@ -35,7 +36,7 @@ def page_weights(base_url: str, browser, pages: list[str]) -> list[tuple[str, in
     for path in pages:
         page = browser.new_page()
         finished = []
-        page.on("requestfinished", lambda request: finished.append(request))
+        page.on("requestfinished", finished.append)
         page.goto(f"{base_url}/{path}")
         page.wait_for_load_state("networkidle")
         transferred = decoded = 0
@@ -111,12 +112,16 @@ def main() -> int:
         for path, n, transferred, decoded in rows:
             print(f"  {path:42} {n:8d} {transferred / 1e6:10.3f} MB {decoded / 1e6:10.3f} MB")
         heaviest = max(rows, key=lambda r: r[2])
-        print(f"heaviest page:      {heaviest[0]} {heaviest[2] / 1e6:.3f} MB transferred, {heaviest[1]} requests")
+        mb = heaviest[2] / 1e6
+        print(f"heaviest page:      {heaviest[0]} {mb:.3f} MB transferred, {heaviest[1]} requests")
         times = explorer_timing(base_url, browser, args.runs)
         if times:
             times.sort()
             p95 = times[int(0.95 * (len(times) - 1))]
-            print(f"explorer input->result: median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms over {len(times)} events")
+            median = statistics.median(times)
+            print(
+                f"explorer input->result: median {median:.2f} ms, p95 {p95:.2f} ms over {len(times)} events"
+            )
         else:
             print("explorer input->result: explorer not found on chapters/calcium-explorer.html")
         browser.close()

@@ -58,21 +58,38 @@ def test_every_content_chapter_has_items_and_a_test_yourself_section(items):
 
 
 def test_differential_covers_the_six_conditions_and_the_hard_pairs(items):
-    keyed = {next(o.get("condition") for o in it["options"] if o.get("correct")) for it in items
-             if it["chapter"] == "differential"}
+    keyed = {
+        next(o.get("condition") for o in it["options"] if o.get("correct"))
+        for it in items
+        if it["chapter"] == "differential"
+    }
     assert {"dystrophic", "metastatic", "idiopathic", "iatrogenic", "calciphylaxis", "wisn"} <= keyed
-    assert {"pyoderma_gangrenosum", "peripheral_arterial_disease", "necrotising_fasciitis", "vasculitis", "venous_ulcer"} <= keyed
+    assert {
+        "pyoderma_gangrenosum",
+        "peripheral_arterial_disease",
+        "necrotising_fasciitis",
+        "vasculitis",
+        "venous_ulcer",
+    } <= keyed
     ids = {it["id"] for it in items}
     # WISN vs calciphylaxis both ways, metastatic vs dystrophic both ways, calciphylaxis with normal minerals
-    assert {"dd-longterm-warfarin", "dd-obese-dialysis-warfarin-short", "dd-periarticular-phosphate",
-            "dd-ckd-ulcer-deposits", "dd-normal-minerals-dialysis"} <= ids
+    assert {
+        "dd-longterm-warfarin",
+        "dd-obese-dialysis-warfarin-short",
+        "dd-periarticular-phosphate",
+        "dd-ckd-ulcer-deposits",
+        "dd-normal-minerals-dialysis",
+    } <= ids
 
 
 def test_no_item_hinges_on_a_disputed_point(items):
     # FACTS.md 2C: WISN onset "within 24 hours", intima vs media, the renal MC mechanism
     for it in items:
-        text = " ".join([it.get("stem", ""), it["question"]] + [o["text"] for o in it.get("options", [])]
-                        + [p["right"] for p in it.get("pairs", [])]).lower()
+        text = " ".join(
+            [it.get("stem", ""), it["question"]]
+            + [o["text"] for o in it.get("options", [])]
+            + [p["right"] for p in it.get("pairs", [])]
+        ).lower()
         assert "24 hours" not in text and "intima" not in text and "media " not in text, it["id"]
 
 
@@ -83,18 +100,29 @@ def test_key_is_not_systematically_the_longest(items):
 
 
 def test_key_position_is_not_fixed(items):
-    positions = {next(i for i, o in enumerate(it["options"]) if o.get("correct")) for it in items if it["type"] == "sba"}
+    positions = {
+        next(i for i, o in enumerate(it["options"]) if o.get("correct"))
+        for it in items
+        if it["type"] == "sba"
+    }
     assert len(positions) == 5
 
 
 EXPECTED = {
-    "two-keys.yml": ["two-keys.yml:11: items[0].options: a single-best-answer item has exactly one keyed option (correct: true), not 2"],
-    "four-options.yml": ["four-options.yml:11: items[0].options: a single-best-answer item has five options, not 4"],
+    "two-keys.yml": [
+        "two-keys.yml:11: items[0].options: a single-best-answer item has exactly one keyed option "
+        "(correct: true), not 2"
+    ],
+    "four-options.yml": [
+        "four-options.yml:11: items[0].options: a single-best-answer item has five options, not 4"
+    ],
     "not-a-question.yml": [
         "not-a-question.yml:9: items[0].question: the lead-in must be a question (end with '?')",
-        "not-a-question.yml:12: items[0].options[1].text: absolute term 'always' cues the answer; reword the option",
+        "not-a-question.yml:12: items[0].options[1].text: absolute term 'always' cues the answer; "
+        "reword the option",
         "not-a-question.yml:15: items[0].options[4].text: 'All of the above' is not allowed in an option",
-        "not-a-question.yml:20: items[1].question: negatively worded lead-in ('NOT'); ask for the best answer instead",
+        "not-a-question.yml:20: items[1].question: negatively worded lead-in ('NOT'); "
+        "ask for the best answer instead",
     ],
     "unknown-cite.yml": [
         "unknown-cite.yml:7: items[0].chapter: no chapter 'no-such-chapter' in chapters/",
@@ -130,15 +158,21 @@ def test_every_broken_bank_is_covered():
 
 
 def test_validate_command_reports_errors_and_counts():
-    run = subprocess.run([sys.executable, "-m", "widgets", "validate", str(BROKEN)], capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "widgets", "validate", str(BROKEN)], capture_output=True, text=True, cwd=ROOT
+    )
     assert run.returncode == 2
     lines = [ln for ln in run.stderr.splitlines() if ln.startswith("error: ")]
     assert len(lines) == sum(len(v) for v in EXPECTED.values())
     assert "Traceback" not in run.stderr
-    ok = subprocess.run([sys.executable, "-m", "widgets", "validate", "quizzes/"], capture_output=True, text=True, cwd=ROOT)
+    ok = subprocess.run(
+        [sys.executable, "-m", "widgets", "validate", "quizzes/"], capture_output=True, text=True, cwd=ROOT
+    )
     assert ok.returncode == 0, ok.stderr
     row = next(ln for ln in ok.stdout.splitlines() if ln.startswith("differential"))
-    assert row.split()[1] == str(sum(1 for it in quizbank.bank("differential")["items"] if it["type"] == "sba"))
+    assert row.split()[1] == str(
+        sum(1 for it in quizbank.bank("differential")["items"] if it["type"] == "sba")
+    )
 
 
 def _plain(html_text: str) -> str:
@@ -151,8 +185,12 @@ def _plain(html_text: str) -> str:
 @pytest.mark.parametrize("bank", ["differential", "foundations", "variants", "practice"])
 def test_moodle_export_parses_back_to_the_bank(bank, tmp_path):
     out = tmp_path / f"{bank}.xml"
-    run = subprocess.run([sys.executable, "-m", "widgets", "export-moodle", f"quizzes/{bank}.yml", "--out", str(out)],
-                         capture_output=True, text=True, cwd=ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "widgets", "export-moodle", f"quizzes/{bank}.yml", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert run.returncode == 0, run.stderr
     root = ET.parse(out).getroot()
     questions = [q for q in root.findall("question") if q.get("type") != "category"]
@@ -172,7 +210,10 @@ def test_moodle_export_parses_back_to_the_bank(bank, tmp_path):
                 assert (frac > 0) == bool(o.get("correct"))
                 assert o["feedback"] in _plain(a.findtext("feedback/text"))
             if it["type"] == "multiple":
-                assert abs(sum(float(a.get("fraction")) for a in answers if float(a.get("fraction")) > 0) - 100) < 0.01
+                assert (
+                    abs(sum(float(a.get("fraction")) for a in answers if float(a.get("fraction")) > 0) - 100)
+                    < 0.01
+                )
         elif it["type"] == "numeric":
             a = q.find("answer")
             assert float(a.findtext("text")) == it["answer"]["value"]
@@ -181,16 +222,37 @@ def test_moodle_export_parses_back_to_the_bank(bank, tmp_path):
             assert q.findtext("units/unit/unit_name") == it["answer"]["unit"]
         else:
             subs = q.findall("subquestion")
-            assert [(_plain(s.findtext("text")), s.findtext("answer/text")) for s in subs] == [(p["left"], p["right"]) for p in it["pairs"]]
+            assert [(_plain(s.findtext("text")), s.findtext("answer/text")) for s in subs] == [
+                (p["left"], p["right"]) for p in it["pairs"]
+            ]
             fb = _plain(q.findtext("correctfeedback/text"))
             assert all(p["feedback"] in fb for p in it["pairs"])
 
 
 def test_moodle_export_escapes_markup():
-    bank = {"bank": "x", "title": "X", "items": [{
-        "id": "x1", "type": "sba", "chapter": "calcium", "objective": "Escape markup in bank text.",
-        "stem": "<script>alert(1)</script>", "question": "Which <img src=x onerror=alert(1)>?",
-        "options": [{"text": f"<b>{i}</b>", "correct": i == 0, "feedback": "<script>x</script> feedback", "cite": ["young2018"]} for i in range(5)]}]}
+    bank = {
+        "bank": "x",
+        "title": "X",
+        "items": [
+            {
+                "id": "x1",
+                "type": "sba",
+                "chapter": "calcium",
+                "objective": "Escape markup in bank text.",
+                "stem": "<script>alert(1)</script>",
+                "question": "Which <img src=x onerror=alert(1)>?",
+                "options": [
+                    {
+                        "text": f"<b>{i}</b>",
+                        "correct": i == 0,
+                        "feedback": "<script>x</script> feedback",
+                        "cite": ["young2018"],
+                    }
+                    for i in range(5)
+                ],
+            }
+        ],
+    }
     xml = quizbank.moodle_xml(bank)
     q = ET.fromstring(xml.split("\n", 1)[1]).find("question[@type='multichoice']")
     assert "&lt;script&gt;" in q.findtext("questiontext/text")

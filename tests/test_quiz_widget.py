@@ -28,7 +28,10 @@ def test_seeded_draw_is_stable_and_depends_on_seed():
 
 def test_responses_and_score_follow_the_answers_trait():
     q = Quiz(bank="differential", items=["dd-scrotal", "dd-myeloma", "dd-transplant"])
-    q.answers = {"dd-scrotal": {"choice": 3, "correct": True}, "dd-transplant": {"choice": 1, "correct": False}}
+    q.answers = {
+        "dd-scrotal": {"choice": 3, "correct": True},
+        "dd-transplant": {"choice": 1, "correct": False},
+    }
     assert q.score == {"answered": 2, "correct": 1, "total": 3}
     assert [r["item"] for r in q.responses] == ["dd-scrotal", "dd-transplant"]
     assert q.responses[1]["correct"] is False and q.responses[0]["chapter"] == "differential"
@@ -70,27 +73,35 @@ def test_directive_html_cannot_be_broken_out_of(monkeypatch):
     html = widget_html(q)
     assert html.count("<script") == 2 and html.count("</script>") == 2
     state_json = html.split('widget-state+json">', 1)[1].rsplit("</script>", 1)[0]
-    state = json.loads(state_json)[ "state"][q.model_id]["state"]
+    state = json.loads(state_json)["state"][q.model_id]["state"]
     assert "</script><script>" in json.loads(state["bank_json"])["items"][0]["stem"]
 
 
 def _stored_quizzes():
-    import nbformat
     from pathlib import Path
+
+    import nbformat
 
     for path in sorted((Path(__file__).resolve().parent.parent / "chapters").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        for m in nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {}).values():
+        for m in (
+            nb.metadata.get("widgets", {})
+            .get("application/vnd.jupyter.widget-state+json", {})
+            .get("state", {})
+            .values()
+        ):
             if m["state"].get("_anywidget_id") == "widgets.quiz.Quiz":
                 yield path.name, m["state"]
 
 
 def test_stored_quiz_state_in_notebooks_is_current():
     stored = list(_stored_quizzes())
-    assert len(stored) >= 9          # 8 chapters' Test yourself + the self-assessment chapter's two
+    assert len(stored) >= 9  # 8 chapters' Test yourself + the self-assessment chapter's two
     for name, state in stored:
-        if "_esm" in state:           # (once the site supplies modules, notebooks no longer store them)
+        if "_esm" in state:  # (once the site supplies modules, notebooks no longer store them)
             assert state["_esm"] == Quiz._esm, f"{name}: stored quiz front-end is stale; run make execute"
             assert state["_css"] == Quiz._css, f"{name}: stored quiz CSS is stale; run make execute"
         if "bank_json" in state:
-            assert Quiz._site_data(state)["bank_json"] == state["bank_json"], f"{name}: stored bank is stale; run make execute"
+            assert Quiz._site_data(state)["bank_json"] == state["bank_json"], (
+                f"{name}: stored bank is stale; run make execute"
+            )

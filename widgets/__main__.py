@@ -10,10 +10,12 @@ import sys
 
 
 def _load_ranges(path):
-    from .clinical.scenario import load_scenario  # noqa: F401  (same file reader rules)
-    from .clinical.errors import ValidationError
-    import yaml
     from pathlib import Path
+
+    import yaml
+
+    from .clinical.errors import ValidationError
+    from .clinical.scenario import load_scenario  # noqa: F401  (same file reader rules)
 
     p = Path(path)
     try:
@@ -23,20 +25,31 @@ def _load_ranges(path):
     try:
         return json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise ValidationError([{"field": "file", "message": f"{p}: cannot be parsed ({str(exc).splitlines()[0]})"}]) from None
+        raise ValidationError(
+            [{"field": "file", "message": f"{p}: cannot be parsed ({str(exc).splitlines()[0]})"}]
+        ) from None
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m widgets", description="Calcinosis course tools (for education, not for clinical decisions).")
+    parser = argparse.ArgumentParser(
+        prog="python -m widgets",
+        description="Calcinosis course tools (for education, not for clinical decisions).",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     pa = sub.add_parser("assess", help="assess a scenario file (YAML or JSON) against the six conditions")
     pa.add_argument("file", help="scenario file, .yaml/.yml or .json")
     pa.add_argument("--json", action="store_true", help="print the assessment as JSON")
-    pa.add_argument("--ranges", metavar="FILE", help="local laboratory reference ranges (YAML or JSON): {analyte: {low, high, unit}}")
+    pa.add_argument(
+        "--ranges",
+        metavar="FILE",
+        help="local laboratory reference ranges (YAML or JSON): {analyte: {low, high, unit}}",
+    )
     pr = sub.add_parser("rules-json", help="print the knowledge the browser evaluator needs, as JSON")
     pr.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     # --- quiz banks (validate, export-moodle): widgets/quizbank.py ---
-    pv = sub.add_parser("validate", help="check question banks (and case files) and print item counts per chapter and type")
+    pv = sub.add_parser(
+        "validate", help="check question banks (and case files) and print item counts per chapter and type"
+    )
     pv.add_argument("paths", nargs="+", help="bank files or folders (e.g. quizzes/ cases/)")
     pm = sub.add_parser("export-moodle", help="write a question bank as Moodle XML")
     pm.add_argument("file", help="a bank, e.g. quizzes/differential.yml")
@@ -105,6 +118,7 @@ def _quiz_command(args) -> int:
     if case_paths:
         try:
             from . import cases as _cases  # the case walk-throughs' own checker, when present
+
             errors += list(_cases.validate_paths(case_paths))
         except ImportError:
             case_note = "cases: no case checker in this version (widgets.cases.validate_paths); not checked"

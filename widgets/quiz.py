@@ -35,7 +35,7 @@ class Quiz(anywidget.AnyWidget):
     _site_data_traits = ("bank_json",)
 
     item_ids = traitlets.List(traitlets.Unicode()).tag(sync=True)  # which items: stays in the page
-    bank_json = traitlets.Unicode().tag(sync=True)                  # their content: site data
+    bank_json = traitlets.Unicode().tag(sync=True)  # their content: site data
     quiz_id = traitlets.Unicode().tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     seed = traitlets.Int(0).tag(sync=True)
@@ -44,9 +44,18 @@ class Quiz(anywidget.AnyWidget):
     # learner state: {item_id: {"choice": ..., "correct": bool}}; the page fills it
     answers = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, bank: str | list[str] = "differential", *, chapter: str | None = None,
-                 items: list[str] | None = None, n: int | None = None, seed: int = 0,
-                 title: str = "", bibliography_url: str = "references.html", **kwargs) -> None:
+    def __init__(
+        self,
+        bank: str | list[str] = "differential",
+        *,
+        chapter: str | None = None,
+        items: list[str] | None = None,
+        n: int | None = None,
+        seed: int = 0,
+        title: str = "",
+        bibliography_url: str = "references.html",
+        **kwargs,
+    ) -> None:
         banks = [bank] if isinstance(bank, str) else list(bank)
         if banks == ["all"]:
             banks = [p.stem for p in quizbank.bank_files()]
@@ -56,14 +65,23 @@ class Quiz(anywidget.AnyWidget):
         if n is not None and n < len(selected):
             selected = random.Random(seed).sample(selected, n)
         if not selected:
-            raise ValueError(f"no items in bank(s) {', '.join(banks)}" + (f" for chapter {chapter!r}" if chapter else ""))
+            raise ValueError(
+                f"no items in bank(s) {', '.join(banks)}" + (f" for chapter {chapter!r}" if chapter else "")
+            )
         ids = [it["id"] for it in selected]
         quiz_id = "-".join(banks)[:40] + "-" + hashlib.sha1(" ".join(ids).encode()).hexdigest()[:8]
         labels = reference_labels()
         keys = sorted({k for it in selected for k in _cites(it)})
-        super().__init__(item_ids=ids, bank_json=quizbank.dumps({"items": selected}), quiz_id=quiz_id, title=title,
-                         seed=seed, bibliography_url=bibliography_url,
-                         ref_labels={k: labels[k] for k in keys if k in labels}, **kwargs)
+        super().__init__(
+            item_ids=ids,
+            bank_json=quizbank.dumps({"items": selected}),
+            quiz_id=quiz_id,
+            title=title,
+            seed=seed,
+            bibliography_url=bibliography_url,
+            ref_labels={k: labels[k] for k in keys if k in labels},
+            **kwargs,
+        )
 
     @classmethod
     def _site_data(cls, state: dict) -> dict:
@@ -83,8 +101,15 @@ class Quiz(anywidget.AnyWidget):
         for it in self.items:
             a = self.answers.get(it["id"])
             if a is not None:
-                out.append({"item": it["id"], "chapter": it["chapter"], "type": it["type"],
-                            "choice": a.get("choice"), "correct": bool(a.get("correct"))})
+                out.append(
+                    {
+                        "item": it["id"],
+                        "chapter": it["chapter"],
+                        "type": it["type"],
+                        "choice": a.get("choice"),
+                        "correct": bool(a.get("correct")),
+                    }
+                )
         return out
 
     @property

@@ -34,7 +34,9 @@ QUIZ_DIR = ROOT / "quizzes"
 SCHEMA_PATH = QUIZ_DIR / "schema.yml"
 CHAPTER_DIR = ROOT / "chapters"
 KEY_LONGEST_MAX = 0.40
-BANNED_OPTION = re.compile(r"\b(all of the above|none of the above|all of these|none of these|both [a-e] and [a-e])\b", re.I)
+BANNED_OPTION = re.compile(
+    r"\b(all of the above|none of the above|all of these|none of these|both [a-e] and [a-e])\b", re.I
+)
 ABSOLUTE = re.compile(r"\b(always|never)\b", re.I)
 NEGATIVE_LEAD = re.compile(r"\b(not|except|least|false|incorrect|untrue)\b", re.I)
 
@@ -65,7 +67,9 @@ def _chapters() -> set[str]:
     return {p.stem for p in CHAPTER_DIR.glob("*") if p.suffix in (".md", ".ipynb")}
 
 
-def _item_rules(doc: Document, i: int, item: dict, chapters: set[str], keys: frozenset[str]) -> list[DataFileError]:
+def _item_rules(
+    doc: Document, i: int, item: dict, chapters: set[str], keys: frozenset[str]
+) -> list[DataFileError]:
     errs: list[DataFileError] = []
     at = ["items", i]
 
@@ -101,25 +105,41 @@ def _item_rules(doc: Document, i: int, item: dict, chapters: set[str], keys: fro
             if len(opts) != 5:
                 err(["options"], f"a single-best-answer item has five options, not {len(opts)}")
             if n_key != 1:
-                err(["options"], f"a single-best-answer item has exactly one keyed option (correct: true), not {n_key}")
+                err(
+                    ["options"],
+                    f"a single-best-answer item has exactly one keyed option (correct: true), not {n_key}",
+                )
         else:
             if len(opts) < 4:
                 err(["options"], f"a multiple-response item has at least four options, not {len(opts)}")
             if n_key < 2 or n_key == len(opts):
-                err(["options"], f"a multiple-response item keys two or more options and leaves at least one unkeyed ({n_key} of {len(opts)} keyed)")
+                err(
+                    ["options"],
+                    "a multiple-response item keys two or more options and leaves at least one "
+                    f"unkeyed ({n_key} of {len(opts)} keyed)",
+                )
         seen: dict[str, int] = {}
         for j, o in enumerate(opts):
             text = o.get("text", "")
             if BANNED_OPTION.search(text):
-                err(["options", j, "text"], f"'{BANNED_OPTION.search(text).group(0)}' is not allowed in an option")
+                err(
+                    ["options", j, "text"],
+                    f"'{BANNED_OPTION.search(text).group(0)}' is not allowed in an option",
+                )
             if ABSOLUTE.search(text):
-                err(["options", j, "text"], f"absolute term '{ABSOLUTE.search(text).group(0)}' cues the answer; reword the option")
+                err(
+                    ["options", j, "text"],
+                    f"absolute term '{ABSOLUTE.search(text).group(0)}' cues the answer; reword the option",
+                )
             norm = text.strip().lower()
             if norm in seen:
                 err(["options", j, "text"], f"same text as option {seen[norm] + 1}")
             seen[norm] = j
             if "condition" in o and o["condition"] not in _model_ids():
-                err(["options", j, "condition"], f"'{o['condition']}' is not a condition or look-alike id of the clinical model")
+                err(
+                    ["options", j, "condition"],
+                    f"'{o['condition']}' is not a condition or look-alike id of the clinical model",
+                )
             cites(["options", j], o.get("cite"))
     if t == "matching" and "pairs" in item:
         for side in ("left", "right"):
@@ -161,16 +181,31 @@ def check_document(doc: Document, *, chapters: set[str] | None = None) -> list[D
     ids: dict[str, int] = {}
     for i, item in enumerate(data["items"]):
         if item["id"] in ids:
-            errs.append(doc.error(["items", i, "id"], f"duplicate item id '{item['id']}' (first on line {ids[item['id']]})"))
+            errs.append(
+                doc.error(
+                    ["items", i, "id"], f"duplicate item id '{item['id']}' (first on line {ids[item['id']]})"
+                )
+            )
         ids.setdefault(item["id"], doc.line(["items", i, "id"]))
         errs.extend(_item_rules(doc, i, item, chapters, keys))
-    sba = [it for it in data["items"] if it["type"] == "sba" and len(it.get("options", [])) == 5
-           and sum(bool(o.get("correct")) for o in it["options"]) == 1]
+    sba = [
+        it
+        for it in data["items"]
+        if it["type"] == "sba"
+        and len(it.get("options", [])) == 5
+        and sum(bool(o.get("correct")) for o in it["options"]) == 1
+    ]
     if len(sba) >= 5:
         longest = [it["id"] for it in sba if _key_is_longest(it)]
         if len(longest) > KEY_LONGEST_MAX * len(sba):
-            errs.append(doc.error(["items"], f"the keyed option is the longest in {len(longest)} of {len(sba)} single-best-answer items "
-                                             f"(at most {int(KEY_LONGEST_MAX * 100)} %): a length cue; shorten some keys, e.g. {', '.join(longest[:4])}"))
+            errs.append(
+                doc.error(
+                    ["items"],
+                    f"the keyed option is the longest in {len(longest)} of {len(sba)} single-best-answer "
+                    f"items (at most {int(KEY_LONGEST_MAX * 100)} %): a length cue; shorten some keys, "
+                    f"e.g. {', '.join(longest[:4])}",
+                )
+            )
     errs.sort(key=lambda e: (e.line or 0, e.message))
     return errs
 
@@ -188,7 +223,7 @@ def bank_files(directory: Path = QUIZ_DIR) -> list[Path]:
     return sorted(p for p in Path(directory).glob("*.yml") if p.name != "schema.yml")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bank_cached(path: str, mtime: float) -> dict:
     return load_bank(path)
 
@@ -227,7 +262,11 @@ def validate_paths(paths: list[str | Path]) -> tuple[list[DataFileError], list[d
         for i, item in enumerate(doc.data["items"]):
             where = f"{f}:{doc.line(['items', i, 'id'])}"
             if item["id"] in seen:
-                errors.append(doc.error(["items", i, "id"], f"item id '{item['id']}' is also used at {seen[item['id']]}"))
+                errors.append(
+                    doc.error(
+                        ["items", i, "id"], f"item id '{item['id']}' is also used at {seen[item['id']]}"
+                    )
+                )
             seen[item["id"]] = where
             items.append({**item, "_bank": doc.data["bank"]})
     return errors, items
@@ -242,6 +281,7 @@ def counts(items: list[dict]) -> dict[str, Counter]:
 
 
 # ---------------------------------------------------------------- Moodle XML
+
 
 def _cite_text(cite: list[str]) -> str:
     from .references import reference_labels
@@ -276,7 +316,12 @@ def moodle_xml(bank_data: dict) -> str:
     _text(cat, "category", f"$course$/Calcinosis course/{bank_data['title']}", fmt="")
     for item in bank_data["items"]:
         t = item["type"]
-        qtype = {"sba": "multichoice", "multiple": "multichoice", "numeric": "numerical", "matching": "matching"}[t]
+        qtype = {
+            "sba": "multichoice",
+            "multiple": "multichoice",
+            "numeric": "numerical",
+            "matching": "matching",
+        }[t]
         q = ET.SubElement(quiz, "question", {"type": qtype})
         _text(q, "name", item["id"], fmt="")
         body = "".join(f"<p>{_html(part)}</p>" for part in (item.get("stem"), item["question"]) if part)
@@ -318,7 +363,10 @@ def moodle_xml(bank_data: dict) -> str:
             ET.SubElement(q, "unitsleft").text = "0"
         else:
             ET.SubElement(q, "shuffleanswers").text = "true"
-            fb = "".join(f"<p>{_html(p['left'])} → {_html(p['right'])}: {_fb(p['feedback'], p['cite'])}</p>" for p in item["pairs"])
+            fb = "".join(
+                f"<p>{_html(p['left'])} → {_html(p['right'])}: {_fb(p['feedback'], p['cite'])}</p>"
+                for p in item["pairs"]
+            )
             _text(q, "correctfeedback", fb)
             _text(q, "incorrectfeedback", fb)
             _text(q, "partiallycorrectfeedback", fb)

@@ -77,14 +77,26 @@ function storage() {
 // Returns { answers, message }: answers kept only if the stored record is well formed.
 export function readProgress(raw, itemIds) {
   if (raw === null || raw === undefined) return { answers: {}, message: "" };
-  const reset = { answers: {}, message: "Saved progress for this quiz could not be read (it was damaged or from an older version) and has been reset." };
+  const reset = {
+    answers: {},
+    message:
+      "Saved progress for this quiz could not be read (it was damaged or from an older version) and has been reset.",
+  };
   let data;
   try {
     data = JSON.parse(raw);
   } catch {
     return reset;
   }
-  if (!data || typeof data !== "object" || data.v !== STORE_VERSION || !data.answers || typeof data.answers !== "object" || Array.isArray(data.answers)) return reset;
+  if (
+    !data ||
+    typeof data !== "object" ||
+    data.v !== STORE_VERSION ||
+    !data.answers ||
+    typeof data.answers !== "object" ||
+    Array.isArray(data.answers)
+  )
+    return reset;
   const answers = {};
   for (const [id, a] of Object.entries(data.answers)) {
     if (!itemIds.has(id)) continue;
@@ -95,7 +107,9 @@ export function readProgress(raw, itemIds) {
 }
 
 function parseNumber(text) {
-  const t = String(text).trim().replace(/\u2212/g, "-");
+  const t = String(text)
+    .trim()
+    .replace(/\u2212/g, "-");
   if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(t)) return null;
   return Number(t);
 }
@@ -108,7 +122,7 @@ function grade(item, choice) {
     return keyed.length === chosen.length && keyed.every((v, i) => v === chosen[i]);
   }
   if (item.type === "numeric") return Math.abs(choice - item.answer.value) <= item.answer.tolerance + 1e-9;
-  if (item.type === "matching") return item.pairs.every((p, i) => choice[i] === i);
+  if (item.type === "matching") return item.pairs.every((_p, i) => choice[i] === i);
   return false;
 }
 
@@ -163,7 +177,10 @@ function render({ model, el }) {
     cite.forEach((k, i) => {
       const info = labels[k];
       const text = info?.label ?? k;
-      span.append(i ? "; " : "(", bib && info ? h("a", { href: `${bib}#ref-${info.list}-${k}`, text }) : text);
+      span.append(
+        i ? "; " : "(",
+        bib && info ? h("a", { href: `${bib}#ref-${info.list}-${k}`, text }) : text,
+      );
     });
     span.append(")");
     if (beyond) span.append(" ", h("span", { class: "cq-beyond", text: "beyond the article" }));
@@ -171,7 +188,13 @@ function render({ model, el }) {
   }
 
   function feedbackBlock(text, cite, beyond, cls) {
-    return h("div", { class: `cq-feedback ${cls ?? ""}` }, h("span", {}, rich(text)), " ", cites(cite, beyond));
+    return h(
+      "div",
+      { class: `cq-feedback ${cls ?? ""}` },
+      h("span", {}, rich(text)),
+      " ",
+      cites(cite, beyond),
+    );
   }
 
   function updateScore() {
@@ -195,19 +218,42 @@ function render({ model, el }) {
     fs.append(h("p", { class: "cq-hint", text: TYPE_HINT[item.type] }));
     const live = h("div", { class: "cq-result", "aria-live": "polite" });
     const done = answers[item.id];
-    const check = h("button", { type: "button", class: "cq-btn cq-check", text: "Check answer", disabled: true });
+    const check = h("button", {
+      type: "button",
+      class: "cq-btn cq-check",
+      text: "Check answer",
+      disabled: true,
+    });
     const msg = h("p", { class: "cq-msg", role: "alert" });
     let getChoice = () => null;
 
     if (item.type === "sba" || item.type === "multiple") {
-      const order = shuffled(item.options.map((_, i) => i), seed, item.id);
-      const group = h("div", { class: "cq-options", role: item.type === "sba" ? "radiogroup" : "group", "aria-labelledby": legendId });
+      const order = shuffled(
+        item.options.map((_, i) => i),
+        seed,
+        item.id,
+      );
+      const group = h("div", {
+        class: "cq-options",
+        role: item.type === "sba" ? "radiogroup" : "group",
+        "aria-labelledby": legendId,
+      });
       const inputs = [];
       for (const i of order) {
         const o = item.options[i];
         const id = `${uid}-${item.id}-${i}`;
-        const input = h("input", { type: item.type === "sba" ? "radio" : "checkbox", name: `${uid}-${item.id}`, id, value: String(i) });
-        const row = h("div", { class: "cq-option", "data-option": String(i) }, input, h("label", { for: id }, rich(o.text)));
+        const input = h("input", {
+          type: item.type === "sba" ? "radio" : "checkbox",
+          name: `${uid}-${item.id}`,
+          id,
+          value: String(i),
+        });
+        const row = h(
+          "div",
+          { class: "cq-option", "data-option": String(i) },
+          input,
+          h("label", { for: id }, rich(o.text)),
+        );
         inputs.push(input);
         group.append(row);
         if (done) {
@@ -219,7 +265,16 @@ function render({ model, el }) {
           if (o.correct) marks.push(item.type === "sba" ? "Best answer" : "Should be chosen");
           row.classList.toggle("cq-chosen", chosen);
           row.classList.toggle("cq-key", !!o.correct);
-          row.append(h("div", { class: "cq-mark", text: marks.length ? marks.join(" · ") : (item.type === "sba" ? "Not the best answer" : "Should not be chosen") }));
+          row.append(
+            h("div", {
+              class: "cq-mark",
+              text: marks.length
+                ? marks.join(" · ")
+                : item.type === "sba"
+                  ? "Not the best answer"
+                  : "Should not be chosen",
+            }),
+          );
           row.append(feedbackBlock(o.feedback, o.cite, o.beyond));
         }
         input.addEventListener("change", () => (check.disabled = !inputs.some((x) => x.checked)));
@@ -231,9 +286,23 @@ function render({ model, el }) {
       };
     } else if (item.type === "numeric") {
       const id = `${uid}-${item.id}-n`;
-      const input = h("input", { type: "text", inputmode: "decimal", id, class: "cq-number", autocomplete: "off", "aria-describedby": `${id}-msg` });
+      const input = h("input", {
+        type: "text",
+        inputmode: "decimal",
+        id,
+        class: "cq-number",
+        autocomplete: "off",
+        "aria-describedby": `${id}-msg`,
+      });
       msg.id = `${id}-msg`;
-      fs.append(h("div", { class: "cq-numeric" }, h("label", { for: id, text: `Your answer (${item.answer.unit})` }), input));
+      fs.append(
+        h(
+          "div",
+          { class: "cq-numeric" },
+          h("label", { for: id, text: `Your answer (${item.answer.unit})` }),
+          input,
+        ),
+      );
       input.addEventListener("input", () => {
         msg.textContent = "";
         check.disabled = input.value.trim() === "";
@@ -250,11 +319,20 @@ function render({ model, el }) {
         input.value = String(done.choice);
         input.disabled = true;
         const a = item.answer;
-        fs.append(h("div", { class: "cq-mark", text: `Answer: ${a.value} ${a.unit} (accepted within ± ${a.tolerance})` }));
+        fs.append(
+          h("div", {
+            class: "cq-mark",
+            text: `Answer: ${a.value} ${a.unit} (accepted within ± ${a.tolerance})`,
+          }),
+        );
         fs.append(feedbackBlock(done.correct ? a.feedback : a.wrong_feedback, a.cite, a.beyond));
       }
     } else if (item.type === "matching") {
-      const rights = shuffled(item.pairs.map((_, i) => i), seed, item.id);
+      const rights = shuffled(
+        item.pairs.map((_, i) => i),
+        seed,
+        item.id,
+      );
       const selects = [];
       const table = h("div", { class: "cq-matching" });
       item.pairs.forEach((p, i) => {
@@ -272,8 +350,18 @@ function render({ model, el }) {
           sel.hidden = true;
           const ok = done.choice[i] === i;
           row.classList.toggle("cq-wrong", !ok);
-          row.append(h("div", { class: "cq-chosen-text", text: `Your match: ${item.pairs[done.choice[i]]?.right ?? "?"}` }));
-          row.append(h("div", { class: "cq-mark", text: ok ? "Correct match" : `Not this one: it matches "${p.right}"` }));
+          row.append(
+            h("div", {
+              class: "cq-chosen-text",
+              text: `Your match: ${item.pairs[done.choice[i]]?.right ?? "?"}`,
+            }),
+          );
+          row.append(
+            h("div", {
+              class: "cq-mark",
+              text: ok ? "Correct match" : `Not this one: it matches "${p.right}"`,
+            }),
+          );
           row.append(feedbackBlock(p.feedback, p.cite, p.beyond));
         }
       });
@@ -323,7 +411,11 @@ function render({ model, el }) {
   reviewBtn.addEventListener("click", () => {
     reviewing = !reviewing;
     if (reviewing) {
-      reviewIds = new Set(Object.entries(answers).filter(([, a]) => !a.correct).map(([id]) => id));
+      reviewIds = new Set(
+        Object.entries(answers)
+          .filter(([, a]) => !a.correct)
+          .map(([id]) => id),
+      );
       for (const id of reviewIds) delete answers[id];
       save();
     }
