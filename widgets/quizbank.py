@@ -8,8 +8,8 @@ The schema is quizzes/schema.yml; the rules it cannot express are checked here:
 - single best answer (sba): five options, exactly one keyed; multiple response: two or more
   keyed, one or more not keyed; numeric: value, unit, tolerance; matching: distinct answers;
 - the lead-in is a question (ends with "?") and is not negatively worded (not, except, least);
-- no "all of the above" / "none of the above", no cueing absolute terms (always, never) in
-  options; option texts in an item are distinct;
+- no "all of the above" / "none of the above", no cueing absolute terms (always, never, every,
+  only) in options; option texts in an item are distinct;
 - every cite key is in references.bib; every chapter is a page in chapters/; item ids are
   unique across all banks; a scenario is valid for the clinical model; an option's
   `condition` is a condition or look-alike id of the model;
@@ -37,7 +37,7 @@ KEY_LONGEST_MAX = 0.40
 BANNED_OPTION = re.compile(
     r"\b(all of the above|none of the above|all of these|none of these|both [a-e] and [a-e])\b", re.I
 )
-ABSOLUTE = re.compile(r"\b(always|never)\b", re.I)
+ABSOLUTE = re.compile(r"\b(always|never|every|only)\b", re.I)
 NEGATIVE_LEAD = re.compile(r"\b(not|except|least|false|incorrect|untrue)\b", re.I)
 
 
