@@ -116,12 +116,15 @@ def _quiz_command(args) -> int:
     errors, items = quizbank.validate_paths(bank_paths) if bank_paths else ([], [])
     case_note = ""
     if case_paths:
-        try:
-            from . import cases as _cases  # the case walk-throughs' own checker, when present
-
-            errors += list(_cases.validate_paths(case_paths))
+        try:  # the case walk-throughs' own checker (widgets/cases.py), when present
+            from .cases import case_files
+            from .cases import validate_paths as validate_cases
         except ImportError:
-            case_note = "cases: no case checker in this version (widgets.cases.validate_paths); not checked"
+            case_note = "cases: no case checker in this version (widgets.cases); not checked"
+        else:
+            errors += [str(e) for e in validate_cases(case_paths)]
+            n = sum(len(case_files(p)) if p.is_dir() else 1 for p in case_paths)
+            case_note = f"{n} case file(s) checked"
     for e in errors:
         print(f"error: {e}", file=sys.stderr)
     table = quizbank.counts(items)
