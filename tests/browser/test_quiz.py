@@ -215,3 +215,80 @@ def test_bank_text_is_shown_as_text_never_as_markup(browser, base_url):
         assert problems == []
     finally:
         page.close()
+
+
+LIVE_CELLS = [
+    'from widgets import Quiz\nq = Quiz(bank="differential", items=["dd-scrotal", "dd-myeloma"])\nq',
+    'print("LIVE", q.score["answered"], q.score["correct"], [(r["item"], r["correct"]) for r in q.responses])',
+    "q.answers = {}",
+]
+
+
+@pytest.mark.browser
+def test_quiz_live_in_jupyterlab_reports_responses_to_python(browser, tmp_path):
+    """Live: the learner answers in the page, `q.responses` / `q.score` see it; the educator
+    resets from Python and the page follows."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in LIVE_CELLS]
+    nbformat.write(nb, tmp_path / "live.ipynb")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    jupyter = Path(sys.executable).with_name("jupyter")
+    proc = subprocess.Popen(
+        [str(jupyter), "lab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
+         "--IdentityProvider.token=", "--ServerApp.password=", "--LabApp.news_url=None",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/lab", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not start")
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(f"{url}/lab/tree/live.ipynb")
+        cells = page.locator(".jp-Notebook .jp-CodeCell")
+        cells.first.wait_for(timeout=60_000)
+        page.get_by_text("| Idle").first.wait_for(timeout=90_000)
+
+        def run(i):
+            cells.nth(i).locator(".jp-InputArea-editor").click()
+            page.keyboard.press("Shift+Enter")
+
+        run(0)
+        root = page.locator(".cq-quiz").first
+        root.wait_for(timeout=60_000)
+        answer(page, root, "dd-scrotal", "Idiopathic calcification")   # right
+        answer(page, root, "dd-myeloma", "Dystrophic calcification")   # wrong
+        assert root.locator(".cq-score").inner_text().startswith("Score: 1 correct of 2 answered")
+        run(1)
+        out = cells.nth(1).locator(".jp-OutputArea-output")
+        out.wait_for(timeout=30_000)
+        assert out.inner_text().strip() == "LIVE 2 1 [('dd-scrotal', True), ('dd-myeloma', False)]"
+        run(2)
+        page.wait_for_function(
+            "() => document.querySelector('.cq-quiz .cq-score').textContent.startsWith('Score: 0 correct of 0')",
+            timeout=30_000)
+        assert root.locator(".cq-feedback").count() == 0
+        assert not errors, errors
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -432,7 +432,14 @@ function render({ model, el }) {
   model.on?.("change:answers", () => {
     const next = model.get("answers") ?? {};
     if (JSON.stringify(next) !== JSON.stringify(answers)) {
-      answers = { ...next };
+      answers = { ...next }; // set from Python (live): keep the browser's copy in step
+      if (store) {
+        try {
+          store.setItem(key, JSON.stringify({ v: STORE_VERSION, answers }));
+        } catch {
+          /* storage blocked: nothing to keep in step */
+        }
+      }
       draw();
     }
   });
