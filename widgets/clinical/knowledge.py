@@ -112,7 +112,7 @@ class _Checker:
                 values = [b["id"] for b in band["bands"]] + (
                     [band["override"]["id"]] if "override" in band else []
                 )
-            types[name] = (spec["type"], values)
+            types[name] = ("bool" if spec["type"] == "bool" else spec["type"], values)
         return types
 
     def expr(self, file, path, e, types):
@@ -127,8 +127,9 @@ class _Checker:
             for i, sub in enumerate(e[op]):
                 self.expr(file, path + [op, i], sub, types)
             return
-        if "not" in e:
-            self.expr(file, path + ["not"], e["not"], types)
+        if "not" in e or "unknown" in e:
+            op = "not" if "not" in e else "unknown"
+            self.expr(file, path + [op], e[op], types)
             return
         fact = e["fact"]
         if fact not in types:
@@ -204,6 +205,7 @@ class _Checker:
             if item["id"] in seen:
                 self.fail("vocabulary.yaml", ["items", i, "id"], f"duplicate id '{item['id']}'")
             seen.add(item["id"])
+            self.cite("vocabulary.yaml", ["items", i, "cite"], item.get("cite", []))
         types = self.fact_types()
         for name, band in k["bands"]["bands"].items():
             ids = [b["id"] for b in band["bands"]]
@@ -285,6 +287,13 @@ class _Checker:
                 for j, need in enumerate(c.get("needs", [])):
                     if types.get(need, ("", None))[0] != "bool":
                         self.fail("conditions.yaml", [kind, i, "needs", j], f"unknown fact '{need}'")
+                for level, spec in c.get("levels", {}).items():
+                    self.expr("conditions.yaml", [kind, i, "levels", level, "when"], spec["when"], types)
+        for i, pair in enumerate(k["overlaps"]):
+            for j, cid in enumerate(pair["ids"]):
+                if targets.get(cid) != "conditions":
+                    self.fail("conditions.yaml", ["overlaps", i, "ids", j], f"unknown condition '{cid}'")
+            self.cite("conditions.yaml", ["overlaps", i, "cite"], pair["cite"])
         seen = set()
         for i, r in enumerate(k["rules"]):
             if r["id"] in seen:
@@ -334,6 +343,8 @@ def build(data_dir: Path = DATA_DIR, bib_path: Path | None = None) -> dict:
         "vocabulary": raw["vocabulary.yaml"],
         "facts": raw["facts.yaml"],
         "verdicts": cond["verdicts"],
+        "legend": cond["legend"],
+        "overlaps": cond["overlaps"],
         "conditions": cond["conditions"],
         "lookalike_suggest_at": cond["lookalike_suggest_at"],
         "lookalikes": cond["lookalikes"],

@@ -39,8 +39,9 @@ class Scenario:
     patient: dict = field(default_factory=dict)  # age, sex, bmi: value or None
     labs: dict = field(default_factory=dict)  # analyte -> {value, unit, canonical}
     history: dict = field(default_factory=dict)  # id -> {param: value or None}
-    findings: list = field(default_factory=list)  # ids, vocabulary order
+    findings: list = field(default_factory=list)  # ids present, vocabulary order
     histology: list = field(default_factory=list)
+    absent: dict = field(default_factory=dict)  # section -> ids examined and absent, vocabulary order
     meta: object = None
 
     def to_dict(self) -> dict:
@@ -48,8 +49,9 @@ class Scenario:
         out: dict = {"patient": {k: v for k, v in self.patient.items() if v is not None}}
         out["labs"] = {a: {"value": lab["value"], "unit": lab["unit"]} for a, lab in self.labs.items()}
         out["history"] = {i: (dict(p) if p else True) for i, p in self.history.items()}
-        out["findings"] = list(self.findings)
-        out["histology"] = list(self.histology)
+        out["history"].update({i: False for i in self.absent.get("history", [])})
+        for section in ("findings", "histology"):
+            out[section] = list(getattr(self, section)) + [{i: False} for i in self.absent.get(section, [])]
         if self.meta is not None:
             out["meta"] = self.meta
         return out
@@ -216,6 +218,7 @@ def _labs(c, rules, labs, sc):
 def _items(c, rules, section, group, value, sc):
     vocab = {i["id"]: i for i in rules["vocabulary"]["items"]}
     present: dict[str, dict] = {}
+    absent: set[str] = set()
     if value is None:
         pairs = []
     elif isinstance(value, (list, tuple)):
@@ -242,8 +245,12 @@ def _items(c, rules, section, group, value, sc):
         if item is None or item["group"] != group:
             c.add(where, "unknown_item", group=group, item=item_id)
             continue
-        if v is False or v is None:
-            present.pop(item_id, None)
+        present.pop(item_id, None)
+        absent.discard(item_id)
+        if v is None:  # not recorded
+            continue
+        if v is False:  # examined and absent
+            absent.add(item_id)
             continue
         if v is True:
             present[item_id] = {p: None for p in item.get("params", {})}
@@ -290,6 +297,7 @@ def _items(c, rules, section, group, value, sc):
         if good:
             present[item_id] = values
     order = [i["id"] for i in rules["vocabulary"]["items"] if i["group"] == group]
+    sc.absent[section] = [i for i in order if i in absent]
     if group == "history":
         sc.history = {i: present[i] for i in order if i in present}
     else:
