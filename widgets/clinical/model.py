@@ -19,7 +19,7 @@ import copy
 from .errors import ValidationError
 from .messages import ascii_lower, code_point_key, error, fill, type_name, warning_message
 from .numbers import as_number, fmt, round_half_away, round_scaled
-from .scenario import Scenario, parse_scenario, sections
+from .scenario import Scenario, other_unit_in_range, parse_scenario, sections, shape_problem
 from .units import convert, from_canonical, to_canonical, unit_problem
 
 
@@ -145,6 +145,9 @@ def resolve_ranges(rules: dict, ranges) -> dict:
     }
     if ranges is None:
         return out
+    problem = shape_problem(rules, ranges)
+    if problem:
+        raise ValidationError([{"field": "ranges", "message": problem}])
     if not isinstance(ranges, dict):
         raise ValidationError([error(rules, "ranges", "not_mapping", type=type_name(ranges))])
     errors: list[dict] = []
@@ -215,6 +218,7 @@ def input_warnings(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
                     ),
                 }
             )
+    warnings.extend(_unit_hints(rules, sc, ref_ranges))
     for a, r in ref_ranges.items():
         if r["source"] == "local":
             unit = rules["units"]["analytes"][a]["canonical"]
@@ -232,6 +236,22 @@ def input_warnings(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
                 }
             )
     return warnings
+
+
+def _unit_hints(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
+    """A value outside its reference range that would be inside it in another unit of the
+    same analyte looks like the other unit system: say so ("did you mean mg/dL?")."""
+    out = []
+    for a, lab in sc.labs.items():
+        r = ref_ranges.get(a)
+        if r is None or r["low"] <= lab["canonical"] <= r["high"]:
+            continue
+        other = other_unit_in_range(rules, a, lab["value"], lab["unit"], r)
+        if other:
+            label = rules["units"]["analytes"][a]["label"]
+            kw = {"label": label, "value": fmt(lab["value"]), "unit": lab["unit"], "other": other}
+            out.append({"field": f"labs.{a}.unit", "message": warning_message(rules, "unit_hint", **kw)})
+    return out
 
 
 # ----------------------------------------------------------------------------- stage: facts

@@ -212,6 +212,27 @@ function unitProblem(rules, analyte, unit, field) {
 // ------------------------------------------------------------------------------ scenario
 const PATIENT_KEYS = ["age", "sex", "bmi"];
 const LAB_KEYS = ["value", "unit"];
+const MAX_DEPTH = 6; // levels of mappings and lists; a scenario needs 3 (history -> warfarin -> days)
+const MAX_TEXT = 2000; // characters in one key or text value
+
+/** The first limit `data` breaks (nested too deep, a text too long), as a message, or null. */
+export function shapeProblem(rules, data, depth = 0) {
+  if (typeof data === "string") {
+    const length = [...data].length; // code points, as Python's len()
+    if (length <= MAX_TEXT) return null;
+    return fill(rules.messages.validation.too_long, { length, max: MAX_TEXT });
+  }
+  if (data !== null && typeof data === "object") {
+    if (depth >= MAX_DEPTH) return fill(rules.messages.validation.too_deep, { max: MAX_DEPTH });
+    const pairs = Array.isArray(data) ? data.map((v) => [null, v]) : Object.entries(data);
+    for (const [key, value] of pairs) {
+      const problem =
+        (key === null ? null : shapeProblem(rules, key, depth + 1)) || shapeProblem(rules, value, depth + 1);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
 const sections = (rules) => Object.entries(rules.vocabulary.groups).map(([gid, g]) => [g.section, gid]);
 const topKeys = (rules) => ["patient", "labs", ...sections(rules).map(([s]) => s), "meta"];
 
@@ -248,6 +269,18 @@ class Collector {
   }
 }
 
+/** Another unit in which `value` would lie within the reference range (default unless given), or null. */
+export function otherUnitInRange(rules, analyte, value, unit, refRange = null) {
+  const r = refRange || (hasOwn(rules.ranges, analyte) ? rules.ranges[analyte] : null);
+  if (r === null) return null;
+  for (const other of Object.keys(rules.units.analytes[analyte].units))
+    if (other !== unit) {
+      const c = toCanonical(rules, analyte, value, other);
+      if (r.low <= c && c <= r.high) return other;
+    }
+  return null;
+}
+
 function limitValue(rules, analyte, unit, canonicalValue) {
   const dec = rules.units.analytes[analyte].units[unit].decimals;
   return roundHalfAway(fromCanonical(rules, analyte, canonicalValue, unit), dec);
@@ -256,6 +289,8 @@ function limitValue(rules, analyte, unit, canonicalValue) {
 /** Validate a scenario object; returns the normalised scenario or throws ValidationError. */
 export function parseScenario(rules, data) {
   const c = new Collector(rules);
+  const problem = shapeProblem(rules, data);
+  if (problem) throw new ValidationError([{ field: "scenario", message: problem }]);
   const sc = { patient: { age: null, sex: null, bmi: null }, labs: {}, history: {}, absent: {} };
   for (const [section, group] of sections(rules)) if (group !== "history") sc[section] = [];
   if (!isMapping(data)) {
@@ -353,13 +388,9 @@ function parseLabs(c, rules, labs, sc) {
     const lo = limitValue(rules, a, resolved, spec.accept[0]);
     const hi = limitValue(rules, a, resolved, spec.accept[1]);
     if (f < lo || f > hi) {
-      c.add(`${where}.value`, "out_of_range", {
-        value: fmt(f),
-        unit: resolved,
-        label: spec.label,
-        min: fmt(lo),
-        max: fmt(hi),
-      });
+      const other = otherUnitInRange(rules, a, f, resolved);
+      const kw = { value: fmt(f), unit: resolved, label: spec.label, min: fmt(lo), max: fmt(hi), other };
+      c.add(`${where}.value`, other ? "out_of_range_hint" : "out_of_range", kw);
       continue;
     }
     sc.labs[a] = { value: f, unit: resolved, canonical: toCanonical(rules, a, f, resolved) };
@@ -542,6 +573,8 @@ export function resolveRanges(rules, ranges) {
   const out = {};
   for (const [a, r] of Object.entries(rules.ranges)) out[a] = { low: r.low, high: r.high, source: "default" };
   if (isNone(ranges)) return out;
+  const problem = shapeProblem(rules, ranges);
+  if (problem) throw new ValidationError([{ field: "ranges", message: problem }]);
   if (!isMapping(ranges))
     throw new ValidationError([error(rules, "ranges", "not_mapping", { type: typeName(ranges) })]);
   const errors = [];
@@ -602,6 +635,7 @@ export function inputWarnings(rules, sc, refRanges) {
         }),
       });
   }
+  warnings.push(...unitHints(rules, sc, refRanges));
   for (const [a, r] of Object.entries(refRanges)) {
     if (r.source !== "local") continue;
     const unit = rules.units.analytes[a].canonical;
@@ -616,6 +650,22 @@ export function inputWarnings(rules, sc, refRanges) {
     });
   }
   return warnings;
+}
+
+function unitHints(rules, sc, refRanges) {
+  // A value outside its reference range that would be inside it in another unit of the same
+  // analyte looks like the other unit system: say so ("did you mean mg/dL?").
+  const out = [];
+  for (const [a, lab] of Object.entries(sc.labs)) {
+    const r = hasOwn(refRanges, a) ? refRanges[a] : null;
+    if (r === null || (r.low <= lab.canonical && lab.canonical <= r.high)) continue;
+    const other = otherUnitInRange(rules, a, lab.value, lab.unit, r);
+    if (other) {
+      const kw = { label: rules.units.analytes[a].label, value: fmt(lab.value), unit: lab.unit, other };
+      out.push({ field: `labs.${a}.unit`, message: warningMessage(rules, "unit_hint", kw) });
+    }
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------------------ stage: facts
