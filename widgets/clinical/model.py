@@ -418,16 +418,27 @@ def patient_values(derived: dict, facts: dict) -> dict:
         return "not recorded" if v is None else fmt(v)
 
     cb, cxp = derived["calcium_for_bands"], derived["ca_x_p"]
+    phosphate = derived["values"].get("phosphate", {}).get("mmol/L")
+    minerals = []  # only the values this patient has
+    if cb:
+        minerals.append(f"calcium {fmt(cb['mmol/L'])} mmol/L ({cb['basis']})")
+    if phosphate is not None:
+        minerals.append(f"phosphate {fmt(phosphate)} mmol/L")
+    if cxp:
+        minerals.append(f"Ca x P {fmt(cxp['mg2/dL2'])} mg2/dL2")
     return {
         "calcium": shown(cb["mmol/L"] if cb else None),
         "calcium_basis": cb["basis"] if cb else "not recorded",
-        "phosphate": shown(derived["values"].get("phosphate", {}).get("mmol/L")),
+        "phosphate": shown(phosphate),
         "ca_x_p": shown(cxp["mg2/dL2"] if cxp else None),
+        "minerals": ", ".join(minerals) or "not recorded",
         "pth_x_uln": shown(derived["pth_x_uln"]),
         "gfr_category": derived["gfr_category"] or "not recorded",
+        "gfr_note": f" (GFR category {derived['gfr_category']})" if derived["gfr_category"] else "",
         "warfarin_days": shown(facts["warfarin_days"]),
         "age": shown(facts["age"]),
         "bmi": shown(facts["bmi"]),
+        "bmi_note": f" (BMI {fmt(facts['bmi'])})" if facts["bmi"] is not None else "",
     }
 
 

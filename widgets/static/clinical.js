@@ -846,16 +846,23 @@ export function patientValues(derived, facts) {
   const cb = derived.calcium_for_bands;
   const cxp = derived.ca_x_p;
   const phosphate = hasOwn(derived.values, "phosphate") ? derived.values.phosphate["mmol/L"] : null;
+  const minerals = []; // only the values this patient has
+  if (cb) minerals.push(`calcium ${fmt(cb["mmol/L"])} mmol/L (${cb.basis})`);
+  if (phosphate !== null) minerals.push(`phosphate ${fmt(phosphate)} mmol/L`);
+  if (cxp) minerals.push(`Ca x P ${fmt(cxp["mg2/dL2"])} mg2/dL2`);
   return {
     calcium: shown(cb ? cb["mmol/L"] : null),
     calcium_basis: cb ? cb.basis : "not recorded",
     phosphate: shown(phosphate),
     ca_x_p: shown(cxp ? cxp["mg2/dL2"] : null),
+    minerals: minerals.join(", ") || "not recorded",
     pth_x_uln: shown(derived.pth_x_uln),
     gfr_category: derived.gfr_category || "not recorded",
+    gfr_note: derived.gfr_category ? ` (GFR category ${derived.gfr_category})` : "",
     warfarin_days: shown(facts.warfarin_days),
     age: shown(facts.age),
     bmi: shown(facts.bmi),
+    bmi_note: isNone(facts.bmi) ? "" : ` (BMI ${fmt(facts.bmi)})`,
   };
 }
 
