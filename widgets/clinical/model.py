@@ -630,8 +630,12 @@ def summarise(rules: dict, conditions: list, lookalikes: list, not_judged: list)
     top = conditions[0]
     if lookalikes and lookalikes[0]["leads"]:
         la = lookalikes[0]
-        level = "unlikely" if top["verdict"] == "not-judged" else top["verdict"]
-        kw = {"name": la["name"], "distinguish": la["distinguish"], "level": ascii_lower(label[level])}
+        if top["verdict"] in ("unlikely", "not-judged"):
+            rest = sentences["lookalike_none"]
+        else:
+            kw = {"top": ascii_lower(top["name"]), "level": ascii_lower(label[top["verdict"]])}
+            rest = fill(sentences["lookalike_best"], kw)
+        kw = {"name": la["name"], "distinguish": la["distinguish"], "rest": rest}
         return {"text": fill(sentences["lookalike"], kw), "kind": "lookalike", "ids": [la["id"]],
                 "separates": None, "missing": []}  # fmt: skip
     separates = _overlap(rules, top, conditions[1]) if len(conditions) > 1 else None

@@ -1083,8 +1083,10 @@ export function summarise(rules, conditions, lookalikes, notJudged) {
   const top = conditions[0];
   if (lookalikes.length && lookalikes[0].leads) {
     const la = lookalikes[0];
-    const level = top.verdict === "not-judged" ? "unlikely" : top.verdict;
-    const kw = { name: la.name, distinguish: la.distinguish, level: asciiLower(label[level]) };
+    const rest = ["unlikely", "not-judged"].includes(top.verdict)
+      ? sentences.lookalike_none
+      : fill(sentences.lookalike_best, { top: asciiLower(top.name), level: asciiLower(label[top.verdict]) });
+    const kw = { name: la.name, distinguish: la.distinguish, rest };
     return {
       text: fill(sentences.lookalike, kw),
       kind: "lookalike",
