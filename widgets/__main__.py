@@ -10,24 +10,9 @@ import sys
 
 
 def _load_ranges(path):
-    from pathlib import Path
+    from .clinical.files import read_data_file
 
-    import yaml
-
-    from .clinical.errors import ValidationError
-    from .clinical.scenario import load_scenario  # noqa: F401  (same file reader rules)
-
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError:
-        raise ValidationError([{"field": "file", "message": f"{p}: no such file or unreadable"}]) from None
-    try:
-        return json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise ValidationError(
-            [{"field": "file", "message": f"{p}: cannot be parsed ({str(exc).splitlines()[0]})"}]
-        ) from None
+    return read_data_file(path)
 
 
 def main(argv=None) -> int:
