@@ -11,10 +11,7 @@ from widgets import quizbank
 from widgets.clinical import assess
 
 # item id -> what the model does instead (reported to the MODEL engineer; items not bent to the model)
-KNOWN_DISAGREEMENTS = {
-    "dd-venous-healing": "venous ulcer with no deposits: the model scores dystrophic calcification "
-    "(4, from leg ulcer + normal minerals) above venous ulcer (3)",
-}
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
 
 
 def _cases():
