@@ -7,12 +7,20 @@
   state (no require.js, no widget html-manager); myst-nb's default CDN scripts are replaced.
 - ``sphinx_thebe`` and ``sphinx_comments`` are left out of ``extensions`` in ``_config.yml``:
   they load from CDNs.
+- Formulas are rendered at build time to MathML (``latex2mathml``), which browsers display
+  natively: no math library is loaded by any page (MathJax was 1.1 MB for two formulas).
+- The repairs and removals applied to the written HTML fail the build when they match
+  nothing (a theme upgrade that changed the markup must not silently undo them).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+
+from docutils import nodes
+from sphinx.errors import ExtensionError
 
 HERE = Path(__file__).parent
 PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"
@@ -25,6 +33,33 @@ def _config_inited(app, config):
     config.nb_ipywidgets_js = {WIDGET_LOADER: {"type": "module"}}
 
 
+# ------------------------------------------------------------------ build-time math (MathML)
+def _mathml(node, display: bool) -> str:
+    from latex2mathml.converter import convert
+
+    latex = node.astext()
+    place = f"{node.source or '?'}:{node.line or '?'}"
+    try:
+        html = convert(latex, display="block" if display else "inline")
+    except Exception as error:  # latex2mathml raises several types; name the formula and place
+        raise ExtensionError(f"{place}: cannot render the formula {latex!r} as MathML: {error!r}") from error
+    unknown = re.search(r">(\\[A-Za-z]+)<", html)  # latex2mathml prints unknown commands as text
+    if unknown:
+        raise ExtensionError(f"{place}: the formula {latex!r} uses {unknown.group(1)}, which latex2mathml does not know")
+    return html
+
+
+def _visit_math(self, node):
+    self.body.append(f'<span class="math notranslate">{_mathml(node, display=False)}</span>')
+    raise nodes.SkipNode
+
+
+def _visit_displaymath(self, node):
+    number = f'<span class="eqno">({node["number"]})</span>' if node.get("number") else ""
+    self.body.append(f'<div class="math notranslate math-display">{number}{_mathml(node, display=True)}</div>\n')
+    raise nodes.SkipNode
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
     if "plotly-graph-div" in body:
@@ -32,38 +67,92 @@ def _page_context(app, pagename, templatename, context, doctree):
         app.add_js_file(PLOTLY_JS, priority=300)
 
 
+@dataclass(frozen=True)
+class Repair:
+    """A fix to the written HTML. ``done`` is what a page holds once fixed, so a page already
+    fixed by an earlier (incremental) build counts as matched."""
+
+    why: str
+    pattern: re.Pattern
+    replacement: str
+    done: str
+
+
+def _literal(why: str, old: str, new: str) -> Repair:
+    return Repair(why, re.compile(re.escape(old)), new.replace("\\", "\\\\"), new)
+
+
 # Accessibility repairs to theme and docutils markup that configuration cannot reach (axe-core
-# rules in brackets). Each is a plain, idempotent replacement on the written HTML.
-A11Y_REPAIRS = (
-    # [region] the sidebar's title link and search button sit outside any landmark.
-    ('<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">',
-     '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="region" '
-     'aria-label="Book navigation">'),
-    # [summary-name] the sidebar's expand/collapse toggles have an icon but no name.
-    ('<summary><span class="toctree-toggle" role="presentation">',
-     '<summary aria-label="Show or hide the sections of this chapter">'
-     '<span class="toctree-toggle" role="presentation">'),
-    # [aria-required-children, aria-deprecated-role] bibliography entries in a role="list".
-    ('role="doc-biblioentry"', 'role="listitem"'),
+# rules in brackets), and a removal for weight. Each is idempotent.
+REPAIRS = (
+    _literal(
+        "[region] the sidebar's title link and search button sit outside any landmark",
+        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">',
+        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="region" '
+        'aria-label="Book navigation">',
+    ),
+    _literal(
+        "[summary-name] the sidebar's expand/collapse toggles have an icon but no name",
+        '<summary><span class="toctree-toggle" role="presentation">',
+        '<summary aria-label="Show or hide the sections of this chapter">'
+        '<span class="toctree-toggle" role="presentation">',
+    ),
+    _literal(
+        "[aria-required-children, aria-deprecated-role] bibliography entries in a role=list",
+        'role="doc-biblioentry"',
+        'role="listitem"',
+    ),
+    # Weight: the theme loads Font Awesome twice, as a 1.5 MB script that swaps icons for SVG
+    # and as a webfont its stylesheet already declares. The webfont alone renders the same icons.
+    Repair(
+        "the theme's 1.5 MB Font Awesome script (its webfont renders the same icons)",
+        re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'),
+        "<!-- offline: fontawesome.js removed -->",
+        "<!-- offline: fontawesome.js removed -->",
+    ),
+)
+# After the repairs no page may still load one of these (a changed script tag that the removal
+# above no longer matches is caught here too).
+FORBIDDEN = (
+    re.compile(r'<script[^>]+fontawesome\.js'),
+    re.compile(r'<script[^>]+(?:mathjax|tex-chtml)', re.I),
 )
 
 
-# Weight: the theme loads Font Awesome twice, as a 1.5 MB script that swaps icons for SVG and
-# as a webfont its stylesheet already declares. The webfont alone renders the same icons.
-HEAVY_SCRIPTS = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
+def repair_pages(pages: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Apply REPAIRS to {path: html}. Returns the changed pages and the problems: a repair that
+    matched no page (and is not already applied anywhere), or a page still loading something
+    FORBIDDEN. Pure, so the test can feed it markup from a hypothetical theme upgrade."""
+    changed: dict[str, str] = {}
+    hits = {repair.why: 0 for repair in REPAIRS}
+    problems: list[str] = []
+    for path, text in pages.items():
+        repaired = text
+        for repair in REPAIRS:
+            repaired, n = repair.pattern.subn(repair.replacement, repaired)
+            hits[repair.why] += n or (repair.done in repaired)
+        for pattern in FORBIDDEN:
+            if pattern.search(repaired):
+                problems.append(f"{path}: still loads {pattern.search(repaired).group(0)!r}")
+        if repaired != text:
+            changed[path] = repaired
+    if pages:
+        problems += [f"matched no page: {why}" for why, n in hits.items() if n == 0]
+    return changed, problems
 
 
 def _repair_html(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    for path in Path(app.outdir).rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
-        repaired = text
-        for old, new in A11Y_REPAIRS:
-            repaired = repaired.replace(old, new)
-        repaired = HEAVY_SCRIPTS.sub("", repaired)
-        if repaired != text:
-            path.write_text(repaired, encoding="utf-8")
+    pages = {str(p): p.read_text(encoding="utf-8") for p in Path(app.outdir).rglob("*.html")}
+    changed, problems = repair_pages(pages)
+    for path, text in changed.items():
+        Path(path).write_text(text, encoding="utf-8")
+    if problems:
+        raise ExtensionError(
+            "_ext/offline.py: an HTML repair no longer applies (theme or docutils markup changed?). "
+            "Update REPAIRS/FORBIDDEN:\n  " + "\n  ".join(problems[:20])
+        )
 
 
 def setup(app):
@@ -73,5 +162,8 @@ def setup(app):
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _repair_html)
+    # Formulas as MathML at build time; with this renderer selected (html_math_renderer in
+    # _config.yml) Sphinx's MathJax extension adds no script to any page.
+    app.add_html_math_renderer("mathml", (_visit_math, None), (_visit_displaymath, None))
     app.add_css_file("course.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
