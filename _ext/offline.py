@@ -60,8 +60,38 @@ def _visit_displaymath(self, node):
     raise nodes.SkipNode
 
 
+# ------------------------------------------------------------------ tables that reflow
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+REFLOW_MIN_COLUMNS = 3
+
+
+def label_table_cells(table_html: str) -> str:
+    """Give a table of REFLOW_MIN_COLUMNS or more columns the class ``reflow`` and each body
+    cell a ``data-label`` with its column's header, so that course.css can show it on a phone
+    as one card per row (each value under its column's name) instead of squeezing it."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(table_html, "html.parser")
+    table = soup.table
+    head = table.find("thead")
+    if head is None or head.find("tr") is None:
+        return table_html
+    headers = [" ".join(cell.get_text(" ", strip=True).split()) for cell in head.find("tr").find_all(["th", "td"])]
+    if len(headers) < REFLOW_MIN_COLUMNS:
+        return table_html
+    table["class"] = [*table.get("class", []), "reflow"]
+    for body in table.find_all("tbody"):
+        for row in body.find_all("tr", recursive=False):
+            for index, cell in enumerate(row.find_all(["th", "td"], recursive=False)):
+                if cell.name == "td" and index < len(headers) and headers[index]:
+                    cell["data-label"] = headers[index]
+    return str(table)
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
+    if "<table" in body:
+        context["body"] = body = TABLE.sub(lambda m: label_table_cells(m.group(0)), body)
     if "plotly-graph-div" in body:
         # Per-page script: loaded before the inline Plotly.newPlot calls run at DOMContentLoaded.
         app.add_js_file(PLOTLY_JS, priority=300)
