@@ -9,6 +9,8 @@
   they load from CDNs.
 - Formulas are rendered at build time to MathML (``latex2mathml``), which browsers display
   natively: no math library is loaded by any page (MathJax was 1.1 MB for two formulas).
+- The course package ships in the site as a wheel (``_downloads/package/``), so that a
+  downloaded notebook runs outside a clone after ``pip install`` of that file.
 - The repairs and removals applied to the written HTML fail the build when they match
   nothing (a theme upgrade that changed the markup must not silently undo them).
 """
@@ -185,6 +187,62 @@ def _repair_html(app, exception):
         )
 
 
+# ------------------------------------------------------------------ the package as a wheel
+ROOT = HERE.parent
+WHEEL_DIR = "_downloads/package"
+
+
+def build_wheel(out: Path) -> Path:
+    """Build the course package (``widgets``) as a wheel into ``out`` and return its path.
+    Built from a copy of pyproject.toml and widgets/, so nothing is written into the tree."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory(prefix="course-wheel-") as tmp:
+        src = Path(tmp) / "src"
+        src.mkdir()
+        shutil.copy2(ROOT / "pyproject.toml", src)
+        shutil.copytree(ROOT / "widgets", src / "widgets", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(out), str(src)],
+            capture_output=True, text=True,
+        )
+    wheels = sorted(out.glob("*.whl"))
+    if proc.returncode != 0 or len(wheels) != 1:
+        raise ExtensionError(f"could not build the course package's wheel: {proc.stderr[-2000:]}")
+    return wheels[0]
+
+
+WHEEL_LINK = re.compile(r'href="((?:\.\./)*' + re.escape(WHEEL_DIR) + r'/[^"]+)"')
+
+
+def _ship_wheel(app, exception):
+    """Put the wheel into the site; a page that links a wheel that was not built fails the build
+    (e.g. the version in pyproject.toml changed and the educators' chapter still names the old)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    wheel = build_wheel(Path(app.outdir) / WHEEL_DIR)
+    for page in Path(app.outdir).rglob("*.html"):
+        for href in WHEEL_LINK.findall(page.read_text(encoding="utf-8")):
+            if (page.parent / href).resolve() != wheel.resolve():
+                raise ExtensionError(f"{page.name} links {href}, but the wheel built is {wheel.name}")
+
+
+def _substitutions(app, config):
+    """{{ repository_url }} and {{ repository_branch }} for the chapters: the one address in
+    _config.yml (repository.url), which Jupyter Book passes to the theme."""
+    theme = config.html_theme_options or {}
+    subs = dict(getattr(config, "myst_substitutions", {}) or {})
+    subs.setdefault("repository_url", theme.get("repository_url", ""))
+    subs.setdefault("repository_branch", theme.get("repository_branch", "main"))
+    config.myst_substitutions = subs
+
+
 def setup(app):
     # Jupyter Book always passes sphinx_comments' setting; register it so that leaving the
     # extension out does not warn.
@@ -192,6 +250,8 @@ def setup(app):
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _repair_html)
+    app.connect("build-finished", _ship_wheel)
+    app.connect("config-inited", _substitutions)
     # Formulas as MathML at build time; with this renderer selected (html_math_renderer in
     # _config.yml) Sphinx's MathJax extension adds no script to any page.
     app.add_html_math_renderer("mathml", (_visit_math, None), (_visit_displaymath, None))
