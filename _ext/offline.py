@@ -90,8 +90,42 @@ def label_table_cells(table_html: str) -> str:
     return str(table)
 
 
+# ------------------------------------------------------------------ figures on a phone
+# A figure NAME.svg with a sibling NAME-narrow.svg (widgets/figures.py draws both) is shown in
+# a <picture> that swaps in the narrow layout on screens narrower than the wide layout needs
+# for its text to stay >= 11 CSS px (960 units wide: a column of about 770 px).
+IMAGES = HERE.parent / "chapters" / "images"
+NARROW_MEDIA = "screen and (max-width: 1399px)"
+SVG_IMG = re.compile(r'<img\b[^>]*\bsrc="([^"]*?_images/)([^"/]+)\.svg"[^>]*>')
+
+
+def add_narrow_sources(body: str) -> str:
+    def swap(m):
+        folder, name = m.group(1), m.group(2)
+        if not (IMAGES / f"{name}-narrow.svg").is_file():
+            return m.group(0)
+        return (f'<picture class="course-figure"><source media="{NARROW_MEDIA}" '
+                f'srcset="{folder}{name}-narrow.svg">{m.group(0)}</picture>')
+
+    return SVG_IMG.sub(swap, body)
+
+
+def _copy_narrow_figures(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    import shutil
+
+    target = Path(app.outdir) / "_images"
+    for page in Path(app.outdir).rglob("*.html"):
+        for name in re.findall(r'srcset="[^"]*?_images/([^"/]+-narrow\.svg)"', page.read_text(encoding="utf-8")):
+            target.mkdir(exist_ok=True)
+            shutil.copy2(IMAGES / name, target / name)
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
+    if "_images/" in body:
+        context["body"] = body = add_narrow_sources(body)
     if "<table" in body:
         context["body"] = body = TABLE.sub(lambda m: label_table_cells(m.group(0)), body)
     if "plotly-graph-div" in body:
@@ -251,6 +285,7 @@ def setup(app):
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _repair_html)
     app.connect("build-finished", _ship_wheel)
+    app.connect("build-finished", _copy_narrow_figures)
     app.connect("config-inited", _substitutions)
     # Formulas as MathML at build time; with this renderer selected (html_math_renderer in
     # _config.yml) Sphinx's MathJax extension adds no script to any page.
