@@ -1,14 +1,15 @@
 # Two commands for a fresh Debian/Ubuntu machine with Python 3.11+ (see README):
 #   make build   (make serve)   builds (and serves) the book
 #   make test                   runs the whole test suite
-# For authors: make execute re-runs the notebooks and stores outputs and widget state.
+# For authors: make execute re-runs the notebooks and stores outputs and widget state;
+#              make lint runs ruff (Python) and Biome (JS) as `make test` does first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: build serve test execute bench vendor clean
+.PHONY: build serve test lint execute bench vendor clean
 
 $(STAMP): requirements.txt pyproject.toml
 	bash scripts/system-deps.sh
@@ -28,7 +29,12 @@ build: $(STAMP) _vendor/.stamp
 serve: build
 	$(BIN)/python scripts/serve.py --port $(PORT)
 
-test: $(STAMP) _vendor/.stamp
+lint: $(STAMP) _vendor/.stamp
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	node_modules/.bin/biome ci .
+
+test: $(STAMP) _vendor/.stamp lint
 	bash scripts/system-deps.sh --browser
 	$(BIN)/python -m pytest
 

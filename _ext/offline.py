@@ -47,7 +47,9 @@ def _mathml(node, display: bool) -> str:
         raise ExtensionError(f"{place}: cannot render the formula {latex!r} as MathML: {error!r}") from error
     unknown = re.search(r">(\\[A-Za-z]+)<", html)  # latex2mathml prints unknown commands as text
     if unknown:
-        raise ExtensionError(f"{place}: the formula {latex!r} uses {unknown.group(1)}, which latex2mathml does not know")
+        raise ExtensionError(
+            f"{place}: the formula {latex!r} uses {unknown.group(1)}, which latex2mathml does not know"
+        )
     return html
 
 
@@ -58,7 +60,9 @@ def _visit_math(self, node):
 
 def _visit_displaymath(self, node):
     number = f'<span class="eqno">({node["number"]})</span>' if node.get("number") else ""
-    self.body.append(f'<div class="math notranslate math-display">{number}{_mathml(node, display=True)}</div>\n')
+    self.body.append(
+        f'<div class="math notranslate math-display">{number}{_mathml(node, display=True)}</div>\n'
+    )
     raise nodes.SkipNode
 
 
@@ -78,7 +82,9 @@ def label_table_cells(table_html: str) -> str:
     head = table.find("thead")
     if head is None or head.find("tr") is None:
         return table_html
-    headers = [" ".join(cell.get_text(" ", strip=True).split()) for cell in head.find("tr").find_all(["th", "td"])]
+    headers = [
+        " ".join(cell.get_text(" ", strip=True).split()) for cell in head.find("tr").find_all(["th", "td"])
+    ]
     if len(headers) < REFLOW_MIN_COLUMNS:
         return table_html
     table["class"] = [*table.get("class", []), "reflow"]
@@ -104,8 +110,10 @@ def add_narrow_sources(body: str) -> str:
         folder, name = m.group(1), m.group(2)
         if not (IMAGES / f"{name}-narrow.svg").is_file():
             return m.group(0)
-        return (f'<picture class="course-figure"><source media="{NARROW_MEDIA}" '
-                f'srcset="{folder}{name}-narrow.svg">{m.group(0)}</picture>')
+        return (
+            f'<picture class="course-figure"><source media="{NARROW_MEDIA}" '
+            f'srcset="{folder}{name}-narrow.svg">{m.group(0)}</picture>'
+        )
 
     return SVG_IMG.sub(swap, body)
 
@@ -117,7 +125,9 @@ def _copy_narrow_figures(app, exception):
 
     target = Path(app.outdir) / "_images"
     for page in Path(app.outdir).rglob("*.html"):
-        for name in re.findall(r'srcset="[^"]*?_images/([^"/]+-narrow\.svg)"', page.read_text(encoding="utf-8")):
+        for name in re.findall(
+            r'srcset="[^"]*?_images/([^"/]+-narrow\.svg)"', page.read_text(encoding="utf-8")
+        ):
             target.mkdir(exist_ok=True)
             shutil.copy2(IMAGES / name, target / name)
 
@@ -180,8 +190,8 @@ REPAIRS = (
 # After the repairs no page may still load one of these (a changed script tag that the removal
 # above no longer matches is caught here too).
 FORBIDDEN = (
-    re.compile(r'<script[^>]+fontawesome\.js'),
-    re.compile(r'<script[^>]+(?:mathjax|tex-chtml)', re.I),
+    re.compile(r"<script[^>]+fontawesome\.js"),
+    re.compile(r"<script[^>]+(?:mathjax|tex-chtml)", re.I),
 )
 
 
@@ -241,10 +251,24 @@ def build_wheel(out: Path) -> Path:
         src = Path(tmp) / "src"
         src.mkdir()
         shutil.copy2(ROOT / "pyproject.toml", src)
-        shutil.copytree(ROOT / "widgets", src / "widgets", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            ROOT / "widgets", src / "widgets", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
         proc = subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(out), str(src)],
-            capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-build-isolation",
+                "--quiet",
+                "-w",
+                str(out),
+                str(src),
+            ],
+            capture_output=True,
+            text=True,
         )
     wheels = sorted(out.glob("*.whl"))
     if proc.returncode != 0 or len(wheels) != 1:

@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, toc_pages  # noqa: E402
 from serve import start  # noqa: E402
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, toc_pages  # noqa: E402
 
 JB = Path(sys.executable).with_name("jupyter-book")
 
@@ -36,8 +37,8 @@ def timed(cmd: list[str]) -> float:
 # each response is then fetched again from the same server with `Accept-Encoding: gzip`
 # and its body counted as sent. (Chromium's own `request.sizes()` proved unreliable here.)
 PLOTLY_BASIC = "_static/vendor/plotly/plotly-basic.min.js"
-PAGE_BUDGET = 1.5e6          # every page
-PLOTLY_PAGE_EXTRA = 0.8e6    # a page with a plotly figure: plotly-basic plus this much
+PAGE_BUDGET = 1.5e6  # every page
+PLOTLY_PAGE_EXTRA = 0.8e6  # a page with a plotly figure: plotly-basic plus this much
 
 
 def _sent_bytes(url: str) -> tuple[int, int]:
@@ -60,7 +61,7 @@ def page_weights(base_url: str, browser, pages: list[str]) -> list[dict]:
         page = context.new_page()
         context.new_cdp_session(page).send("Network.setCacheDisabled", {"cacheDisabled": True})
         urls: list[str] = []
-        page.on("request", lambda r: urls.append(r.url) if r.url.startswith("http") else None)
+        page.on("request", lambda r, urls=urls: urls.append(r.url) if r.url.startswith("http") else None)
         page.goto(f"{base_url}/{path}")
         page.wait_for_load_state("networkidle")
         context.close()
@@ -70,25 +71,44 @@ def page_weights(base_url: str, browser, pages: list[str]) -> list[dict]:
         has_plotly = any(url.split("?")[0].endswith(PLOTLY_BASIC) for url in urls)
         budget = plotly_bytes + PLOTLY_PAGE_EXTRA if has_plotly else PAGE_BUDGET
         heaviest = [(u, n) for u, (n, _d) in sorted(sizes, key=lambda s: -s[1][0])[:3]]
-        rows.append({"page": path, "requests": len(urls), "bytes": total, "decoded": decoded, "plotly": has_plotly,
-                     "budget": budget, "heaviest": heaviest})
+        rows.append(
+            {
+                "page": path,
+                "requests": len(urls),
+                "bytes": total,
+                "decoded": decoded,
+                "plotly": has_plotly,
+                "budget": budget,
+                "heaviest": heaviest,
+            }
+        )
     return rows
 
 
 def print_page_weights(rows: list[dict]) -> None:
     print("\nper page, bytes as the server sends them (gzip), cache off:")
-    print(f"  {'page':36} {'requests':>8} {'sent':>10} {'unzipped':>10} {'budget':>10}  heaviest files (MB sent)")
+    print(
+        f"  {'page':36} {'requests':>8} {'sent':>10} {'unzipped':>10} {'budget':>10}"
+        "  heaviest files (MB sent)"
+    )
     for r in rows:
         ok = "ok  " if r["bytes"] <= r["budget"] else "OVER"
         heavy = ", ".join(f"{u.rsplit('/', 1)[-1].split('?')[0]} {n / 1e6:.2f}" for u, n in r["heaviest"])
-        print(f"  {r['page']:36} {r['requests']:8d} {r['bytes'] / 1e6:7.3f} MB {r['decoded'] / 1e6:7.3f} MB"
-              f" {r['budget'] / 1e6:7.3f} MB"
-              f"  {ok} {heavy}")
+        print(
+            f"  {r['page']:36} {r['requests']:8d} {r['bytes'] / 1e6:7.3f} MB {r['decoded'] / 1e6:7.3f} MB"
+            f" {r['budget'] / 1e6:7.3f} MB"
+            f"  {ok} {heavy}"
+        )
     heaviest = max(rows, key=lambda r: r["bytes"])
     over = [r["page"] for r in rows if r["bytes"] > r["budget"]]
-    print(f"heaviest page:      {heaviest['page']} {heaviest['bytes'] / 1e6:.3f} MB, {heaviest['requests']} requests")
-    print(f"over budget:        {', '.join(over) if over else 'none'}"
-          f" (budget: {PAGE_BUDGET / 1e6} MB; with plotly: plotly-basic + {PLOTLY_PAGE_EXTRA / 1e6} MB)")
+    print(
+        f"heaviest page:      {heaviest['page']} {heaviest['bytes'] / 1e6:.3f} MB,"
+        f" {heaviest['requests']} requests"
+    )
+    print(
+        f"over budget:        {', '.join(over) if over else 'none'}"
+        f" (budget: {PAGE_BUDGET / 1e6} MB; with plotly: plotly-basic + {PLOTLY_PAGE_EXTRA / 1e6} MB)"
+    )
 
 
 EXPLORER_TIMING = """
@@ -139,8 +159,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
     parser.add_argument("--runs", type=int, default=50, help="input events for the explorer timing")
-    parser.add_argument("--weights-only", metavar="HTML_DIR", type=Path,
-                        help="only the per-page weights of an existing build (e.g. _build/html)")
+    parser.add_argument(
+        "--weights-only",
+        metavar="HTML_DIR",
+        type=Path,
+        help="only the per-page weights of an existing build (e.g. _build/html)",
+    )
     args = parser.parse_args()
     if args.weights_only:
         return weights_only(args.weights_only)
@@ -165,7 +189,10 @@ def main() -> int:
         if times:
             times.sort()
             p95 = times[int(0.95 * (len(times) - 1))]
-            print(f"explorer input->result: median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms over {len(times)} events")
+            median = statistics.median(times)
+            print(
+                f"explorer input->result: median {median:.2f} ms, p95 {p95:.2f} ms over {len(times)} events"
+            )
         else:
             print("explorer input->result: explorer not found on chapters/calcium-explorer.html")
         browser.close()

@@ -20,8 +20,13 @@ COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map",
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".mjs": "text/javascript",
-                      ".js": "text/javascript", ".woff2": "font/woff2", ".ipynb": "application/json"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".woff2": "font/woff2",
+        ".ipynb": "application/json",
+    }
 
     def log_message(self, format, *args):  # quiet: tests and benchmarks read their own output
         pass

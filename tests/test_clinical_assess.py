@@ -4,7 +4,6 @@ stress, missing data, bad input, the knowledge files' checks and the command lin
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -16,9 +15,19 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from widgets.bibtex import is_beyond, read_bibtex
 from widgets.clinical import (  # noqa: E402
-    PRESETS, VOCABULARY, ClinicalError, DataError, Scenario, ValidationError, assess, knowledge,
-    load_scenario, parse_scenario, rules_json,
+    PRESETS,
+    VOCABULARY,
+    ClinicalError,
+    DataError,
+    Scenario,
+    ValidationError,
+    assess,
+    knowledge,
+    load_scenario,
+    parse_scenario,
+    rules_json,
 )
 from widgets.clinical.knowledge import build  # noqa: E402
 
@@ -28,11 +37,7 @@ SIX = {"dystrophic", "metastatic", "idiopathic", "iatrogenic", "calciphylaxis", 
 
 
 def bib_entries():
-    text = (ROOT / "references.bib").read_text()
-    entries = {}
-    for m in re.finditer(r"@\w+\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", text, re.S):
-        entries[m.group(1)] = m.group(2)
-    return entries
+    return read_bibtex(ROOT / "references.bib")
 
 
 def cond(a, cid):
@@ -49,7 +54,15 @@ NORMAL = labs(calcium=(2.35, "mmol/L"), albumin=(40, "g/L"), phosphate=(1.1, "mm
 # ----------------------------------------------------------------------------- structure
 def test_to_dict_shape():
     a = assess(PRESETS[1]["scenario"]).to_dict()
-    assert {"derived", "conditions", "lookalikes", "warnings", "not_judged", "education_note", "summary"} <= set(a)
+    assert {
+        "derived",
+        "conditions",
+        "lookalikes",
+        "warnings",
+        "not_judged",
+        "education_note",
+        "summary",
+    } <= set(a)
     assert a["education_note"] == "For education, not for clinical decisions."
     assert {c["id"] for c in a["conditions"]} == SIX
     for c in a["conditions"]:
@@ -83,22 +96,28 @@ def test_wording_is_consistent_with_never_diagnosis():
 # ----------------------------------------------------------------------------- citations
 def test_every_rule_cites_existing_keys_and_flags_beyond():
     entries = bib_entries()
-    beyond_keys = {k for k, body in entries.items() if re.search(r"keywords\s*=\s*\{[^}]*beyond", body)}
+    beyond_keys = {k for k, fields in entries.items() if is_beyond(fields)}
     k = knowledge()
     for r in k["rules"]:
         assert r["cite"], r["id"]
         for key in r["cite"]:
             assert key in entries, f"{r['id']} cites {key}, not in references.bib"
         if all(key in beyond_keys for key in r["cite"]):
-            assert r.get("beyond") is True, f"{r['id']} cites only works beyond the article but is not marked beyond"
+            assert r.get("beyond") is True, (
+                f"{r['id']} cites only works beyond the article but is not marked beyond"
+            )
     for c in k["conditions"] + k["lookalikes"]:
         assert all(key in entries for key in c["cite"])
 
 
 # ----------------------------------------------------------------------------- what the article stresses
 def test_normal_minerals_do_not_exclude_calciphylaxis():
-    s = {"patient": {"sex": "female"}, "labs": NORMAL, "history": ["dialysis", "diabetes"],
-         "findings": ["livedo", "violaceous_plaques", "ischaemic_pain"]}
+    s = {
+        "patient": {"sex": "female"},
+        "labs": NORMAL,
+        "history": ["dialysis", "diabetes"],
+        "findings": ["livedo", "violaceous_plaques", "ischaemic_pain"],
+    }
     a = assess(s).to_dict()
     c = cond(a, "calciphylaxis")
     assert RANK.index(c["verdict"]) <= RANK.index("consistent")
@@ -107,17 +126,24 @@ def test_normal_minerals_do_not_exclude_calciphylaxis():
 
 
 def test_dystrophic_and_metastatic_can_coexist():
-    s = {"labs": labs(calcium=(2.70, "mmol/L"), albumin=(40, "g/L"), phosphate=(1.9, "mmol/L")),
-         "history": ["leg_ulcer", "hyperparathyroidism_secondary"], "findings": ["hard_white_deposits_wound_bed"],
-         "histology": ["calcium_in_damaged_tissue"]}
+    s = {
+        "labs": labs(calcium=(2.70, "mmol/L"), albumin=(40, "g/L"), phosphate=(1.9, "mmol/L")),
+        "history": ["leg_ulcer", "hyperparathyroidism_secondary"],
+        "findings": ["hard_white_deposits_wound_bed"],
+        "histology": ["calcium_in_damaged_tissue"],
+    }
     a = assess(s).to_dict()
     assert {c["id"] for c in a["conditions"][:2]} == {"dystrophic", "metastatic"}
     assert "dc_overlap" in [r["rule"] for r in cond(a, "dystrophic")["reasons"]]
 
 
 def test_histology_tells_wisn_from_calciphylaxis():
-    base = {"patient": {"sex": "female", "bmi": 35}, "labs": NORMAL, "history": {"warfarin": {"days": 5}},
-            "findings": ["violaceous_plaques", "haemorrhagic_blisters", "fat_rich_site"]}
+    base = {
+        "patient": {"sex": "female", "bmi": 35},
+        "labs": NORMAL,
+        "history": {"warfarin": {"days": 5}},
+        "findings": ["violaceous_plaques", "haemorrhagic_blisters", "fat_rich_site"],
+    }
     a = assess(base).to_dict()
     assert "A deep biopsy separates calciphylaxis from WISN." in cond(a, "wisn")["missing"]
     assert "A deep biopsy separates calciphylaxis from WISN." in cond(a, "calciphylaxis")["missing"]
@@ -129,9 +155,15 @@ def test_histology_tells_wisn_from_calciphylaxis():
     assert RANK.index(cond(c, "wisn")["verdict"]) >= RANK.index("possible")
 
 
-@pytest.mark.parametrize("days,in_window", [(0, False), (2, False), (3, True), (4, True), (10, True), (11, False), (400, False)])
+@pytest.mark.parametrize(
+    "days,in_window", [(0, False), (2, False), (3, True), (4, True), (10, True), (11, False), (400, False)]
+)
 def test_wisn_window_is_days_3_to_10_not_24_hours(days, in_window):
-    s = {"labs": NORMAL, "history": {"warfarin": {"days": days}}, "findings": ["skin_necrosis", "fat_rich_site"]}
+    s = {
+        "labs": NORMAL,
+        "history": {"warfarin": {"days": days}},
+        "findings": ["skin_necrosis", "fat_rich_site"],
+    }
     rules = [r["rule"] for r in cond(assess(s).to_dict(), "wisn")["reasons"]]
     assert ("wisn_window" in rules) is in_window
     window = next(r for r in knowledge()["rules"] if r["id"] == "wisn_window")
@@ -139,8 +171,11 @@ def test_wisn_window_is_days_3_to_10_not_24_hours(days, in_window):
 
 
 def test_wisn_without_warfarin_is_unlikely():
-    s = {"labs": NORMAL, "findings": ["skin_necrosis", "fat_rich_site", "haemorrhagic_blisters"],
-         "histology": ["microthrombi_no_calcification"]}
+    s = {
+        "labs": NORMAL,
+        "findings": ["skin_necrosis", "fat_rich_site", "haemorrhagic_blisters"],
+        "histology": ["microthrombi_no_calcification"],
+    }
     assert cond(assess(s).to_dict(), "wisn")["verdict"] == "unlikely"
 
 
@@ -150,8 +185,11 @@ def test_warfarin_days_missing_is_said():
 
 
 def test_renal_metastatic_calcification_is_phosphate_driven_with_normal_calcium():
-    s = {"labs": labs(calcium=(2.30, "mmol/L"), albumin=(40, "g/L"), phosphate=(2.6, "mmol/L")),
-         "history": ["dialysis"], "findings": ["firm_nodules"]}
+    s = {
+        "labs": labs(calcium=(2.30, "mmol/L"), albumin=(40, "g/L"), phosphate=(2.6, "mmol/L")),
+        "history": ["dialysis"],
+        "findings": ["firm_nodules"],
+    }
     a = assess(s).to_dict()
     mc = cond(a, "metastatic")
     assert a["conditions"][0]["id"] == "metastatic" and RANK.index(mc["verdict"]) <= RANK.index("consistent")
@@ -166,13 +204,23 @@ def test_no_verdict_hinges_on_intima_or_media():
 
 
 def test_iv_extravasation_is_iatrogenic():
-    s = {"labs": NORMAL, "history": ["iv_calcium_extravasation"], "findings": ["painful_nodules_infusion_site"]}
+    s = {
+        "labs": NORMAL,
+        "history": ["iv_calcium_extravasation"],
+        "findings": ["painful_nodules_infusion_site"],
+    }
     assert assess(s).to_dict()["conditions"][0]["id"] == "iatrogenic"
 
 
 def test_lookalikes_named_by_the_article():
     ids = [la["id"] for la in knowledge()["lookalikes"]]
-    assert ids == ["vasculitis", "pyoderma_gangrenosum", "peripheral_arterial_disease", "venous_ulcer", "necrotising_fasciitis"]
+    assert ids == [
+        "vasculitis",
+        "pyoderma_gangrenosum",
+        "peripheral_arterial_disease",
+        "venous_ulcer",
+        "necrotising_fasciitis",
+    ]
 
 
 # ----------------------------------------------------------------------------- missing data
@@ -193,25 +241,28 @@ def test_deposits_without_labs_say_what_would_decide():
 
 
 # ----------------------------------------------------------------------------- bad input
-@pytest.mark.parametrize("scenario,field,words", [
-    ({"labs": {"calcium": {"value": 40, "unit": "mmol/L"}}}, "labs.calcium.value", ["0.5-6 mmol/L"]),
-    ({"labs": {"calcium": {"value": 40, "unit": "mg/dL"}}}, "labs.calcium.value", ["2-24.05 mg/dL"]),
-    ({"labs": {"calcium": {"value": -1, "unit": "mmol/L"}}}, "labs.calcium.value", ["negative"]),
-    ({"labs": {"calcium": {"value": "2.3", "unit": "mmol/L"}}}, "labs.calcium.value", ["number"]),
-    ({"labs": {"calcium": {"value": 2.3, "unit": "mg/L"}}}, "labs.calcium.unit", ["mmol/L, mg/dL"]),
-    ({"labs": {"calcium": {"value": 2.3}}}, "labs.calcium.unit", ["unit is required"]),
-    ({"labs": {"calcium": 2.3}}, "labs.calcium", ["value"]),
-    ({"labs": {"sodium": {"value": 140, "unit": "mmol/L"}}}, "labs.sodium", ["unknown key"]),
-    ({"patient": {"age": 300}}, "patient.age", ["0-120"]),
-    ({"patient": {"sex": "x"}}, "patient.sex", ["female"]),
-    ({"history": ["warfarin_forever"]}, "history.warfarin_forever", ["vocabulary.yaml"]),
-    ({"findings": ["dialysis"]}, "findings.dialysis", ["finding"]),
-    ({"history": {"warfarin": {"days": -2}}}, "history.warfarin.days", ["0-36500"]),
-    ({"history": {"diabetes": {"days": 2}}}, "history.diabetes", ["takes no values"]),
-    ({"history": "dialysis"}, "history", ["list"]),
-    ([1, 2], "scenario", ["mapping"]),
-    ({"lab": {}}, "lab", ["unknown key"]),
-])
+@pytest.mark.parametrize(
+    "scenario,field,words",
+    [
+        ({"labs": {"calcium": {"value": 40, "unit": "mmol/L"}}}, "labs.calcium.value", ["0.5-6 mmol/L"]),
+        ({"labs": {"calcium": {"value": 40, "unit": "mg/dL"}}}, "labs.calcium.value", ["2-24.05 mg/dL"]),
+        ({"labs": {"calcium": {"value": -1, "unit": "mmol/L"}}}, "labs.calcium.value", ["negative"]),
+        ({"labs": {"calcium": {"value": "2.3", "unit": "mmol/L"}}}, "labs.calcium.value", ["number"]),
+        ({"labs": {"calcium": {"value": 2.3, "unit": "mg/L"}}}, "labs.calcium.unit", ["mmol/L, mg/dL"]),
+        ({"labs": {"calcium": {"value": 2.3}}}, "labs.calcium.unit", ["unit is required"]),
+        ({"labs": {"calcium": 2.3}}, "labs.calcium", ["value"]),
+        ({"labs": {"sodium": {"value": 140, "unit": "mmol/L"}}}, "labs.sodium", ["unknown key"]),
+        ({"patient": {"age": 300}}, "patient.age", ["0-120"]),
+        ({"patient": {"sex": "x"}}, "patient.sex", ["female"]),
+        ({"history": ["warfarin_forever"]}, "history.warfarin_forever", ["vocabulary.yaml"]),
+        ({"findings": ["dialysis"]}, "findings.dialysis", ["finding"]),
+        ({"history": {"warfarin": {"days": -2}}}, "history.warfarin.days", ["0-36500"]),
+        ({"history": {"diabetes": {"days": 2}}}, "history.diabetes", ["takes no values"]),
+        ({"history": "dialysis"}, "history", ["list"]),
+        ([1, 2], "scenario", ["mapping"]),
+        ({"lab": {}}, "lab", ["unknown key"]),
+    ],
+)
 def test_validation_errors_name_the_field(scenario, field, words):
     with pytest.raises(ValidationError) as exc:
         assess(scenario)
@@ -230,13 +281,25 @@ def test_unusual_values_warn():
 
 def test_all_errors_are_collected():
     with pytest.raises(ValidationError) as exc:
-        assess({"patient": {"age": "old"}, "labs": {"calcium": {"value": 99, "unit": "mmol/L"}}, "findings": ["nope"]})
+        assess(
+            {
+                "patient": {"age": "old"},
+                "labs": {"calcium": {"value": 99, "unit": "mmol/L"}},
+                "findings": ["nope"],
+            }
+        )
     assert [e["field"] for e in exc.value.errors] == ["patient.age", "labs.calcium.value", "findings.nope"]
 
 
 def test_scenario_round_trip_and_forms():
-    s = parse_scenario({"patient": {"age": 52, "sex": "Female"}, "history": ["dialysis", {"warfarin": {"days": 4}}],
-                        "findings": {"livedo": True, "skin_necrosis": False}, "labs": labs(calcium=(9.3, "mg/dl"))})
+    s = parse_scenario(
+        {
+            "patient": {"age": 52, "sex": "Female"},
+            "history": ["dialysis", {"warfarin": {"days": 4}}],
+            "findings": {"livedo": True, "skin_necrosis": False},
+            "labs": labs(calcium=(9.3, "mg/dl")),
+        }
+    )
     assert isinstance(s, Scenario)
     assert s.patient["sex"] == "female" and s.history == {"dialysis": {}, "warfarin": {"days": 4.0}}
     assert s.findings == ["livedo"] and s.labs["calcium"]["unit"] == "mg/dL"
@@ -271,15 +334,43 @@ def _edit(path, fn):
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
 
 
-@pytest.mark.parametrize("file,edit,place,words", [
-    ("rules.yaml", lambda d: d["rules"][0].update(when="history.flying"), "rules.yaml: rules[0]", "unknown fact"),
-    ("rules.yaml", lambda d: d["rules"][1].update(cite=["nobody1999"]), "rules.yaml: rules[1].cite[0]", "references.bib"),
-    ("rules.yaml", lambda d: d["rules"][2].update(points="two"), "rules.yaml: rules[2]", ""),
-    ("rules.yaml", lambda d: d["rules"][3].update(target="gout"), "rules.yaml: rules[3].target", "gout"),
-    ("bands.yaml", lambda d: d["bands"]["calcium"]["bands"][1].update(upto={"ref": "middle"}), "bands.yaml: bands.calcium.bands[1]", ""),
-    ("units.yaml", lambda d: d["analytes"]["calcium"]["units"]["mg/dL"].update(multiply=0.25), "units.yaml: analytes.calcium.units.mg/dL", ""),
-    ("facts.yaml", lambda d: d["composites"]["ca_high"].update(when={"fact": "calcium_band", "in": ["huge"]}), "facts.yaml: composites.ca_high.when.in[0]", "huge"),
-])
+@pytest.mark.parametrize(
+    "file,edit,place,words",
+    [
+        (
+            "rules.yaml",
+            lambda d: d["rules"][0].update(when="history.flying"),
+            "rules.yaml: rules[0]",
+            "unknown fact",
+        ),
+        (
+            "rules.yaml",
+            lambda d: d["rules"][1].update(cite=["nobody1999"]),
+            "rules.yaml: rules[1].cite[0]",
+            "references.bib",
+        ),
+        ("rules.yaml", lambda d: d["rules"][2].update(points="two"), "rules.yaml: rules[2]", ""),
+        ("rules.yaml", lambda d: d["rules"][3].update(target="gout"), "rules.yaml: rules[3].target", "gout"),
+        (
+            "bands.yaml",
+            lambda d: d["bands"]["calcium"]["bands"][1].update(upto={"ref": "middle"}),
+            "bands.yaml: bands.calcium.bands[1]",
+            "",
+        ),
+        (
+            "units.yaml",
+            lambda d: d["analytes"]["calcium"]["units"]["mg/dL"].update(multiply=0.25),
+            "units.yaml: analytes.calcium.units.mg/dL",
+            "",
+        ),
+        (
+            "facts.yaml",
+            lambda d: d["composites"]["ca_high"].update(when={"fact": "calcium_band", "in": ["huge"]}),
+            "facts.yaml: composites.ca_high.when.in[0]",
+            "huge",
+        ),
+    ],
+)
 def test_malformed_knowledge_names_file_place_and_problem(tmp_path, file, edit, place, words):
     d = _copy_data(tmp_path)
     _edit(d / file, edit)
@@ -300,8 +391,20 @@ def test_yaml_syntax_error_names_line(tmp_path):
 
 def test_rules_json_has_what_the_browser_needs():
     r = rules_json()
-    assert {"units", "ranges", "bands", "rules", "vocabulary", "presets", "facts", "conditions", "lookalikes",
-            "verdicts", "messages", "education_note"} <= set(r)
+    assert {
+        "units",
+        "ranges",
+        "bands",
+        "rules",
+        "vocabulary",
+        "presets",
+        "facts",
+        "conditions",
+        "lookalikes",
+        "verdicts",
+        "messages",
+        "education_note",
+    } <= set(r)
     json.dumps(r)
     assert VOCABULARY["livedo"]["group"] == "finding" and VOCABULARY["livedo"]["label"]
 
@@ -329,8 +432,18 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("labs:\n  calcium: {value: 40, unit: mmol/L}\n")
     p = run_cli("assess", str(bad))
-    assert p.returncode == 2 and p.stderr.startswith("error: labs.calcium.value:") and "Traceback" not in p.stderr
+    assert (
+        p.returncode == 2
+        and p.stderr.startswith("error: labs.calcium.value:")
+        and "Traceback" not in p.stderr
+    )
     rng = tmp_path / "ranges.yaml"
     rng.write_text("calcium: {low: 2.2, high: 2.55, unit: mmol/L}\n")
     p = run_cli("assess", "examples/scenario-v1.yaml", "--ranges", str(rng), "--json")
     assert p.returncode == 0 and json.loads(p.stdout)["derived"]["ranges"]["calcium"]["high"] == 2.55
+
+
+def test_real_data_cite_only_keys_of_the_book_bibliography():
+    # the package itself never reaches outside its folder; the check runs when a path is given
+    assert build(bib_path=ROOT / "references.bib")["rules"]
+    assert "parents[2]" not in (ROOT / "widgets" / "clinical" / "knowledge.py").read_text()

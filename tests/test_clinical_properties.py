@@ -22,23 +22,63 @@ K = knowledge()
 ANALYTES = K["units"]["analytes"]
 VOCAB = K["vocabulary"]["items"]
 
-json_scalars = st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=True) | st.text(max_size=8)
-json_like = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
-weird = json_like | st.integers() | st.tuples(st.integers()) | st.dictionaries(st.integers(), st.integers(), max_size=2)
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=8)
+)
+json_like = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+weird = (
+    json_like
+    | st.integers()
+    | st.tuples(st.integers())
+    | st.dictionaries(st.integers(), st.integers(), max_size=2)
+)
 
-unit_names = st.sampled_from(sorted({u for a in ANALYTES.values() for u in a["units"]} | {"mg/L", "MMOL/L", "mEq/L", "", "mg/dl"}))
-numbers = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6) | st.integers(-1000, 10000)
+unit_names = st.sampled_from(
+    sorted({u for a in ANALYTES.values() for u in a["units"]} | {"mg/L", "MMOL/L", "mEq/L", "", "mg/dl"})
+)
+numbers = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6) | st.integers(
+    -1000, 10000
+)
 lab_entry = st.fixed_dictionaries({"value": numbers | weird, "unit": unit_names | weird}) | weird
 ids = st.sampled_from([i["id"] for i in VOCAB] + ["nonsense", "Livedo"])
 item_value = st.booleans() | st.none() | st.fixed_dictionaries({"days": numbers | weird}) | weird
-section = st.lists(ids | st.dictionaries(ids, item_value, min_size=1, max_size=1) | weird, max_size=6) | st.dictionaries(ids, item_value, max_size=6) | weird
-scenarios = st.fixed_dictionaries({}, optional={
-    "patient": st.fixed_dictionaries({}, optional={"age": numbers | weird, "sex": st.sampled_from(["female", "male", "other", "F"]) | weird,
-                                                   "bmi": numbers | weird}) | weird,
-    "labs": st.dictionaries(st.sampled_from(list(ANALYTES) + ["sodium"]), lab_entry, max_size=7) | weird,
-    "history": section, "findings": section, "histology": section, "meta": weird,
-    "extra": weird,
-}) | weird
+section = (
+    st.lists(ids | st.dictionaries(ids, item_value, min_size=1, max_size=1) | weird, max_size=6)
+    | st.dictionaries(ids, item_value, max_size=6)
+    | weird
+)
+scenarios = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "patient": st.fixed_dictionaries(
+                {},
+                optional={
+                    "age": numbers | weird,
+                    "sex": st.sampled_from(["female", "male", "other", "F"]) | weird,
+                    "bmi": numbers | weird,
+                },
+            )
+            | weird,
+            "labs": st.dictionaries(st.sampled_from(list(ANALYTES) + ["sodium"]), lab_entry, max_size=7)
+            | weird,
+            "history": section,
+            "findings": section,
+            "histology": section,
+            "meta": weird,
+            "extra": weird,
+        },
+    )
+    | weird
+)
 
 
 @SETTINGS
@@ -73,7 +113,9 @@ def test_unit_round_trips(analyte, value, data):
     b = data.draw(st.sampled_from(units))
     back = convert(convert(value, a, b, analyte), b, a, analyte)
     assert math.isclose(back, value, rel_tol=1e-12)
-    via_canonical = convert(convert(value, a, ANALYTES[analyte]["canonical"], analyte), ANALYTES[analyte]["canonical"], b, analyte)
+    via_canonical = convert(
+        convert(value, a, ANALYTES[analyte]["canonical"], analyte), ANALYTES[analyte]["canonical"], b, analyte
+    )
     assert math.isclose(via_canonical, convert(value, a, b, analyte), rel_tol=1e-12)
 
 
@@ -114,7 +156,9 @@ def test_raising_phosphate_never_lowers_cap(ca, alb, p1, p2, p_unit):
 @given(ca_values, ca_values, st.floats(min_value=5, max_value=80, allow_nan=False))
 def test_corrected_calcium_is_monotone_in_measured_calcium(c1, c2, alb):
     lo, hi = sorted((c1, c2))
-    f = lambda c: assess({"labs": {"calcium": _lab(c, "mmol/L"), "albumin": _lab(alb, "g/L")}}).to_dict()["derived"]
+    f = lambda c: assess({"labs": {"calcium": _lab(c, "mmol/L"), "albumin": _lab(alb, "g/L")}}).to_dict()[
+        "derived"
+    ]
     assert f(lo)["corrected_calcium"]["mmol/L"] <= f(hi)["corrected_calcium"]["mmol/L"]
 
 

@@ -14,7 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from widgets.clinical import (  # noqa: E402
-    ValidationError, assess, convert, corrected_calcium, fmt, round_half_away, round_scaled,
+    ValidationError,
+    assess,
+    convert,
+    corrected_calcium,
+    fmt,
+    round_half_away,
+    round_scaled,
 )
 
 
@@ -46,8 +52,16 @@ def test_payne_worked_example_in_the_assessment():
 
 
 # ----------------------------------------------------------------------------- tables (FACTS 1.8)
-CALCIUM_TABLE = [(2.10, 8.42), (2.12, 8.50), (2.37, 9.50), (2.54, 10.18), (2.60, 10.42), (2.62, 10.50),
-                 (3.00, 12.02), (3.50, 14.03)]
+CALCIUM_TABLE = [
+    (2.10, 8.42),
+    (2.12, 8.50),
+    (2.37, 9.50),
+    (2.54, 10.18),
+    (2.60, 10.42),
+    (2.62, 10.50),
+    (3.00, 12.02),
+    (3.50, 14.03),
+]
 PHOSPHATE_TABLE = [(0.81, 2.51), (1.13, 3.50), (1.45, 4.49), (1.49, 4.61), (1.78, 5.51), (2.10, 6.50)]
 CAP_TABLE = [(4.20, 52.1), (4.43, 55.0), (4.80, 59.6), (4.83, 60.0), (5.64, 70.0)]
 
@@ -66,17 +80,19 @@ def test_phosphate_table(mmol, mg):
 def test_cap_table(mmol2, mg2):
     # mg2/dL2 = mmol2/L2 x 4.008 x 3.097 (FACTS 1.1): a product with phosphate 1 mmol/L
     ca = mmol2  # calcium mmol/L with phosphate 1.00 mmol/L and albumin 40 (no correction)
-    d = assess(scenario(calcium=(ca, "mmol/L"), albumin=(40, "g/L"), phosphate=(1.0, "mmol/L"))).to_dict()["derived"]
+    d = assess(scenario(calcium=(ca, "mmol/L"), albumin=(40, "g/L"), phosphate=(1.0, "mmol/L"))).to_dict()[
+        "derived"
+    ]
     assert d["ca_x_p"]["mmol2/L2"] == mmol2
     assert d["ca_x_p"]["mg2/dL2"] == mg2
 
 
 def test_other_factors():
     assert convert(3.8, "g/dL", "g/L", "albumin") == pytest.approx(38)
-    assert round_half_away(convert(65, "pg/mL", "pmol/L", "pth"), 1) == 6.9   # 10-65 pg/mL = 1.1-6.9 pmol/L
+    assert round_half_away(convert(65, "pg/mL", "pmol/L", "pth"), 1) == 6.9  # 10-65 pg/mL = 1.1-6.9 pmol/L
     assert round_half_away(convert(10, "pg/mL", "pmol/L", "pth"), 1) == 1.1
     assert convert(150, "ng/L", "pmol/L", "pth") == convert(150, "pg/mL", "pmol/L", "pth")
-    assert round_half_away(convert(12, "ng/mL", "nmol/L", "vitamin_d"), 0) == 30   # NAM <12 ng/mL ~ <30 nmol/L
+    assert round_half_away(convert(12, "ng/mL", "nmol/L", "vitamin_d"), 0) == 30  # NAM <12 ng/mL ~ <30 nmol/L
     assert round_half_away(convert(50, "ng/mL", "nmol/L", "vitamin_d"), 0) == 125
     assert convert(2.5, "mmol/L", "mEq/L", "calcium") == 5.0
 
@@ -95,8 +111,19 @@ def test_phosphate_mEq_is_refused_with_a_reason():
 
 
 # ----------------------------------------------------------------------------- bands
-@pytest.mark.parametrize("ca,band", [(2.11, "low"), (2.12, "normal"), (2.62, "normal"), (2.63, "mild"), (2.99, "mild"),
-                                     (3.00, "moderate"), (3.50, "moderate"), (3.51, "severe")])
+@pytest.mark.parametrize(
+    "ca,band",
+    [
+        (2.11, "low"),
+        (2.12, "normal"),
+        (2.62, "normal"),
+        (2.63, "mild"),
+        (2.99, "mild"),
+        (3.00, "moderate"),
+        (3.50, "moderate"),
+        (3.51, "severe"),
+    ],
+)
 def test_hypercalcaemia_bands(ca, band):
     d = assess(scenario(calcium=(ca, "mmol/L"), albumin=(40, "g/L"))).to_dict()["derived"]
     assert d["bands"]["calcium"]["id"] == band
@@ -104,8 +131,18 @@ def test_hypercalcaemia_bands(ca, band):
 
 def test_hypercalcaemia_bands_in_mg_dl():
     # 12.03 mg/dL = 3.0015 mmol/L -> 3.00, moderate; 14.05 mg/dL = 3.5055 -> 3.51, severe
-    assert assess(scenario(calcium=(12.03, "mg/dL"), albumin=(4.0, "g/dL"))).to_dict()["derived"]["bands"]["calcium"]["id"] == "moderate"
-    assert assess(scenario(calcium=(14.05, "mg/dL"), albumin=(4.0, "g/dL"))).to_dict()["derived"]["bands"]["calcium"]["id"] == "severe"
+    assert (
+        assess(scenario(calcium=(12.03, "mg/dL"), albumin=(4.0, "g/dL"))).to_dict()["derived"]["bands"][
+            "calcium"
+        ]["id"]
+        == "moderate"
+    )
+    assert (
+        assess(scenario(calcium=(14.05, "mg/dL"), albumin=(4.0, "g/dL"))).to_dict()["derived"]["bands"][
+            "calcium"
+        ]["id"]
+        == "severe"
+    )
 
 
 def test_bands_use_corrected_calcium():
@@ -119,10 +156,14 @@ def test_phosphate_bands(p, band):
     assert assess(scenario(phosphate=(p, "mmol/L"))).to_dict()["derived"]["bands"]["phosphate"]["id"] == band
 
 
-@pytest.mark.parametrize("p_mg,band", [(5.49, "below_55"), (5.5, "55_to_70"), (7.0, "55_to_70"), (7.01, "above_70")])
+@pytest.mark.parametrize(
+    "p_mg,band", [(5.49, "below_55"), (5.5, "55_to_70"), (7.0, "55_to_70"), (7.01, "above_70")]
+)
 def test_cap_thresholds(p_mg, band):
     # calcium 10 mg/dL (albumin 4.0 g/dL, no correction) x phosphate p mg/dL
-    d = assess(scenario(calcium=(10, "mg/dL"), albumin=(4.0, "g/dL"), phosphate=(p_mg, "mg/dL"))).to_dict()["derived"]
+    d = assess(scenario(calcium=(10, "mg/dL"), albumin=(4.0, "g/dL"), phosphate=(p_mg, "mg/dL"))).to_dict()[
+        "derived"
+    ]
     assert d["ca_x_p"]["mg2/dL2"] == round(10 * p_mg, 1)
     assert d["bands"]["ca_x_p"]["id"] == band
     flags = d["flags"]
@@ -130,8 +171,23 @@ def test_cap_thresholds(p_mg, band):
     assert flags["cap_gt_70"] is (band == "above_70")
 
 
-@pytest.mark.parametrize("egfr,cat", [(120, "G1"), (90, "G1"), (89, "G2"), (60, "G2"), (59, "G3a"), (45, "G3a"), (44, "G3b"),
-                                      (30, "G3b"), (29, "G4"), (15, "G4"), (14, "G5"), (0, "G5")])
+@pytest.mark.parametrize(
+    "egfr,cat",
+    [
+        (120, "G1"),
+        (90, "G1"),
+        (89, "G2"),
+        (60, "G2"),
+        (59, "G3a"),
+        (45, "G3a"),
+        (44, "G3b"),
+        (30, "G3b"),
+        (29, "G4"),
+        (15, "G4"),
+        (14, "G5"),
+        (0, "G5"),
+    ],
+)
 def test_gfr_categories(egfr, cat):
     assert assess(scenario(egfr=(egfr, "mL/min/1.73m2"))).to_dict()["derived"]["gfr_category"] == cat
 
@@ -143,8 +199,17 @@ def test_dialysis_is_g5d_with_or_without_egfr():
     assert any(w["field"] == "labs.egfr.value" for w in a["warnings"])
 
 
-@pytest.mark.parametrize("pth,multiple,band", [(6.9, 1.0, "up_to_2x"), (13.8, 2.0, "up_to_2x"), (13.9, 2.0, "up_to_2x"),
-                                               (14.2, 2.1, "2x_to_9x"), (62.1, 9.0, "2x_to_9x"), (62.8, 9.1, "above_9x")])
+@pytest.mark.parametrize(
+    "pth,multiple,band",
+    [
+        (6.9, 1.0, "up_to_2x"),
+        (13.8, 2.0, "up_to_2x"),
+        (13.9, 2.0, "up_to_2x"),
+        (14.2, 2.1, "2x_to_9x"),
+        (62.1, 9.0, "2x_to_9x"),
+        (62.8, 9.1, "above_9x"),
+    ],
+)
 def test_pth_multiple_of_upper_limit(pth, multiple, band):
     d = assess(scenario(pth=(pth, "pmol/L"))).to_dict()["derived"]
     assert d["pth_x_uln"] == multiple
@@ -156,15 +221,29 @@ def test_pth_suppressed_and_high():
     assert assess(scenario(pth=(7.0, "pmol/L"))).to_dict()["derived"]["bands"]["pth"]["id"] == "high"
 
 
-@pytest.mark.parametrize("vd,band", [(29, "deficient"), (30, "some_risk"), (49, "some_risk"), (50, "sufficient"),
-                                     (125, "sufficient"), (126, "high")])
+@pytest.mark.parametrize(
+    "vd,band",
+    [
+        (29, "deficient"),
+        (30, "some_risk"),
+        (49, "some_risk"),
+        (50, "sufficient"),
+        (125, "sufficient"),
+        (126, "high"),
+    ],
+)
 def test_vitamin_d_bands(vd, band):
     assert assess(scenario(vitamin_d=(vd, "nmol/L"))).to_dict()["derived"]["bands"]["vitamin_d"]["id"] == band
 
 
 # ----------------------------------------------------------------------------- caveats, local ranges
 def test_payne_caveats():
-    a = assess({"history": ["dialysis", "critical_illness"], **scenario(calcium=(2.3, "mmol/L"), albumin=(30, "g/L"))}).to_dict()
+    a = assess(
+        {
+            "history": ["dialysis", "critical_illness"],
+            **scenario(calcium=(2.3, "mmol/L"), albumin=(30, "g/L")),
+        }
+    ).to_dict()
     caveats = a["derived"]["corrected_calcium"]["caveats"]
     assert any("chronic kidney disease" in c for c in caveats)
     assert any("critical illness" in c for c in caveats)
@@ -174,7 +253,12 @@ def test_payne_caveats():
 def test_high_albumin_uses_measured_calcium():
     a = assess(scenario(calcium=(2.60, "mmol/L"), albumin=(55, "g/L"))).to_dict()
     assert a["derived"]["corrected_calcium"]["mmol/L"] == 2.30
-    assert a["derived"]["calcium_for_bands"] == {"basis": "measured", "mmol/L": 2.60, "mg/dL": 10.42, "mEq/L": 5.2}
+    assert a["derived"]["calcium_for_bands"] == {
+        "basis": "measured",
+        "mmol/L": 2.60,
+        "mg/dL": 10.42,
+        "mEq/L": 5.2,
+    }
     assert any("above its reference range" in c for c in a["derived"]["corrected_calcium"]["caveats"])
 
 
@@ -195,11 +279,16 @@ def test_local_laboratory_range_replaces_the_default():
     assert any(w["field"] == "ranges.calcium" for w in a["warnings"])
 
 
-@pytest.mark.parametrize("ranges,field", [({"calcium": {"low": 2.6, "high": 2.1}}, "ranges.calcium"),
-                                          ({"sodium": {"low": 1, "high": 2}}, "ranges.sodium"),
-                                          ({"calcium": {"low": "a", "high": 2.6}}, "ranges.calcium.low"),
-                                          ({"calcium": {"low": 2.1, "high": 2.6, "unit": "mg/L"}}, "ranges.calcium.unit"),
-                                          ("2.1-2.6", "ranges")])
+@pytest.mark.parametrize(
+    "ranges,field",
+    [
+        ({"calcium": {"low": 2.6, "high": 2.1}}, "ranges.calcium"),
+        ({"sodium": {"low": 1, "high": 2}}, "ranges.sodium"),
+        ({"calcium": {"low": "a", "high": 2.6}}, "ranges.calcium.low"),
+        ({"calcium": {"low": 2.1, "high": 2.6, "unit": "mg/L"}}, "ranges.calcium.unit"),
+        ("2.1-2.6", "ranges"),
+    ],
+)
 def test_bad_local_ranges(ranges, field):
     with pytest.raises(ValidationError) as exc:
         assess({}, ranges=ranges)
@@ -207,8 +296,19 @@ def test_bad_local_ranges(ranges, field):
 
 
 # ----------------------------------------------------------------------------- rounding helpers
-@pytest.mark.parametrize("x,d,expected", [(2.675, 2, 268), (-2.5, 0, -3), (0.5, 0, 1), (1.005, 2, 101), (9.995, 2, 1000),
-                                          (2.4255000000000004, 2, 243), (1e-7, 2, 0), (123.449, 1, 1234)])
+@pytest.mark.parametrize(
+    "x,d,expected",
+    [
+        (2.675, 2, 268),
+        (-2.5, 0, -3),
+        (0.5, 0, 1),
+        (1.005, 2, 101),
+        (9.995, 2, 1000),
+        (2.4255000000000004, 2, 243),
+        (1e-7, 2, 0),
+        (123.449, 1, 1234),
+    ],
+)
 def test_round_half_away_from_zero_on_decimal_digits(x, d, expected):
     assert round_scaled(x, d) == expected
     assert round_scaled(x, d) == int(Decimal(repr(x)).scaleb(d).quantize(Decimal(1), rounding=ROUND_HALF_UP))

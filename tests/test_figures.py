@@ -85,7 +85,9 @@ def test_plane_follows_a_changed_range(monkeypatch):
     monkeypatch.setattr(clinical, "rules_json", patched)
     if hasattr(clinical, "ca_p_plane"):  # the model's own figure data, given the same rules
         real_plane = clinical.ca_p_plane
-        monkeypatch.setattr(clinical, "ca_p_plane", lambda rules=None, **kw: real_plane(rules or patched(), **kw))
+        monkeypatch.setattr(
+            clinical, "ca_p_plane", lambda rules=None, **kw: real_plane(rules or patched(), **kw)
+        )
     assert "Ca 2.55: hypercalcaemia" in MAKE.ca_p_plane().render()
 
 

@@ -66,7 +66,9 @@ def test_every_repair_that_matches_nothing_is_named():
 
 
 def test_a_page_loading_a_math_library_is_a_problem():
-    _, problems = OFFLINE.repair_pages({"a.html": TODAY + '<script src="_static/vendor/mathjax/tex-chtml.js"></script>'})
+    _, problems = OFFLINE.repair_pages(
+        {"a.html": TODAY + '<script src="_static/vendor/mathjax/tex-chtml.js"></script>'}
+    )
     assert any("tex-chtml" in p for p in problems), problems
 
 
@@ -80,7 +82,9 @@ def test_the_build_fails_when_a_repair_matches_nothing(tmp_path):
 def test_formula_becomes_mathml():
     from docutils import nodes
 
-    node = nodes.math_block(r"\text{Ca} + 0.02 \times (40 - \text{albumin})", r"\text{Ca} + 0.02 \times (40 - \text{albumin})")
+    node = nodes.math_block(
+        r"\text{Ca} + 0.02 \times (40 - \text{albumin})", r"\text{Ca} + 0.02 \times (40 - \text{albumin})"
+    )
     html = OFFLINE._mathml(node, display=True)
     assert html.startswith("<math") and 'display="block"' in html
     assert "<mn>0.02</mn>" in html and "<mtext>albumin</mtext>" in html

@@ -3,9 +3,7 @@ educators' chapter links."""
 
 from __future__ import annotations
 
-import re
 import subprocess
-import sys
 import tomllib
 import zipfile
 from pathlib import Path
@@ -21,7 +19,19 @@ def _tracked_text_files():
     out = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     for name in out.splitlines():
         path = ROOT / name
-        if path.is_file() and path.suffix in {".md", ".yml", ".yaml", ".py", ".js", ".ipynb", ".cff", ".toml", ".txt", ".json", ""}:
+        if path.is_file() and path.suffix in {
+            ".md",
+            ".yml",
+            ".yaml",
+            ".py",
+            ".js",
+            ".ipynb",
+            ".cff",
+            ".toml",
+            ".txt",
+            ".json",
+            "",
+        }:
             yield path
 
 
@@ -46,8 +56,11 @@ def test_repository_address_is_written_once():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     url = config["repository"]["url"]
     assert url.startswith("https://")
-    where = [p.relative_to(ROOT).as_posix() for p in _tracked_text_files()
-             if url in p.read_text(encoding="utf-8", errors="replace")]
+    where = [
+        p.relative_to(ROOT).as_posix()
+        for p in _tracked_text_files()
+        if url in p.read_text(encoding="utf-8", errors="replace")
+    ]
     assert where == ["_config.yml"], f"the repository address is repeated in {where}"
     raw = (ROOT / "_config.yml").read_text(encoding="utf-8")
     assert "PLACEHOLDER" in raw.split("url:")[0].rsplit("repository:", 1)[1], "mark the placeholder address"
@@ -59,8 +72,15 @@ def test_educators_chapter_is_in_the_book_and_links_the_current_wheel():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wheel = f"{project['name'].replace('-', '_')}-{project['version']}-py3-none-any.whl"
     assert f'href="../_downloads/package/{wheel}"' in text
-    for command in ("python -m widgets validate", "python -m widgets export-moodle", "--ranges",
-                    "presets.yaml", "nbgitpuller", "mybinder.org", "pip install"):
+    for command in (
+        "python -m widgets validate",
+        "python -m widgets export-moodle",
+        "--ranges",
+        "presets.yaml",
+        "nbgitpuller",
+        "mybinder.org",
+        "pip install",
+    ):
         assert command in text, f"the educators' chapter does not mention {command!r}"
 
 
@@ -73,7 +93,14 @@ def test_site_ships_an_installable_wheel_of_the_package(site):
     assert "widgets/__init__.py" in names and "widgets/explorer.py" in names
     assert any(n.startswith("widgets/clinical/data/") and n.endswith(".yaml") for n in names)
     assert any(n.startswith("widgets/static/") and n.endswith(".js") for n in names)
-    package_files = {p.relative_to(ROOT).as_posix() for p in (ROOT / "widgets").rglob("*")
-                     if p.is_file() and "__pycache__" not in p.parts and p.suffix in {".py", ".yaml", ".json", ".js", ".css"}}
+    package_files = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "widgets").rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.suffix in {".py", ".yaml", ".json", ".js", ".css"}
+    }
     missing = sorted(package_files - names)
-    assert not missing, f"files of the package the wheel leaves out (package-data in pyproject.toml?): {missing}"
+    assert not missing, (
+        f"files of the package the wheel leaves out (package-data in pyproject.toml?): {missing}"
+    )

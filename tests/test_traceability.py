@@ -56,19 +56,19 @@ def cited_keys(text: str) -> set[str]:
     return keys
 
 
-def bib_entries() -> dict[str, str]:
-    """key -> raw entry text."""
-    text = (ROOT / "references.bib").read_text(encoding="utf-8")
-    entries = {}
-    for m in re.finditer(r"@\w+\{([^,\s]+),(.*?)\n\}", text, re.S):
-        entries[m.group(1)] = m.group(2)
-    return entries
+def bib_entries() -> dict[str, dict[str, str]]:
+    """key -> fields, read by the course's one BibTeX reader (widgets.bibtex)."""
+    from widgets.bibtex import read_bibtex
+
+    return read_bibtex(ROOT / "references.bib")
 
 
 def prose_pages() -> list[str]:
     """Markdown chapters in the table of contents (not back matter)."""
     return sorted(
-        p for p in toc_files() if p.startswith("chapters/") and p.endswith((".md", ".ipynb")) and p not in BACK_MATTER
+        p
+        for p in toc_files()
+        if p.startswith("chapters/") and p.endswith((".md", ".ipynb")) and p not in BACK_MATTER
     )
 
 
@@ -113,7 +113,9 @@ def claim_problems(claims: list[dict], toc: set[str], bib: dict[str, str]) -> li
         need = set(keys) or {"young2018"}
         missing = sorted(need - have)
         if missing:
-            problems.append(f"{cid}: {page} does not cite {', '.join(missing)} ({claim.get('text', '')[:60]}...)")
+            problems.append(
+                f"{cid}: {page} does not cite {', '.join(missing)} ({claim.get('text', '')[:60]}...)"
+            )
     return problems
 
 
@@ -129,9 +131,17 @@ def test_claims_are_all_traceable():
 def test_claims_cover_every_section_of_the_article():
     sections = {c["section"] for c in load_claims()}
     expected = {
-        "abstract", "introduction", "calcium", "dystrophic calcification", "metastatic calcification",
-        "idiopathic calcification", "iatrogenic calcification", "calciphylaxis",
-        "warfarin-induced skin necrosis", "treatments", "conclusion",
+        "abstract",
+        "introduction",
+        "calcium",
+        "dystrophic calcification",
+        "metastatic calcification",
+        "idiopathic calcification",
+        "iatrogenic calcification",
+        "calciphylaxis",
+        "warfarin-induced skin necrosis",
+        "treatments",
+        "conclusion",
     }
     assert expected <= sections, f"no claims from: {sorted(expected - sections)}"
 
@@ -206,7 +216,9 @@ def test_chapter_structure(page):
         idx = text.find(label)
         assert idx >= 0, f"{page}: no '{label}' section"
         pos[label] = idx
-    assert pos["Learning objectives"] < pos["Prerequisites"] < pos["Key points"], f"{page}: sections out of order"
+    assert pos["Learning objectives"] < pos["Prerequisites"] < pos["Key points"], (
+        f"{page}: sections out of order"
+    )
     headings = [ln for ln in lines if re.match(r"#{1,6} ", ln)]
     assert headings[-1].strip() == "## Key points", f"{page}: the last section must be '## Key points'"
     assert "For education, not for clinical decisions" in text, f"{page}: no education statement"
@@ -282,7 +294,9 @@ MARKER = re.compile(r"beyond\s+the\s+(source\s+)?article|†|the\s+article\s+say
 @pytest.mark.parametrize("page", prose_pages() + ["intro.md"])
 def test_beyond_sources_are_marked(page):
     bib = bib_entries()
-    beyond = {k for k, v in bib.items() if re.search(r"keywords\s*=\s*\{[^}]*beyond", v)}
+    from widgets.bibtex import is_beyond
+
+    beyond = {k for k, v in bib.items() if is_beyond(v)}
     text = page_text(page)
     spans = [(s, e) for s, e, marker in _contexts(text) if MARKER.search(marker)]
     unmarked = []
@@ -291,4 +305,6 @@ def test_beyond_sources_are_marked(page):
         if keys & beyond and not any(s <= m.start() < e for s, e in spans):
             line = text.count("\n", 0, m.start()) + 1
             unmarked.append(f"{page}:{line}: {sorted(keys & beyond)}")
-    assert not unmarked, "citations of works beyond the article without a visible marker:\n" + "\n".join(unmarked)
+    assert not unmarked, "citations of works beyond the article without a visible marker:\n" + "\n".join(
+        unmarked
+    )

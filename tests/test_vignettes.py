@@ -1,7 +1,7 @@
-"""Every teaching vignette of FACTS.md part 5 (and the course's own vasculitis composite),
-as a scenario file in tests/scenarios/, must rank the answer it teaches first, and the
-derived numbers must match the figures FACTS.md prints. Expectations come from the files'
-meta (typed from FACTS.md), never from the model's own output."""
+"""Every teaching vignette of FACTS.md part 5 (and the course's own vasculitis composite), as a
+preset (presets.yaml), must rank the answer it teaches first, and the derived numbers must
+match the figures FACTS.md prints (tests/vignette_figures.yaml, typed from FACTS.md, never
+from the model's own output)."""
 
 from __future__ import annotations
 
@@ -14,43 +14,52 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from widgets.clinical import PRESETS, assess, load_scenario  # noqa: E402
+from widgets.clinical import PRESETS, assess  # noqa: E402
 
-SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
+FIGURES = yaml.safe_load((ROOT / "tests" / "vignette_figures.yaml").read_text(encoding="utf-8"))
 EXPECTED_IDS = {"V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V11", "D1", "D2", "D3", "VX"}
 RANK = ["supported", "consistent", "possible", "not-judged", "unlikely"]
+VIGNETTES = [p for p in PRESETS if p["id"] in EXPECTED_IDS]
 
 
-def _meta(path):
-    return yaml.safe_load(path.read_text())["meta"]
+def preset(pid):
+    return next(p for p in PRESETS if p["id"] == pid)
 
 
-def test_every_vignette_has_a_file():
-    assert {p.stem for p in SCENARIOS} == EXPECTED_IDS
+def test_every_vignette_has_a_preset_and_figures():
+    assert {p["id"] for p in VIGNETTES} == EXPECTED_IDS == set(FIGURES)
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_taught_answer_ranked_first(path):
-    meta = _meta(path)
-    a = assess(load_scenario(path)).to_dict()
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda p: p["id"])
+def test_taught_answer_ranked_first(vignette):
+    path = vignette["id"]
+    a = assess(vignette["scenario"]).to_dict()
     conditions = a["conditions"]
-    taught = meta["taught"]
+    taught = vignette["taught"]
     if taught["conditions"]:
         n = len(taught["conditions"])
         top = [c["id"] for c in conditions[:n]]
-        assert set(top) == set(taught["conditions"]), f"{path.stem}: ranked {[(c['id'], c['verdict']) for c in conditions]}"
+        assert set(top) == set(taught["conditions"]), (
+            f"{path}: ranked {[(c['id'], c['verdict']) for c in conditions]}"
+        )
         for c in conditions[:n]:
-            assert RANK.index(c["verdict"]) <= RANK.index("consistent"), f"{path.stem}: {c['id']} only {c['verdict']}"
+            assert RANK.index(c["verdict"]) <= RANK.index("consistent"), (
+                f"{path}: {c['id']} only {c['verdict']}"
+            )
         # and the next condition is strictly weaker than the taught ones
         if len(conditions) > n:
             worst_taught = max(RANK.index(c["verdict"]) for c in conditions[:n])
-            assert RANK.index(conditions[n]["verdict"]) > worst_taught or conditions[n]["score"] < min(c["score"] for c in conditions[:n])
+            assert RANK.index(conditions[n]["verdict"]) > worst_taught or conditions[n]["score"] < min(
+                c["score"] for c in conditions[:n]
+            )
     else:
         # a look-alike vignette: its look-alike comes first, and no condition is more than possible
-        assert a["lookalikes"], f"{path.stem}: no look-alike suggested"
-        assert a["lookalikes"][0]["id"] == taught["lookalike"], f"{path.stem}: {[l['id'] for l in a['lookalikes']]}"
+        assert a["lookalikes"], f"{path}: no look-alike suggested"
+        assert a["lookalikes"][0]["id"] == taught["lookalike"], (
+            f"{path}: {[la['id'] for la in a['lookalikes']]}"
+        )
         for c in conditions:
-            assert RANK.index(c["verdict"]) >= RANK.index("possible"), f"{path.stem}: {c['id']} is {c['verdict']}"
+            assert RANK.index(c["verdict"]) >= RANK.index("possible"), f"{path}: {c['id']} is {c['verdict']}"
 
 
 def _close(actual, expected, decimals, what):
@@ -63,10 +72,10 @@ def _decimals(x):
     return 0 if isinstance(x, int) else len(s.split(".")[1])
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_derived_values_match_facts(path):
-    figures = _meta(path)["facts_figures"]
-    d = assess(load_scenario(path)).to_dict()["derived"]
+@pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda p: p["id"])
+def test_derived_values_match_facts(vignette):
+    figures = FIGURES[vignette["id"]]["facts_figures"]
+    d = assess(vignette["scenario"]).to_dict()["derived"]
     for key, expected in figures.items():
         if key == "corrected_calcium_mmol_l":
             _close(d["corrected_calcium"]["mmol/L"], expected, 2, key)
@@ -95,16 +104,6 @@ def test_derived_values_match_facts(path):
             raise AssertionError(f"unknown figure {key}")
 
 
-def test_vignette_files_match_presets():
-    presets = {p["id"]: p for p in PRESETS}
-    for path in SCENARIOS:
-        doc = yaml.safe_load(path.read_text())
-        meta = doc.pop("meta")
-        assert meta["id"] in presets, f"{path.stem} has no preset"
-        assert doc == presets[meta["id"]]["scenario"], f"{path.stem} differs from its preset"
-        assert meta["taught"] == presets[meta["id"]]["taught"]
-
-
 def test_presets_cover_the_vignettes_and_a_healthy_adult():
     ids = {p["id"] for p in PRESETS}
     assert {"V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V11", "D1", "D2", "D3", "healthy"} <= ids
@@ -120,13 +119,13 @@ def test_healthy_adult_is_unlikely_everywhere():
 
 
 def test_v8_says_what_is_missing_for_wisn():
-    a = assess(load_scenario(ROOT / "tests" / "scenarios" / "V8.yaml")).to_dict()
+    a = assess(preset("V8")["scenario"]).to_dict()
     wisn = next(c for c in a["conditions"] if c["id"] == "wisn")
     assert any("3-10 days" in m for m in wisn["missing"])
 
 
 def test_v7_measured_calcium_looks_low_normal_until_corrected():
-    a = assess(load_scenario(ROOT / "tests" / "scenarios" / "V7.yaml")).to_dict()
+    a = assess(preset("V7")["scenario"]).to_dict()
     # FACTS.md V7: measured 2.28 mmol/L with albumin 31 g/L -> corrected 2.46 (9.9 mg/dL)
     assert a["derived"]["values"]["calcium"]["mmol/L"] == 2.28
     assert a["derived"]["corrected_calcium"]["mmol/L"] == pytest.approx(2.28 + 0.02 * (40 - 31))

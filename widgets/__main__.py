@@ -10,10 +10,12 @@ import sys
 
 
 def _load_ranges(path):
-    from .clinical.scenario import load_scenario  # noqa: F401  (same file reader rules)
-    from .clinical.errors import ValidationError
-    import yaml
     from pathlib import Path
+
+    import yaml
+
+    from .clinical.errors import ValidationError
+    from .clinical.scenario import load_scenario  # noqa: F401  (same file reader rules)
 
     p = Path(path)
     try:
@@ -23,16 +25,25 @@ def _load_ranges(path):
     try:
         return json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise ValidationError([{"field": "file", "message": f"{p}: cannot be parsed ({str(exc).splitlines()[0]})"}]) from None
+        raise ValidationError(
+            [{"field": "file", "message": f"{p}: cannot be parsed ({str(exc).splitlines()[0]})"}]
+        ) from None
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m widgets", description="Calcinosis course tools (for education, not for clinical decisions).")
+    parser = argparse.ArgumentParser(
+        prog="python -m widgets",
+        description="Calcinosis course tools (for education, not for clinical decisions).",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     pa = sub.add_parser("assess", help="assess a scenario file (YAML or JSON) against the six conditions")
     pa.add_argument("file", help="scenario file, .yaml/.yml or .json")
     pa.add_argument("--json", action="store_true", help="print the assessment as JSON")
-    pa.add_argument("--ranges", metavar="FILE", help="local laboratory reference ranges (YAML or JSON): {analyte: {low, high, unit}}")
+    pa.add_argument(
+        "--ranges",
+        metavar="FILE",
+        help="local laboratory reference ranges (YAML or JSON): {analyte: {low, high, unit}}",
+    )
     pr = sub.add_parser("rules-json", help="print the knowledge the browser evaluator needs, as JSON")
     pr.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     args = parser.parse_args(argv)

@@ -146,11 +146,17 @@ def thrombus(svg: Svg, cx: float, cy: float, r: float = 6.0) -> None:
 def vessel(svg: Svg, cx, cy, r=14, calcified=False, thrombosed=False) -> None:
     """Cross-section of a small vessel: a ring; calcified = thick stippled wall."""
     if calcified:
-        svg.add(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="url(#pat-calcium)" stroke="{INK}" stroke-width="2"/>')
-        svg.add(f'<circle cx="{cx}" cy="{cy}" r="{r * 0.55:.1f}" fill="#fde3e3" stroke="{INK}" stroke-width="1.5"/>')
+        svg.add(
+            f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="url(#pat-calcium)" stroke="{INK}" stroke-width="2"/>'
+        )
+        svg.add(
+            f'<circle cx="{cx}" cy="{cy}" r="{r * 0.55:.1f}" fill="#fde3e3" stroke="{INK}" stroke-width="1.5"/>'
+        )
     else:
         svg.add(f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="#f7c9c9" stroke="{INK}" stroke-width="1.5"/>')
-        svg.add(f'<circle cx="{cx}" cy="{cy}" r="{r * 0.7:.1f}" fill="#fde3e3" stroke="{INK}" stroke-width="1"/>')
+        svg.add(
+            f'<circle cx="{cx}" cy="{cy}" r="{r * 0.7:.1f}" fill="#fde3e3" stroke="{INK}" stroke-width="1"/>'
+        )
     if thrombosed:
         thrombus(svg, cx, cy, r * 0.45)
 
@@ -167,8 +173,16 @@ SKIN_PANELS = [
 SKIN_PW, SKIN_PH = 266, 250
 
 
-def skin_panel(svg: Svg, name: str, cap1: str, cap2: str, x0: float, y0: float, row_labels: bool,
-               fat_label: str = "Subcutaneous fat") -> None:
+def skin_panel(
+    svg: Svg,
+    name: str,
+    cap1: str,
+    cap2: str,
+    x0: float,
+    y0: float,
+    row_labels: bool,
+    fat_label: str = "Subcutaneous fat",
+) -> None:
     """One schematic cross-section, SKIN_PW wide, its name above and two caption lines below."""
     pw = SKIN_PW
     svg.text(x0 + pw / 2, y0 - 8, name, 17, "middle", "bold")
@@ -190,12 +204,26 @@ def skin_panel(svg: Svg, name: str, cap1: str, cap2: str, x0: float, y0: float, 
             f'L{x0 + 200},{y0} Z" fill="#ffffff" stroke="{INK}" stroke-width="1.5"/>'
         )
         svg.text(x0 + 130, y0 + 26, "ulcer", 14, "middle", italic=True)
-        for k, (dx, dy) in enumerate([(95, 62), (120, 64), (150, 63), (108, 92), (160, 100), (130, 140), (175, 150)]):
+        for k, (dx, dy) in enumerate(
+            [(95, 62), (120, 64), (150, 63), (108, 92), (160, 100), (130, 140), (175, 150)]
+        ):
             deposit(svg, x0 + dx, y0 + dy, 8.5, k)
         vessel(svg, *va)
         vessel(svg, *vb)
     elif name == "Metastatic":
-        for k, (dx, dy) in enumerate([(40, 60), (110, 72), (200, 52), (150, 100), (60, 110), (215, 140), (120, 150), (175, 190), (45, 195)]):
+        for k, (dx, dy) in enumerate(
+            [
+                (40, 60),
+                (110, 72),
+                (200, 52),
+                (150, 100),
+                (60, 110),
+                (215, 140),
+                (120, 150),
+                (175, 190),
+                (45, 195),
+            ]
+        ):
             deposit(svg, x0 + dx, y0 + dy, 8, k)
         vessel(svg, *va)
         vessel(svg, *vb)
@@ -212,7 +240,9 @@ def skin_panel(svg: Svg, name: str, cap1: str, cap2: str, x0: float, y0: float, 
                 f'stroke="{colour}" stroke-width="{width}"/>'
             )
         svg.text(x0 + 36, y0 + 112, "cannula", 14, "middle", italic=True)
-        for k, (dx, dy) in enumerate([(128, 150), (146, 138), (140, 166), (160, 156), (118, 170), (106, 136)]):
+        for k, (dx, dy) in enumerate(
+            [(128, 150), (146, 138), (140, 166), (160, 156), (118, 170), (106, 136)]
+        ):
             deposit(svg, x0 + dx, y0 + dy, 8.5, k)
         vessel(svg, *va)
     elif name == "Calciphylaxis":
@@ -228,7 +258,9 @@ def skin_panel(svg: Svg, name: str, cap1: str, cap2: str, x0: float, y0: float, 
         vessel(svg, *va, thrombosed=True)
         vessel(svg, *vb, thrombosed=True)
         for dx, dy in [(60, 75), (150, 95), (200, 165), (110, 190)]:
-            svg.add(f'<circle cx="{x0 + dx}" cy="{y0 + dy}" r="7" fill="#fde3e3" stroke="{INK}" stroke-width="1"/>')
+            svg.add(
+                f'<circle cx="{x0 + dx}" cy="{y0 + dy}" r="7" fill="#fde3e3" stroke="{INK}" stroke-width="1"/>'
+            )
             thrombus(svg, x0 + dx, y0 + dy, 4.5)
     svg.text(x0 + pw / 2, y0 + 210 + 20, cap1, 14, "middle")
     svg.text(x0 + pw / 2, y0 + 210 + 37, cap2, 14, "middle")
@@ -242,8 +274,15 @@ def skin_legend(svg: Svg, x: float, y: float, columns: int, col_w: float, row_h:
         (lambda cx, cy: vessel(svg, cx, cy, 12, calcified=True), "calcified arteriole wall"),
         (lambda cx, cy: thrombus(svg, cx, cy, 8), "thrombus"),
         (lambda cx, cy: svg.rect(cx - 13, cy - 10, 26, 20, "url(#pat-necrosis)", sw=1), "necrotic skin"),
-        (lambda cx, cy: (svg.add(f'<circle cx="{cx}" cy="{cy}" r="9" fill="#fde3e3" stroke="{INK}" stroke-width="1"/>'),
-                         thrombus(svg, cx, cy, 5)), "microthrombus"),
+        (
+            lambda cx, cy: (
+                svg.add(
+                    f'<circle cx="{cx}" cy="{cy}" r="9" fill="#fde3e3" stroke="{INK}" stroke-width="1"/>'
+                ),
+                thrombus(svg, cx, cy, 5),
+            ),
+            "microthrombus",
+        ),
     ]
     rows = math.ceil(len(keys) / columns)
     svg.rect(x, y, columns * col_w, rows * row_h + 16, "#ffffff", sw=1)
@@ -259,7 +298,8 @@ def skin_cross_section(narrow: bool = False) -> Svg:
     """Six cross-sections: 3 x 2 on a wide screen, one under another on a phone."""
     W, H = (360, 2040) if narrow else (960, 790)
     svg = Svg(
-        W, H,
+        W,
+        H,
         "Where calcium lies in each variant: schematic skin cross-sections",
         "Six schematic cross-sections of the skin, each with three layers from top to bottom: "
         "epidermis, dermis and subcutaneous fat, with a small arteriole in the dermis and one in "
@@ -280,14 +320,24 @@ def skin_cross_section(narrow: bool = False) -> Svg:
         svg.text(W / 2, 48, "(schematic, not to scale)", 14, "middle")
         left, top0, step = 88, 90, 312
         for idx, (name, cap1, cap2) in enumerate(SKIN_PANELS):
-            skin_panel(svg, name, cap1, cap2, left, top0 + idx * step, row_labels=True, fat_label="Subcutis (fat)")
+            skin_panel(
+                svg, name, cap1, cap2, left, top0 + idx * step, row_labels=True, fat_label="Subcutis (fat)"
+            )
         skin_legend(svg, 8, top0 + len(SKIN_PANELS) * step - 40, columns=2, col_w=172)
         return svg
     svg.text(W / 2, 30, "Where calcium lies in each variant (schematic, not to scale)", 20, "middle", "bold")
     left, gap, top0 = 118, 12, 74
     for idx, (name, cap1, cap2) in enumerate(SKIN_PANELS):
         row, col = divmod(idx, 3)
-        skin_panel(svg, name, cap1, cap2, left + col * (SKIN_PW + gap), top0 + row * (SKIN_PH + 70), row_labels=col == 0)
+        skin_panel(
+            svg,
+            name,
+            cap1,
+            cap2,
+            left + col * (SKIN_PW + gap),
+            top0 + row * (SKIN_PH + 70),
+            row_labels=col == 0,
+        )
     skin_legend(svg, 20, 708, columns=3, col_w=(W - 40) / 3, row_h=30)
     return svg
 
@@ -323,27 +373,62 @@ def plane_data() -> dict:
         factor = cap["mg_factor_calcium"] * cap["mg_factor_phosphate"]
         lines = cap.get("lines") or {
             "kdoqi_target": {"mg2_dl2": 55, "label": "55 mg2/dL2: the KDOQI 2003 target (history)"},
-            "classic_threshold": {"mg2_dl2": 70, "label": "70 mg2/dL2: the classic metastatic-calcification threshold"},
+            "classic_threshold": {
+                "mg2_dl2": 70,
+                "label": "70 mg2/dL2: the classic metastatic-calcification threshold",
+            },
         }
         data = {
-            "x": {"analyte": "phosphate", "label": "Phosphate", "unit": "mmol/L", "min": 0.4, "max": 3.0, "tick_step": 0.5},
-            "y": {"analyte": "calcium", "label": "Corrected calcium", "unit": "mmol/L", "min": 1.6, "max": 3.8, "tick_step": 0.4},
-            "reference_box": {"x": [rules["ranges"]["phosphate"]["low"], rules["ranges"]["phosphate"]["high"]],
-                              "y": [rules["ranges"]["calcium"]["low"], rules["ranges"]["calcium"]["high"]]},
-            "curves": [{"id": i, "mg2_dl2": line["mg2_dl2"], "mmol2_l2": round(line["mg2_dl2"] / factor, 2),
-                        "label": line["label"]} for i, line in lines.items()],
+            "x": {
+                "analyte": "phosphate",
+                "label": "Phosphate",
+                "unit": "mmol/L",
+                "min": 0.4,
+                "max": 3.0,
+                "tick_step": 0.5,
+            },
+            "y": {
+                "analyte": "calcium",
+                "label": "Corrected calcium",
+                "unit": "mmol/L",
+                "min": 1.6,
+                "max": 3.8,
+                "tick_step": 0.4,
+            },
+            "reference_box": {
+                "x": [rules["ranges"]["phosphate"]["low"], rules["ranges"]["phosphate"]["high"]],
+                "y": [rules["ranges"]["calcium"]["low"], rules["ranges"]["calcium"]["high"]],
+            },
+            "curves": [
+                {
+                    "id": i,
+                    "mg2_dl2": line["mg2_dl2"],
+                    "mmol2_l2": round(line["mg2_dl2"] / factor, 2),
+                    "label": line["label"],
+                }
+                for i, line in lines.items()
+            ],
             "vignettes": [],
         }
         for preset in clinical.presets():
             d = clinical.assess(preset["scenario"]).to_dict()["derived"]
             if d["calcium_for_bands"] and "phosphate" in d["values"]:
-                data["vignettes"].append({"id": preset["id"], "title": preset["title"], "taught": preset["taught"],
-                                          "calcium": d["calcium_for_bands"]["mmol/L"],
-                                          "phosphate": d["values"]["phosphate"]["mmol/L"],
-                                          "ca_x_p_mg2_dl2": d["ca_x_p"]["mg2/dL2"]})
+                data["vignettes"].append(
+                    {
+                        "id": preset["id"],
+                        "title": preset["title"],
+                        "taught": preset["taught"],
+                        "calcium": d["calcium_for_bands"]["mmol/L"],
+                        "phosphate": d["values"]["phosphate"]["mmol/L"],
+                        "ca_x_p_mg2_dl2": d["ca_x_p"]["mg2/dL2"],
+                    }
+                )
     # hypercalcaemia: the upper reference limit, then the numeric edges of the calcium bands
     edges = [b.get("below", b.get("upto")) for b in rules["bands"]["bands"]["calcium"]["bands"]]
-    data["hypercalcaemia"] = [data["reference_box"]["y"][1], *[e for e in edges if isinstance(e, (int, float))]]
+    data["hypercalcaemia"] = [
+        data["reference_box"]["y"][1],
+        *[e for e in edges if isinstance(e, (int, float))],
+    ]
     # the variant cases only (not the healthy adult or the look-alike vignettes)
     data["cases"] = [v for v in data["vignettes"] if tuple(v["taught"]["conditions"]) in MARKERS]
     return data
@@ -382,8 +467,10 @@ def ca_p_plane(narrow: bool = False) -> Svg:
         f"{high_curve['mg2_dl2']} curve or above the hypercalcaemia line is typical of metastatic calcification. "
         "Calciphylaxis can occur anywhere on the plane, and warfarin-induced skin necrosis is not defined by "
         "calcium or phosphate. Teaching cases: "
-        + "; ".join(f"{MARKERS[k][1]}: " + ", ".join(where(c) for c in cases if tuple(c["taught"]["conditions"]) == k)
-                    for k in kinds)
+        + "; ".join(
+            f"{MARKERS[k][1]}: " + ", ".join(where(c) for c in cases if tuple(c["taught"]["conditions"]) == k)
+            for k in kinds
+        )
         + "."
     )
     if narrow:
@@ -422,7 +509,9 @@ def ca_p_plane(narrow: bool = False) -> Svg:
         pp = p0 + (xmax - p0) * i / 40
         pts.append(f"{X(pp):.1f},{Y(max(ymin, k / pp)):.1f}")
     pts.append(f"{X(xmax):.1f},{Y(ymax):.1f}")
-    svg.add(f'<polygon points="{" ".join(pts)}" fill="url(#pat-mc)" stroke="none" clip-path="url(#plot-clip)"/>')
+    svg.add(
+        f'<polygon points="{" ".join(pts)}" fill="url(#pat-mc)" stroke="none" clip-path="url(#plot-clip)"/>'
+    )
     svg.rect(X(plo), Y(chi), X(phi) - X(plo), Y(clo) - Y(chi), "url(#pat-normal)", sw=1.5)
     # ticks
     tick = 13 if narrow else 14
@@ -430,7 +519,9 @@ def ca_p_plane(narrow: bool = False) -> Svg:
     first = math.ceil(xmin / xa["tick_step"] - 1e-9) * xa["tick_step"]
     xv = first
     while xv <= xmax + 1e-9:
-        svg.add(f'<line x1="{X(xv):.1f}" y1="{py0 + ph}" x2="{X(xv):.1f}" y2="{py0 + ph + 6}" stroke="{INK}"/>')
+        svg.add(
+            f'<line x1="{X(xv):.1f}" y1="{py0 + ph}" x2="{X(xv):.1f}" y2="{py0 + ph + 6}" stroke="{INK}"/>'
+        )
         svg.text(X(xv), py0 + ph + 22, f"{xv:.1f}", tick, "middle")
         xv += xa["tick_step"]
     yv = math.ceil(ymin / ya["tick_step"] - 1e-9) * ya["tick_step"]
@@ -456,26 +547,35 @@ def ca_p_plane(narrow: bool = False) -> Svg:
             c = kk / pp
             if ymin <= c <= ymax:
                 pts.append(f"{X(pp):.1f},{Y(c):.1f}")
-        svg.add(f'<polyline points="{" ".join(pts)}" fill="none" stroke="{INK}" stroke-width="2" stroke-dasharray="{dash}"/>')
+        svg.add(
+            f'<polyline points="{" ".join(pts)}" fill="none" stroke="{INK}" stroke-width="2" stroke-dasharray="{dash}"/>'
+        )
     for yv in (upper, moderate, severe):
         svg.add(
             f'<line x1="{px0}" y1="{Y(yv):.1f}" x2="{px0 + pw}" y2="{Y(yv):.1f}" stroke="{INK}" '
             f'stroke-width="1.5" stroke-dasharray="7 5"/>'
         )
-    chip = 13
     if narrow:  # at the left, just above their lines, where the plane is empty
-        chips = [(upper, f"Ca {_num(upper)}: hypercalcaemia †"), (moderate, f"{_num(moderate)}: moderate †"),
-                 (severe, f"{_num(severe)}: severe †")]
+        chips = [
+            (upper, f"Ca {_num(upper)}: hypercalcaemia †"),
+            (moderate, f"{_num(moderate)}: moderate †"),
+            (severe, f"{_num(severe)}: severe †"),
+        ]
         for cyv, lab in chips:
             w = 0.6 * 13 * len(lab) + 12
             svg.rect(px0 + 4, Y(cyv) - 25, w, 22, "#ffffff", sw=1, rx=4)
             svg.text(px0 + 4 + w / 2, Y(cyv) - 9, lab, 13, "middle")
     else:
-        chips = [(xmin + 0.62 * (xmax - xmin), upper, f"Ca {_num(upper)}: hypercalcaemia †"),
-                 (xmin + 0.82 * (xmax - xmin), moderate, f"Ca {_num(moderate)}: moderate †"),
-                 (xmin + 0.82 * (xmax - xmin), severe, f"Ca {_num(severe)}: severe †")]
+        chips = [
+            (xmin + 0.62 * (xmax - xmin), upper, f"Ca {_num(upper)}: hypercalcaemia †"),
+            (xmin + 0.82 * (xmax - xmin), moderate, f"Ca {_num(moderate)}: moderate †"),
+            (xmin + 0.82 * (xmax - xmin), severe, f"Ca {_num(severe)}: severe †"),
+        ]
         # the curves' labels sit on the curves, at calcium levels apart from each other
-        for curve, cyv in ((low_curve, ymin + 0.07 * (ymax - ymin)), (high_curve, ymin + 0.27 * (ymax - ymin))):
+        for curve, cyv in (
+            (low_curve, ymin + 0.07 * (ymax - ymin)),
+            (high_curve, ymin + 0.27 * (ymax - ymin)),
+        ):
             chips.append((curve["mmol2_l2"] / cyv, cyv, f"Ca×P {curve['mg2_dl2']} mg²/dL² †"))
         for cxv, cyv, lab in chips:
             w = 0.6 * 13 * len(lab) + 12
@@ -489,7 +589,9 @@ def ca_p_plane(narrow: bool = False) -> Svg:
     if narrow:
         w = 0.6 * 13 * len(box_label) + 12
         bx, by = px0 + 4, Y(clo) + 26
-        svg.add(f'<line x1="{X((plo + phi) / 2):.1f}" y1="{Y(clo):.1f}" x2="{X((plo + phi) / 2):.1f}" y2="{by:.1f}" stroke="{INK}" stroke-width="1"/>')
+        svg.add(
+            f'<line x1="{X((plo + phi) / 2):.1f}" y1="{Y(clo):.1f}" x2="{X((plo + phi) / 2):.1f}" y2="{by:.1f}" stroke="{INK}" stroke-width="1"/>'
+        )
         svg.rect(bx, by, w, 22, "#ffffff", sw=1, rx=4)
         svg.text(bx + w / 2, by + 16, box_label, 13, "middle", "bold")
         outside = [c for c in cases if c not in in_box]
@@ -498,7 +600,9 @@ def ca_p_plane(narrow: bool = False) -> Svg:
         # in-box cases: labels in a column to the left of the box, each with a leader line
         for i, c in enumerate(sorted(in_box, key=lambda c: -c["calcium"])):
             lx, ly = X(xmin) + 26, Y(chi) + 14 + i * 26
-            svg.add(f'<line x1="{X(c["phosphate"]):.1f}" y1="{Y(c["calcium"]):.1f}" x2="{lx + 18:.1f}" y2="{ly:.1f}" stroke="{INK}" stroke-width="1"/>')
+            svg.add(
+                f'<line x1="{X(c["phosphate"]):.1f}" y1="{Y(c["calcium"]):.1f}" x2="{lx + 18:.1f}" y2="{ly:.1f}" stroke="{INK}" stroke-width="1"/>'
+            )
         outside = [c for c in cases if c not in in_box]
         for i, c in enumerate(sorted(in_box, key=lambda c: -c["calcium"])):
             lx, ly = X(xmin) + 26, Y(chi) + 14 + i * 26
@@ -514,7 +618,9 @@ def ca_p_plane(narrow: bool = False) -> Svg:
         svg.text(lx, ly + 5, c["id"], 14, "middle", "bold")
     if not narrow:
         svg.rect(X(xmin) + 4, Y(ymax) + 6, 250, 46, "#ffffff", sw=1)
-        svg.lines(X(xmin) + 12, Y(ymax) + 25, ["Metastatic: raised calcium", "and/or phosphate (cross-hatched)"], 14)
+        svg.lines(
+            X(xmin) + 12, Y(ymax) + 25, ["Metastatic: raised calcium", "and/or phosphate (cross-hatched)"], 14
+        )
     # legend
     if narrow:
         lx, ly, lw, size, wrap_at = 8, py0 + ph + 64, W - 16, 14, 44
@@ -522,9 +628,11 @@ def ca_p_plane(narrow: bool = False) -> Svg:
         lx, ly, lw, size, wrap_at = 680, 70, 262, 14, 32
     rows = [("Teaching cases (Part 5)", None)] + [(t, m) for m, t in legend_items]
     if narrow:
-        rows += [(f"Ca×P {low_curve['mg2_dl2']} mg²/dL² (KDOQI 2003, history) †", "dash-short"),
-                 (f"Ca×P {high_curve['mg2_dl2']} mg²/dL² (classic threshold) †", "dash-long"),
-                 ("Metastatic region (cross-hatched)", "region")]
+        rows += [
+            (f"Ca×P {low_curve['mg2_dl2']} mg²/dL² (KDOQI 2003, history) †", "dash-short"),
+            (f"Ca×P {high_curve['mg2_dl2']} mg²/dL² (classic threshold) †", "dash-long"),
+            ("Metastatic region (cross-hatched)", "region"),
+        ]
     yy = ly + 26
     parts = []
     for text, m in rows:
@@ -547,7 +655,9 @@ def ca_p_plane(narrow: bool = False) -> Svg:
             svg.text(x, y, text, 15, weight="bold")
         elif kind in ("dash-short", "dash-long"):
             dash = "2 4" if kind == "dash-short" else "10 4"
-            svg.add(f'<line x1="{x - 14}" y1="{y}" x2="{x + 10}" y2="{y}" stroke="{INK}" stroke-width="2" stroke-dasharray="{dash}"/>')
+            svg.add(
+                f'<line x1="{x - 14}" y1="{y}" x2="{x + 10}" y2="{y}" stroke="{INK}" stroke-width="2" stroke-dasharray="{dash}"/>'
+            )
             svg.text(x + 20, y + 5, text, size)
         elif kind == "region":
             svg.rect(x - 12, y - 8, 24, 16, "url(#pat-mc)", sw=1)
@@ -566,7 +676,9 @@ def ca_p_plane(narrow: bool = False) -> Svg:
 def marker(svg: Svg, x: float, y: float, kind: str) -> None:
     s = 7
     if kind == "circle":
-        svg.add(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{s}" fill="#ffffff" stroke="{INK}" stroke-width="2.2"/>')
+        svg.add(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{s}" fill="#ffffff" stroke="{INK}" stroke-width="2.2"/>'
+        )
     elif kind == "square":
         svg.rect(x - s, y - s, 2 * s, 2 * s, INK, sw=1)
     elif kind == "circle-square":
@@ -598,8 +710,14 @@ def marker(svg: Svg, x: float, y: float, kind: str) -> None:
 
 # --------------------------------------------------------------------------- figure 3
 HYPERCALCAEMIA_CAUSES = [
-    ("1  Parathyroid hormone", "Increased secretion of PTH: hyperparathyroidism (benign or malignant tumours)"),
-    ("2  Bone resorption", "Primary or secondary tumours of bone or bone marrow, Paget's disease, immobility"),
+    (
+        "1  Parathyroid hormone",
+        "Increased secretion of PTH: hyperparathyroidism (benign or malignant tumours)",
+    ),
+    (
+        "2  Bone resorption",
+        "Primary or secondary tumours of bone or bone marrow, Paget's disease, immobility",
+    ),
     ("3  Vitamin D", "Vitamin D-related disorders"),
     ("4  Renal failure", "Renal failure (see the first note †)"),
 ]
@@ -623,16 +741,23 @@ def _hypercalcaemia_causes_narrow(svg: Svg) -> Svg:
         svg.text(22, y + 24, head, 16, weight="bold")
         svg.lines(22, y + 46, lines, 14, lh=18)
         y += h + 8
-    svg.add(f'<line x1="{W / 2}" y1="{y}" x2="{W / 2}" y2="{y + 30}" stroke="{INK}" stroke-width="2" marker-end="url(#arrow)"/>')
+    svg.add(
+        f'<line x1="{W / 2}" y1="{y}" x2="{W / 2}" y2="{y + 30}" stroke="{INK}" stroke-width="2" marker-end="url(#arrow)"/>'
+    )
     y += 32
     svg.rect(40, y, W - 80, 56, BOX2, rx=8, sw=2)
     svg.text(W / 2, y + 26, "Hypercalcaemia", 18, "middle", "bold")
     svg.text(W / 2, y + 46, "raised serum calcium", 14, "middle")
     y += 56
-    svg.add(f'<line x1="{W / 2}" y1="{y}" x2="{W / 2}" y2="{y + 30}" stroke="{INK}" stroke-width="2" marker-end="url(#arrow)"/>')
+    svg.add(
+        f'<line x1="{W / 2}" y1="{y}" x2="{W / 2}" y2="{y + 30}" stroke="{INK}" stroke-width="2" marker-end="url(#arrow)"/>'
+    )
     y += 32
-    lines = wrap("Calcium salts precipitate in normal tissues: gastric mucosa, kidneys, lungs, systemic "
-                 "arteries, pulmonary veins; skin and subcutaneous tissue", 40)
+    lines = wrap(
+        "Calcium salts precipitate in normal tissues: gastric mucosa, kidneys, lungs, systemic "
+        "arteries, pulmonary veins; skin and subcutaneous tissue",
+        40,
+    )
     h = 34 + len(lines) * 18 + 8
     svg.rect(10, y, W - 20, h, BOX2, rx=8, sw=2)
     svg.text(W / 2, y + 24, "Metastatic calcification", 18, "middle", "bold")
@@ -651,7 +776,8 @@ def _hypercalcaemia_causes_narrow(svg: Svg) -> Svg:
 def hypercalcaemia_causes(narrow: bool = False) -> Svg:
     W, H = (360, 1180) if narrow else (960, 600)
     svg = Svg(
-        W, H,
+        W,
+        H,
         "The four main causes of hypercalcaemia and how they lead to metastatic calcification",
         "A flow diagram. Four numbered boxes at the top list the four main causes of "
         "hypercalcaemia given by Kumar et al (2015) in the source article: 1, increased "
@@ -688,45 +814,89 @@ def hypercalcaemia_causes(narrow: bool = False) -> Svg:
     svg.rect(W / 2 - 150, 268, 300, 56, BOX2, rx=8, sw=2)
     svg.text(W / 2, 294, "Hypercalcaemia", 18, "middle", "bold")
     svg.text(W / 2, 314, "raised serum calcium", 14, "middle")
-    svg.add(f'<line x1="{W / 2}" y1="324" x2="{W / 2}" y2="362" stroke="{INK}" stroke-width="2" marker-end="url(#arrow)"/>')
+    svg.add(
+        f'<line x1="{W / 2}" y1="324" x2="{W / 2}" y2="362" stroke="{INK}" stroke-width="2" marker-end="url(#arrow)"/>'
+    )
     svg.rect(W / 2 - 230, 364, 460, 104, BOX2, rx=8, sw=2)
     svg.text(W / 2, 390, "Metastatic calcification", 18, "middle", "bold")
     svg.lines(
-        W / 2, 414,
-        ["Calcium salts precipitate in normal tissues: gastric",
-         "mucosa, kidneys, lungs, systemic arteries, pulmonary",
-         "veins; skin and subcutaneous tissue"],
-        14, anchor="middle",
+        W / 2,
+        414,
+        [
+            "Calcium salts precipitate in normal tissues: gastric",
+            "mucosa, kidneys, lungs, systemic arteries, pulmonary",
+            "veins; skin and subcutaneous tissue",
+        ],
+        14,
+        anchor="middle",
     )
     # notes
     svg.rect(20, 488, 450, 100, NOTE, rx=6)
-    svg.lines(32, 510, ["† Beyond the article: in renal failure", "metastatic calcification is driven mainly by",
-                        "raised phosphate (Ca×P); calcium may be", "normal or low (Reiter 2011a; Minars)."], 14)
+    svg.lines(
+        32,
+        510,
+        [
+            "† Beyond the article: in renal failure",
+            "metastatic calcification is driven mainly by",
+            "raised phosphate (Ca×P); calcium may be",
+            "normal or low (Reiter 2011a; Minars).",
+        ],
+        14,
+    )
     svg.rect(490, 488, 450, 100, NOTE, rx=6)
-    svg.lines(502, 510, ["† 'Benign or malignant tumours' joins two", "mechanisms: PTH from parathyroid tumours",
-                         "and PTH-related protein from other",
-                         "cancers (standard pathology account)."], 14)
+    svg.lines(
+        502,
+        510,
+        [
+            "† 'Benign or malignant tumours' joins two",
+            "mechanisms: PTH from parathyroid tumours",
+            "and PTH-related protein from other",
+            "cancers (standard pathology account).",
+        ],
+        14,
+    )
     return svg
 
 
 # --------------------------------------------------------------------------- figure 4
 def calciphylaxis_vs_wisn(narrow: bool = False) -> Svg:
     rows = [
-        ("Setting", "End-stage renal disease, dialysis, renal transplant; also with normal renal and parathyroid function",
-         "Warfarin treatment"),
-        ("Risk factors", "Obesity, female sex, diabetes, secondary hyperparathyroidism, warfarin",
-         "Protein C or S deficiency, large loading doses, no heparin overlap †"),
+        (
+            "Setting",
+            "End-stage renal disease, dialysis, renal transplant; also with normal renal and parathyroid function",
+            "Warfarin treatment",
+        ),
+        (
+            "Risk factors",
+            "Obesity, female sex, diabetes, secondary hyperparathyroidism, warfarin",
+            "Protein C or S deficiency, large loading doses, no heparin overlap †",
+        ),
         ("Onset", "Progressive", "Typically days 3–10 after starting warfarin †; lesions evolve rapidly"),
-        ("Early signs", "Purple mottling like livedo reticularis, blood-filled blisters, nodules",
-         "Paraesthesia, oedema, mild rash"),
-        ("Sites", "Often the lower limbs; trunk and proximal lesions do worse",
-         "Fat-rich areas: abdomen, buttocks, thighs, legs, breasts"),
-        ("Late picture", "Necrotic violaceous plaques; multiple painful non-healing ulcers; infection",
-         "Full-thickness skin necrosis with deep subcutaneous ulcers"),
-        ("Biopsy", "Calcified walls of small dermal and subcutaneous arterioles, with thrombosis",
-         "Diffuse microthrombi; endothelial damage; red cells outside vessels; no inflammation, no calcium"),
-        ("Systemic care", "Parathyroidectomy if hyperparathyroid; revise haemodialysis in kidney disease",
-         "Alternative anticoagulation"),
+        (
+            "Early signs",
+            "Purple mottling like livedo reticularis, blood-filled blisters, nodules",
+            "Paraesthesia, oedema, mild rash",
+        ),
+        (
+            "Sites",
+            "Often the lower limbs; trunk and proximal lesions do worse",
+            "Fat-rich areas: abdomen, buttocks, thighs, legs, breasts",
+        ),
+        (
+            "Late picture",
+            "Necrotic violaceous plaques; multiple painful non-healing ulcers; infection",
+            "Full-thickness skin necrosis with deep subcutaneous ulcers",
+        ),
+        (
+            "Biopsy",
+            "Calcified walls of small dermal and subcutaneous arterioles, with thrombosis",
+            "Diffuse microthrombi; endothelial damage; red cells outside vessels; no inflammation, no calcium",
+        ),
+        (
+            "Systemic care",
+            "Parathyroidectomy if hyperparathyroid; revise haemodialysis in kidney disease",
+            "Alternative anticoagulation",
+        ),
     ]
     W = 960
     lab_w, col_w = 150, 370
@@ -737,7 +907,8 @@ def calciphylaxis_vs_wisn(narrow: bool = False) -> Svg:
     top = 240
     H = top + 40 + sum(row_hs) + 50
     svg = Svg(
-        W, H,
+        W,
+        H,
         "Calciphylaxis and warfarin-induced skin necrosis side by side",
         "Two columns compare calciphylaxis (left) and warfarin-induced skin necrosis, WISN "
         "(right). At the top, a drawing of each vessel: in calciphylaxis a small arteriole "
@@ -751,12 +922,16 @@ def calciphylaxis_vs_wisn(narrow: bool = False) -> Svg:
     common_defs(svg)
     if narrow:
         return _calciphylaxis_vs_wisn_narrow(svg, rows)
-    svg.text(W / 2, 30, "Calciphylaxis and WISN: alike on the skin, different in the vessels", 20, "middle", "bold")
+    svg.text(
+        W / 2, 30, "Calciphylaxis and WISN: alike on the skin, different in the vessels", 20, "middle", "bold"
+    )
     cx1, cx2 = lab_w + 20 + col_w / 2, lab_w + 40 + col_w * 1.5
     svg.text(cx1, 66, "Calciphylaxis", 18, "middle", "bold")
     svg.text(cx2, 66, "Warfarin-induced skin necrosis", 18, "middle", "bold")
     # calciphylaxis vessel
-    svg.add(f'<circle cx="{cx1}" cy="140" r="52" fill="url(#pat-calcium)" stroke="{INK}" stroke-width="2.5"/>')
+    svg.add(
+        f'<circle cx="{cx1}" cy="140" r="52" fill="url(#pat-calcium)" stroke="{INK}" stroke-width="2.5"/>'
+    )
     svg.add(f'<circle cx="{cx1}" cy="140" r="22" fill="#fde3e3" stroke="{INK}" stroke-width="2"/>')
     thrombus(svg, cx1, 140, 14)
     svg.text(cx1 + 64, 112, "calcified wall", 14)
@@ -765,8 +940,12 @@ def calciphylaxis_vs_wisn(narrow: bool = False) -> Svg:
     svg.text(cx1, 218, "arteriole in dermis or subcutaneous fat", 14, "middle", italic=True)
     # WISN vessels
     for dx, dy, r in [(-90, 120, 22), (-20, 160, 26), (55, 118, 22)]:
-        svg.add(f'<circle cx="{cx2 + dx}" cy="{dy}" r="{r}" fill="#f7c9c9" stroke="{INK}" stroke-width="1.5"/>')
-        svg.add(f'<circle cx="{cx2 + dx}" cy="{dy}" r="{r * 0.72:.1f}" fill="#fde3e3" stroke="{INK}" stroke-width="1"/>')
+        svg.add(
+            f'<circle cx="{cx2 + dx}" cy="{dy}" r="{r}" fill="#f7c9c9" stroke="{INK}" stroke-width="1.5"/>'
+        )
+        svg.add(
+            f'<circle cx="{cx2 + dx}" cy="{dy}" r="{r * 0.72:.1f}" fill="#fde3e3" stroke="{INK}" stroke-width="1"/>'
+        )
         thrombus(svg, cx2 + dx, dy, r * 0.45)
     svg.text(cx2 + 90, 150, "microthrombi;", 14)
     svg.text(cx2 + 90, 168, "thin wall,", 14)
@@ -801,13 +980,19 @@ def _calciphylaxis_vs_wisn_narrow(svg: Svg, rows) -> Svg:
     cx1, cx2, cy = 92, 268, 150
     svg.text(cx1, 84, "Calciphylaxis", 16, "middle", "bold")
     svg.text(cx2, 84, "WISN", 16, "middle", "bold")
-    svg.add(f'<circle cx="{cx1}" cy="{cy}" r="44" fill="url(#pat-calcium)" stroke="{INK}" stroke-width="2.5"/>')
+    svg.add(
+        f'<circle cx="{cx1}" cy="{cy}" r="44" fill="url(#pat-calcium)" stroke="{INK}" stroke-width="2.5"/>'
+    )
     svg.add(f'<circle cx="{cx1}" cy="{cy}" r="19" fill="#fde3e3" stroke="{INK}" stroke-width="2"/>')
     thrombus(svg, cx1, cy, 12)
     svg.lines(cx1, 216, ["calcified wall, narrow", "lumen, thrombus"], 14, anchor="middle")
     for dx, dy, r in [(-44, -22, 20), (8, 18, 24), (44, -24, 18)]:
-        svg.add(f'<circle cx="{cx2 + dx}" cy="{cy + dy}" r="{r}" fill="#f7c9c9" stroke="{INK}" stroke-width="1.5"/>')
-        svg.add(f'<circle cx="{cx2 + dx}" cy="{cy + dy}" r="{r * 0.72:.1f}" fill="#fde3e3" stroke="{INK}" stroke-width="1"/>')
+        svg.add(
+            f'<circle cx="{cx2 + dx}" cy="{cy + dy}" r="{r}" fill="#f7c9c9" stroke="{INK}" stroke-width="1.5"/>'
+        )
+        svg.add(
+            f'<circle cx="{cx2 + dx}" cy="{cy + dy}" r="{r * 0.72:.1f}" fill="#fde3e3" stroke="{INK}" stroke-width="1"/>'
+        )
         thrombus(svg, cx2 + dx, cy + dy, r * 0.45)
     svg.lines(cx2, 216, ["microthrombi; thin", "wall, no calcium"], 14, anchor="middle")
     y = 254
@@ -823,7 +1008,13 @@ def _calciphylaxis_vs_wisn_narrow(svg: Svg, rows) -> Svg:
         svg.text(20, yy + 4, "WISN", 14, weight="bold", italic=True)
         svg.lines(20, yy + 24, lb, 14, lh=18)
         y += h + 8
-    yy = svg.lines(10, y + 18, wrap("† beyond the source article (see the chapter text for sources).", 44), 14, italic=True)
+    yy = svg.lines(
+        10,
+        y + 18,
+        wrap("† beyond the source article (see the chapter text for sources).", 44),
+        14,
+        italic=True,
+    )
     svg.h = int(yy + 6)
     return svg
 
@@ -863,6 +1054,8 @@ def main(out: Path) -> list[Path]:
 if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd() / "chapters" / "images"
     if len(sys.argv) == 1 and not target.is_dir():
-        raise SystemExit("run from the repository root (python -m widgets.figures), or give the output folder")
+        raise SystemExit(
+            "run from the repository root (python -m widgets.figures), or give the output folder"
+        )
     for p in main(target):
         print(p)

@@ -8,9 +8,9 @@ A figure is displayed as a MIME bundle with two representations:
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 from html import escape
 
+import plotly.graph_objects as go
 from IPython.display import display
 
 
@@ -46,66 +46,114 @@ class StaticBookPlotlyJson:
         return None
 
 
-def _vignette_points() -> list[tuple[dict, float, float, float]]:
-    """(preset, corrected calcium mmol/L, phosphate mmol/L, Ca × P mg²/dL²) for every preset
-    the clinical model can place on the plane."""
-    from . import clinical
-
-    points = []
-    for preset in clinical.presets():
-        derived = clinical.assess(preset["scenario"]).to_dict()["derived"]
-        cca = derived["calcium_for_bands"].get("mmol/L")
-        p = derived["values"].get("phosphate", {}).get("mmol/L")
-        if cca is not None and p is not None:
-            points.append((preset, cca, p, derived["ca_x_p"]["mg2/dL2"]))
-    return points
-
-
 def ca_p_plane() -> go.Figure:
     """The calcium–phosphate plane: each teaching vignette placed by the clinical model
     (corrected calcium against phosphate, SI), with the adult reference box and the Ca × P
-    curves of 55 and 70 mg²/dL². Marker shapes, not colour alone, tell the taught answers."""
-    from . import clinical
+    curves of 55 and 70 mg²/dL². Every number comes from `widgets.clinical.ca_p_plane()`.
+    Marker shapes, not colour alone, tell the taught answers."""
+    from .clinical import ca_p_plane as plane_data
 
-    rules = clinical.rules_json()
-    ranges = rules["ranges"]
+    plane = plane_data()
+    x, y, box = plane["x"], plane["y"], plane["reference_box"]
     fig = go.Figure()
-    ca, ph = ranges["calcium"], ranges["phosphate"]
-    fig.add_shape(type="rect", x0=ph["low"], x1=ph["high"], y0=ca["low"], y1=ca["high"],
-                  line={"color": "#1e3a8a"}, fillcolor="rgba(59,130,246,0.15)", layer="below")
-    fig.add_annotation(x=ph["low"], y=ca["high"], text="adult reference ranges", showarrow=False,
-                       xanchor="left", yanchor="bottom", font={"size": 11})
-    cap = rules["bands"]["cap"]  # the model's own mg/dL factors
-    xs = [round(0.5 + i * 0.02, 2) for i in range(126)]
-    for mg, dash in ((55, "dash"), (70, "solid")):
-        k = mg / (cap["mg_factor_calcium"] * cap["mg_factor_phosphate"])
-        fig.add_trace(go.Scatter(x=xs, y=[round(k / x, 3) for x in xs], mode="lines",
-                                 name=f"Ca × P = {mg} mg²/dL² ({k:.2f} mmol²/L²)",
-                                 line={"dash": dash, "color": "#7f1d1d" if mg == 70 else "#92400e"},
-                                 hoverinfo="name"))
-    symbols = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon",
-               "triangle-down", "pentagon", "hourglass", "bowtie", "circle-open", "square-open"]
-    for i, (preset, cca, p, cap_mg) in enumerate(_vignette_points()):
-        fig.add_trace(go.Scatter(
-            x=[p], y=[cca], mode="markers+text", text=[preset["id"]], textposition="top center",
-            name=preset["title"], showlegend=False,
-            marker={"size": 11, "symbol": symbols[i % len(symbols)], "color": "#111827"},
-            hovertemplate=(f"{preset['title']}<br>phosphate %{{x}} mmol/L<br>corrected calcium %{{y}} mmol/L"
-                           f"<br>Ca × P {cap_mg} mg²/dL²<extra></extra>"),
-        ))
+    fig.add_shape(
+        type="rect",
+        x0=box["x"][0],
+        x1=box["x"][1],
+        y0=box["y"][0],
+        y1=box["y"][1],
+        line={"color": "#1e3a8a"},
+        fillcolor="rgba(59,130,246,0.15)",
+        layer="below",
+    )
+    fig.add_annotation(
+        x=box["x"][0],
+        y=box["y"][1],
+        text="adult reference ranges",
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        font={"size": 11},
+    )
+    styles = [("dash", "#92400e"), ("solid", "#7f1d1d")]
+    for curve, (dash, colour) in zip(plane["curves"], styles):
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0] for p in curve["points"]],
+                y=[p[1] for p in curve["points"]],
+                mode="lines",
+                name=f"Ca × P = {curve['mg2_dl2']} mg²/dL² ({curve['mmol2_l2']:.2f} mmol²/L²)",
+                line={"dash": dash, "color": colour},
+                hoverinfo="name",
+            )
+        )
+    symbols = [
+        "circle",
+        "square",
+        "diamond",
+        "triangle-up",
+        "cross",
+        "x",
+        "star",
+        "hexagon",
+        "triangle-down",
+        "pentagon",
+        "hourglass",
+        "bowtie",
+        "circle-open",
+        "square-open",
+    ]
+    for i, v in enumerate(plane["vignettes"]):
+        fig.add_trace(
+            go.Scatter(
+                x=[v["phosphate"]],
+                y=[v["calcium"]],
+                mode="markers+text",
+                text=[v["id"]],
+                textposition="top center",
+                name=v["title"],
+                showlegend=False,
+                marker={"size": 11, "symbol": symbols[i % len(symbols)], "color": "#111827"},
+                hovertemplate=(
+                    f"{v['title']}<br>phosphate %{{x}} mmol/L<br>corrected calcium %{{y}} mmol/L"
+                    f"<br>Ca × P {v['ca_x_p_mg2_dl2']} mg²/dL²<extra></extra>"
+                ),
+            )
+        )
     fig.update_layout(
-        template="simple_white", height=520, margin={"l": 60, "r": 20, "t": 20, "b": 90},
-        xaxis={"title": "Phosphate (mmol/L)", "range": [0.5, 3.0]},
-        yaxis={"title": "Corrected calcium (mmol/L)", "range": [1.8, 3.4]},
-        legend={"font": {"size": 11}, "orientation": "h", "x": 0, "y": -0.18}, font={"color": "#111827"},
+        template="simple_white",
+        height=520,
+        margin={"l": 60, "r": 20, "t": 20, "b": 90},
+        xaxis={
+            "title": f"{x['label']} ({x['unit']})",
+            "range": [x["min"], x["max"]],
+            "dtick": x["tick_step"],
+        },
+        yaxis={
+            "title": f"{y['label']} ({y['unit']})",
+            "range": [y["min"], y["max"]],
+            "dtick": y["tick_step"],
+        },
+        legend={"font": {"size": 11}, "orientation": "h", "x": 0, "y": -0.18},
+        font={"color": "#111827"},
     )
     return fig
 
 
 def ca_p_plane_caption() -> str:
     """What the plane shows, in words: each vignette's corrected calcium, phosphate and Ca × P."""
-    parts = [f"{preset['id']} calcium {cca:.2f}, phosphate {p:.2f}, Ca × P {cap_mg:.0f}"
-             for preset, cca, p, cap_mg in _vignette_points()]
-    return ("The teaching vignettes placed on the calcium–phosphate plane (corrected calcium against "
-            "phosphate, mmol/L), with the adult reference box and the Ca × P curves of 55 and 70 mg²/dL². "
-            + "; ".join(parts) + ".")
+    from .clinical import ca_p_plane as plane_data
+
+    plane = plane_data()
+    parts = [
+        f"{v['id']} calcium {v['calcium']:.2f}, phosphate {v['phosphate']:.2f}, "
+        f"Ca × P {v['ca_x_p_mg2_dl2']:.0f}"
+        for v in plane["vignettes"]
+    ]
+    lines = " and ".join(str(c["mg2_dl2"]) for c in plane["curves"])
+    return (
+        "The teaching vignettes placed on the calcium–phosphate plane (corrected calcium against "
+        f"phosphate, mmol/L), with the adult reference box and the Ca × P curves of {lines} mg²/dL². "
+        + "; ".join(parts)
+        + "."
+    )

@@ -7,21 +7,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .bibtex import is_beyond, read_bibtex
+
+# The book's bibliography, beside the package in the repository (the book is built from a
+# checkout); components of an installed package pass their own path.
 BIBFILE = Path(__file__).resolve().parent.parent / "references.bib"
-ENTRY = re.compile(r"@(\w+)\s*\{\s*([^,\s]+)\s*,")
-FIELD = re.compile(r"(\w+)\s*=\s*\{")
-
-
-def _fields(body: str) -> dict[str, str]:
-    fields, pos = {}, 0
-    while (m := FIELD.search(body, pos)) is not None:
-        depth, i = 1, m.end()
-        while depth and i < len(body):
-            depth += {"{": 1, "}": -1}.get(body[i], 0)
-            i += 1
-        fields[m.group(1).lower()] = body[m.end() : i - 1]
-        pos = i
-    return fields
 
 
 def _surname(name: str) -> str:
@@ -50,13 +40,9 @@ def _label(fields: dict[str, str], key: str) -> str:
 def reference_labels(path: Path = BIBFILE) -> dict[str, dict]:
     """{key: {"label": short label, "list": 1 | 2}}: list 2 holds the works beyond the article
     (keywords = {beyond}), as on the book's references page. Empty if the file is absent."""
-    if not path.is_file():
+    if not Path(path).is_file():
         return {}
-    text = path.read_text(encoding="utf-8")
-    starts = list(ENTRY.finditer(text))
-    out = {}
-    for m, nxt in zip(starts, [*starts[1:], None]):
-        fields = _fields(text[m.end() : nxt.start() if nxt else len(text)])
-        key = m.group(2)
-        out[key] = {"label": _label(fields, key), "list": 2 if "beyond" in fields.get("keywords", "") else 1}
-    return out
+    return {
+        key: {"label": _label(fields, key), "list": 2 if is_beyond(fields) else 1}
+        for key, fields in read_bibtex(path).items()
+    }

@@ -60,7 +60,7 @@ PLOTLY_FIGURES = """
     const iy = Math.min(A.bottom, B.bottom) - Math.max(A.top, B.top);
     if (ix > 1 && iy > 1) overlaps.push(`${boxes[i][0]} / ${boxes[j][0]}`);
   }
-  const small = boxes.filter((b) => b[2] < %d).map((b) => `${b[0]} (${b[2]} px)`);
+  const small = boxes.filter((b) => b[2] < MIN_PX).map((b) => `${b[0]} (${b[2]} px)`);
   const bar = g.querySelector('.modebar');
   const plot = g.querySelector('.nsewdrag');
   let toolbarOnPlot = false;
@@ -70,7 +70,7 @@ PLOTLY_FIGURES = """
   }
   return {id: g.id, min: Math.min(...boxes.map((b) => b[2])), small, overlaps, toolbarOnPlot};
 })
-""" % MIN_TEXT_PX
+""".replace("MIN_PX", str(MIN_TEXT_PX))
 
 TABLES = """
 () => ({
@@ -122,7 +122,9 @@ def test_phone_figures_and_tables(browser, base_url, path):
         problems = []
         for fig in page.evaluate(SVG_FIGURE_TEXT):
             if fig["min"] < MIN_TEXT_PX:
-                problems.append(f"figure {fig['src']} at {fig['width']:.0f} px: text {fig['min']:.1f} px ({fig['smallest']!r})")
+                problems.append(
+                    f"figure {fig['src']} at {fig['width']:.0f} px: text {fig['min']:.1f} px ({fig['smallest']!r})"
+                )
         for fig in page.evaluate(PLOTLY_FIGURES):
             if fig["small"]:
                 problems.append(f"plotly {fig['id']}: text below {MIN_TEXT_PX} px: {fig['small'][:5]}")
@@ -160,7 +162,9 @@ def test_phone_swaps_in_the_narrow_figure_and_wide_screens_keep_the_wide_one(bro
     sources = {}
     for width in (360, 1600):
         page = _open(browser, f"{base_url}/chapters/calcinosis-cutis.html", {"width": width, "height": 900})
-        sources[width] = page.evaluate("[...document.querySelectorAll('article img')].map(i => i.currentSrc.split('/').pop())")
+        sources[width] = page.evaluate(
+            "[...document.querySelectorAll('article img')].map(i => i.currentSrc.split('/').pop())"
+        )
         page.close()
     assert "calcium-phosphate-plane-narrow.svg" in sources[360], sources
     assert "calcium-phosphate-plane.svg" in sources[1600], sources

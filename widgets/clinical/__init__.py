@@ -2,9 +2,14 @@
 assessment of a scenario against the six conditions (dystrophic, metastatic, idiopathic and
 iatrogenic calcification, calciphylaxis, warfarin-induced skin necrosis).
 
-Pure Python: no widget or book imports. The knowledge (units, ranges, bands, vocabulary,
-rules, presets) is YAML in widgets/clinical/data; `rules_json()` exports it for the browser
-evaluator widgets/static/clinical.js, which gives identical results.
+Pure Python: no widget or book imports. The rules (units, ranges, bands, vocabulary,
+facts, conditions, rules, messages, plots, presets) are YAML in widgets/clinical/data;
+`rules_json()` exports them for the browser evaluator widgets/static/clinical.js, which is
+staged alike and gives identical results (tests/parity/vectors.json holds both to account).
+
+Modules: numbers (rounding, formatting), messages (filled sentences), units (conversion),
+scenario (input validation), model (the staged assessment), knowledge (loading and checking
+the data), plane (what a Ca-P plane figure needs), report (plain-text rendering).
 
 For education, not for clinical decisions.
 """
@@ -13,21 +18,43 @@ from __future__ import annotations
 
 from .errors import ClinicalError, DataError, ValidationError
 from .knowledge import knowledge, rules_json
-from .model import Assessment, assess, convert, corrected_calcium, evaluate
+from .model import Assessment, assess, corrected_calcium, evaluate
 from .numbers import fmt, round_half_away, round_scaled
+from .plane import ca_p_plane
 from .scenario import Scenario, load_scenario, parse_scenario
+from .units import convert
 
 __all__ = [
-    "Assessment", "ClinicalError", "DataError", "PRESETS", "Scenario", "VOCABULARY", "ValidationError",
-    "assess", "convert", "corrected_calcium", "evaluate", "fmt", "knowledge", "load_scenario", "parse_scenario",
-    "presets", "round_half_away", "round_scaled", "rules_json", "vocabulary",
+    "Assessment",
+    "ClinicalError",
+    "DataError",
+    "PRESETS",
+    "Scenario",
+    "VOCABULARY",
+    "ValidationError",
+    "assess",
+    "ca_p_plane",
+    "convert",
+    "corrected_calcium",
+    "evaluate",
+    "fmt",
+    "knowledge",
+    "load_scenario",
+    "parse_scenario",
+    "presets",
+    "round_half_away",
+    "round_scaled",
+    "rules_json",
+    "vocabulary",
 ]
 
 
 def vocabulary() -> dict:
     """{id: {label, group, definition[, params]}} for every scenario vocabulary item."""
-    return {i["id"]: {key: i[key] for key in ("label", "group", "definition", "params") if key in i}
-            for i in knowledge()["vocabulary"]["items"]}
+    return {
+        i["id"]: {key: i[key] for key in ("label", "group", "definition", "params") if key in i}
+        for i in knowledge()["vocabulary"]["items"]
+    }
 
 
 def presets() -> list[dict]:

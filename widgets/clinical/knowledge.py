@@ -2,29 +2,40 @@
 
 Each file is validated against its JSON Schema (data/schema.yaml), then for what a schema
 cannot see: ids that refer to each other exist, expressions name known facts of the right
-type, cite keys are in references.bib. Any problem raises DataError naming the file, the
-place and what is wrong. The result is one JSON-serialisable dict, `knowledge()`, which the
-Python evaluator and the browser evaluator (widgets/static/clinical.js) both interpret.
+type, cite keys are in the bibliography given. Any problem raises DataError naming the file,
+the place and what is wrong. The result is one JSON-serialisable dict, the rules (`knowledge()`,
+`rules_json()`), which the Python evaluator and the browser evaluator
+(widgets/static/clinical.js) both interpret.
+
+The package reads only its own data folder: the cite keys are checked against a BibTeX file
+when one is given (`build(bib_path=...)`; the tests give the book's references.bib), never
+by reaching outside the package.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-import re
 from pathlib import Path
 
 import yaml
 
+from ..bibtex import read_bibtex
 from .errors import DataError
 
 DATA_DIR = Path(__file__).parent / "data"
-BIB_PATH = Path(__file__).resolve().parents[2] / "references.bib"
-FILES = ["units.yaml", "ranges.yaml", "bands.yaml", "vocabulary.yaml", "facts.yaml",
-         "conditions.yaml", "rules.yaml", "messages.yaml", "presets.yaml"]
-SECTION_GROUPS = {"history": "history", "findings": "finding", "histology": "histology"}
-BAND_SOURCE_ANALYTE = {"calcium_for_bands": "calcium", "phosphate": "phosphate",
-                       "albumin": "albumin", "pth": "pth", "vitamin_d": "vitamin_d"}
+FILES = [
+    "units.yaml",
+    "ranges.yaml",
+    "bands.yaml",
+    "vocabulary.yaml",
+    "facts.yaml",
+    "conditions.yaml",
+    "rules.yaml",
+    "messages.yaml",
+    "plots.yaml",
+    "presets.yaml",
+]
 
 
 def _where(path) -> str:
@@ -49,10 +60,14 @@ def load_yaml(path: Path):
         raise DataError(path.name, f"YAML error: {exc}") from None
 
 
-def bib_keys(path: Path = BIB_PATH) -> set[str] | None:
-    if not path.is_file():
+def bib_keys(path: Path | None) -> set[str] | None:
+    """The keys of the BibTeX file at `path`, or None (no check) when no path is given."""
+    if path is None:
         return None
-    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", path.read_text(encoding="utf-8")))
+    try:
+        return set(read_bibtex(path))
+    except OSError as exc:
+        raise DataError(str(path), f"cannot be read ({exc.strerror})") from None
 
 
 def _validate_schema(name: str, data, schema_doc: dict) -> None:
@@ -70,8 +85,8 @@ def _validate_schema(name: str, data, schema_doc: dict) -> None:
 class _Checker:
     """Semantic checks across files; each failure names the file and the place."""
 
-    def __init__(self, k: dict, keys: set[str] | None):
-        self.k = k
+    def __init__(self, rules: dict, keys: set[str] | None):
+        self.k = rules
         self.keys = keys
 
     def fail(self, file: str, path: list, message: str):
@@ -94,7 +109,9 @@ class _Checker:
                 band = self.k["bands"]["bands"].get(spec["band"])
                 if band is None:
                     self.fail("facts.yaml", ["computed", name, "band"], f"unknown band '{spec['band']}'")
-                values = [b["id"] for b in band["bands"]] + ([band["override"]["id"]] if "override" in band else [])
+                values = [b["id"] for b in band["bands"]] + (
+                    [band["override"]["id"]] if "override" in band else []
+                )
             types[name] = (spec["type"], values)
         return types
 
@@ -122,7 +139,9 @@ class _Checker:
                 self.fail(file, path + ["in"], f"fact '{fact}' is a {kind}, not a category")
             for i, v in enumerate(e["in"]):
                 if values is not None and v not in values:
-                    self.fail(file, path + ["in", i], f"'{v}' is not a value of '{fact}' ({', '.join(values)})")
+                    self.fail(
+                        file, path + ["in", i], f"'{v}' is not a value of '{fact}' ({', '.join(values)})"
+                    )
         elif kind != "number":
             self.fail(file, path, f"fact '{fact}' is a {kind}; bounds need a number fact")
 
@@ -131,16 +150,24 @@ class _Checker:
         units = k["units"]["analytes"]
         for a, spec in units.items():
             if spec["canonical"] not in spec["units"]:
-                self.fail("units.yaml", ["analytes", a, "canonical"], "the canonical unit must be listed under units")
+                self.fail(
+                    "units.yaml",
+                    ["analytes", a, "canonical"],
+                    "the canonical unit must be listed under units",
+                )
             for u, us in spec["units"].items():
                 has = ("multiply" in us) + ("divide" in us)
                 if u == spec["canonical"] and has:
                     self.fail("units.yaml", ["analytes", a, "units", u], "the canonical unit takes no factor")
                 if u != spec["canonical"] and has != 1:
-                    self.fail("units.yaml", ["analytes", a, "units", u], "give exactly one of multiply or divide")
+                    self.fail(
+                        "units.yaml", ["analytes", a, "units", u], "give exactly one of multiply or divide"
+                    )
             for alias, target in spec.get("aliases", {}).items():
                 if target not in spec["units"]:
-                    self.fail("units.yaml", ["analytes", a, "aliases", alias], f"'{target}' is not a unit of {a}")
+                    self.fail(
+                        "units.yaml", ["analytes", a, "aliases", alias], f"'{target}' is not a unit of {a}"
+                    )
             for key in ("accept", "usual"):
                 lo, hi = spec[key]
                 if lo > hi:
@@ -150,14 +177,26 @@ class _Checker:
             if a not in units:
                 self.fail("ranges.yaml", [a], f"unknown analyte '{a}'")
             if r["unit"] != units[a]["canonical"]:
-                self.fail("ranges.yaml", [a, "unit"], f"give the range in the canonical unit {units[a]['canonical']}")
+                self.fail(
+                    "ranges.yaml",
+                    [a, "unit"],
+                    f"give the range in the canonical unit {units[a]['canonical']}",
+                )
             if not r["low"] < r["high"]:
                 self.fail("ranges.yaml", [a], "low must be below high")
             self.cite("ranges.yaml", [a, "cite"], r["cite"])
         groups = k["vocabulary"]["groups"]
-        if sorted(g["section"] for g in groups.values()) != sorted(SECTION_GROUPS) or \
-                any(SECTION_GROUPS[g["section"]] != gid for gid, g in groups.items()):
-            self.fail("vocabulary.yaml", ["groups"], "groups must be history, finding, histology (sections history, findings, histology)")
+        sections = [g["section"] for g in groups.values()]
+        if len(set(sections)) != len(sections) or set(sections) & {"patient", "labs", "meta"}:
+            self.fail(
+                "vocabulary.yaml", ["groups"], "each group needs its own section, not patient, labs or meta"
+            )
+        if "history" not in groups:
+            self.fail(
+                "vocabulary.yaml",
+                ["groups"],
+                "the history group (items with values, e.g. warfarin days) is required",
+            )
         seen = set()
         for i, item in enumerate(k["vocabulary"]["items"]):
             if item["group"] not in groups:
@@ -171,16 +210,48 @@ class _Checker:
             if len(set(ids)) != len(ids):
                 self.fail("bands.yaml", ["bands", name, "bands"], "duplicate band id")
             if "below" in band["bands"][-1] or "upto" in band["bands"][-1]:
-                self.fail("bands.yaml", ["bands", name, "bands", len(ids) - 1], "the last band must have no bound")
+                self.fail(
+                    "bands.yaml", ["bands", name, "bands", len(ids) - 1], "the last band must have no bound"
+                )
             for i, b in enumerate(band["bands"][:-1]):
                 if "below" not in b and "upto" not in b:
                     self.fail("bands.yaml", ["bands", name, "bands", i], "give a bound (below or upto)")
                 bound = b.get("below", b.get("upto"))
-                if isinstance(bound, dict) and band["source"] not in BAND_SOURCE_ANALYTE:
-                    self.fail("bands.yaml", ["bands", name, "bands", i], f"source '{band['source']}' has no reference range")
+                if isinstance(bound, dict) and "ref" in bound and band.get("range") not in k["ranges"]:
+                    self.fail(
+                        "bands.yaml",
+                        ["bands", name, "range"],
+                        "a bound {ref: ...} needs the band's range (an analyte of ranges.yaml)",
+                    )
+                if (
+                    isinstance(bound, dict)
+                    and "line" in bound
+                    and bound["line"] not in k["bands"]["cap"]["lines"]
+                ):
+                    self.fail(
+                        "bands.yaml",
+                        ["bands", name, "bands", i],
+                        f"unknown Ca x P line '{bound['line']}' (cap.lines)",
+                    )
             if "override" in band and types.get(band["override"]["when"], ("", None))[0] != "bool":
-                self.fail("bands.yaml", ["bands", name, "override", "when"], f"unknown fact '{band['override']['when']}'")
+                self.fail(
+                    "bands.yaml",
+                    ["bands", name, "override", "when"],
+                    f"unknown fact '{band['override']['when']}'",
+                )
             self.cite("bands.yaml", ["bands", name, "cite"], band["cite"])
+        for name, line in k["bands"]["cap"]["lines"].items():
+            self.cite("bands.yaml", ["cap", "lines", name, "cite"], line["cite"])
+        plane = k["plots"]["ca_p_plane"]
+        for axis in ("x", "y"):
+            if plane[axis]["analyte"] not in k["ranges"]:
+                self.fail(
+                    "plots.yaml",
+                    ["ca_p_plane", axis, "analyte"],
+                    f"'{plane[axis]['analyte']}' has no reference range",
+                )
+            if not plane[axis]["min"] < plane[axis]["max"]:
+                self.fail("plots.yaml", ["ca_p_plane", axis], "min must be below max")
         for name, c in k["facts"]["composites"].items():
             if name in types:
                 self.fail("facts.yaml", ["composites", name], f"'{name}' is already a fact")
@@ -196,8 +267,14 @@ class _Checker:
             if "unless" in d and types.get(d["unless"], ("", None))[0] != "bool":
                 self.fail("messages.yaml", ["derived", name, "unless"], f"unknown fact '{d['unless']}'")
         verdict_ids = [v["id"] for v in k["verdicts"]]
-        if verdict_ids[-2:] != ["not-judged", "unlikely"] or any("min_score" not in v for v in k["verdicts"][:-2]):
-            self.fail("conditions.yaml", ["verdicts"], "scored verdicts (with min_score) first, then not-judged, then unlikely")
+        if verdict_ids[-2:] != ["not-judged", "unlikely"] or any(
+            "min_score" not in v for v in k["verdicts"][:-2]
+        ):
+            self.fail(
+                "conditions.yaml",
+                ["verdicts"],
+                "scored verdicts (with min_score) first, then not-judged, then unlikely",
+            )
         targets = {}
         for kind in ("conditions", "lookalikes"):
             for i, c in enumerate(k[kind]):
@@ -214,7 +291,9 @@ class _Checker:
                 self.fail("rules.yaml", ["rules", i, "id"], f"duplicate rule id '{r['id']}'")
             seen.add(r["id"])
             if r["target"] not in targets:
-                self.fail("rules.yaml", ["rules", i, "target"], f"unknown condition or look-alike '{r['target']}'")
+                self.fail(
+                    "rules.yaml", ["rules", i, "target"], f"unknown condition or look-alike '{r['target']}'"
+                )
             if "cap" in r and (r["cap"] not in verdict_ids or r["cap"] == "not-judged"):
                 self.fail("rules.yaml", ["rules", i, "cap"], f"'{r['cap']}' is not a verdict one can cap at")
             if targets[r["target"]] == "lookalikes" and "points" not in r:
@@ -227,14 +306,17 @@ class _Checker:
         for i, p in enumerate(k["presets"]):
             for j, c in enumerate(p["taught"]["conditions"]):
                 if targets.get(c) != "conditions":
-                    self.fail("presets.yaml", ["presets", i, "taught", "conditions", j], f"unknown condition '{c}'")
+                    self.fail(
+                        "presets.yaml", ["presets", i, "taught", "conditions", j], f"unknown condition '{c}'"
+                    )
             la = p["taught"]["lookalike"]
             if la is not None and targets.get(la) != "lookalikes":
                 self.fail("presets.yaml", ["presets", i, "taught", "lookalike"], f"unknown look-alike '{la}'")
 
 
-def build(data_dir: Path = DATA_DIR, bib_path: Path = BIB_PATH) -> dict:
-    """Load, validate and assemble the knowledge from `data_dir` (raises DataError)."""
+def build(data_dir: Path = DATA_DIR, bib_path: Path | None = None) -> dict:
+    """Load, validate and assemble the rules from `data_dir` (raises DataError); with
+    `bib_path`, every cite key must be an entry of that BibTeX file."""
     data_dir = Path(data_dir)
     schema_doc = load_yaml(data_dir / "schema.yaml")
     raw = {}
@@ -257,9 +339,10 @@ def build(data_dir: Path = DATA_DIR, bib_path: Path = BIB_PATH) -> dict:
         "lookalikes": cond["lookalikes"],
         "rules": raw["rules.yaml"]["rules"],
         "messages": raw["messages.yaml"],
+        "plots": raw["plots.yaml"],
         "presets": raw["presets.yaml"]["presets"],
     }
-    _Checker(k, bib_keys(Path(bib_path))).run()
+    _Checker(k, bib_keys(bib_path)).run()
     return k
 
 

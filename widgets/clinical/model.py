@@ -1,19 +1,26 @@
-"""Derived laboratory values and the assessment of a scenario (mirrored by clinical.js).
+"""The assessment of a scenario, in stages (mirrored stage by stage by clinical.js):
 
-The evaluator is deliberately small: it computes the derived values and bands, turns the
-scenario into facts, evaluates the composite facts and the rules of the knowledge data, and
-ranks the conditions. All arithmetic is written in the same order as in the browser module,
+    resolve_ranges   the reference ranges in use (defaults, or a local laboratory's)
+    parse_scenario   validate the input (scenario.py)
+    input_warnings   possible but unusual input
+    scenario_facts   the facts the scenario states (vocabulary items, patient, warfarin days)
+    derive           derived values (corrected calcium, Ca x P, PTH multiple), bands, composites
+    judge            the rules: each condition's and look-alike's score, reasons and verdict
+    summarise        the headline
+
+`assess` composes them. All arithmetic is written in the same order as in the browser module,
 and every derived number is rounded with numbers.round_scaled, so both give identical output.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 
 from .errors import ValidationError
-from .numbers import fmt, round_half_away, round_scaled
-from .scenario import Scenario, _number, ascii_lower, fill, from_canonical, msg, parse_scenario, resolve_unit, to_canonical, type_name, code_point_key
+from .messages import ascii_lower, code_point_key, error, fill, type_name, warning_message
+from .numbers import as_number, fmt, round_half_away, round_scaled
+from .scenario import Scenario, parse_scenario, sections
+from .units import convert, from_canonical, to_canonical, unit_problem
 
 
 class Assessment:
@@ -81,78 +88,183 @@ def evaluate(expr, facts: dict):
     return ok
 
 
-# ----------------------------------------------------------------------------- ranges
-def resolve_ranges(k: dict, ranges) -> dict:
+# ----------------------------------------------------------------------------- stage: ranges
+def _local_range(rules: dict, analyte: str, r, errors: list) -> dict | None:
+    """One local range {low, high, unit} as canonical {low, high, source}, or None (errors added)."""
+    where = f"ranges.{analyte}"
+    if not isinstance(r, dict):
+        errors.append(error(rules, where, "range_not_mapping", type=type_name(r)))
+        return None
+    nonstr = any(not isinstance(key, str) for key in r)
+    unknown = sorted(
+        (key for key in r if isinstance(key, str) and key not in ("low", "high", "unit")), key=code_point_key
+    )
+    if nonstr:
+        errors.append(error(rules, where, "key_not_text"))
+    for key in unknown:
+        errors.append(error(rules, f"{where}.{key}", "unknown_key", key=key, accepted="low, high, unit"))
+    if nonstr or unknown:
+        return None
+    vals = {}
+    for bound in ("low", "high"):
+        f, problem = as_number(r.get(bound))
+        if problem:
+            errors.append(error(rules, f"{where}.{bound}", problem, type=type_name(r.get(bound))))
+        else:
+            vals[bound] = f
+    resolved, err = unit_problem(
+        rules, analyte, r.get("unit", rules["ranges"][analyte]["unit"]), f"{where}.unit"
+    )
+    if err:
+        errors.append(err)
+        return None
+    if len(vals) < 2:
+        return None
+    if vals["low"] < 0 or vals["high"] < 0:
+        bound = "low" if vals["low"] < 0 else "high"
+        errors.append(error(rules, f"{where}.{bound}", "negative", value=fmt(vals[bound])))
+        return None
+    if not vals["low"] < vals["high"]:
+        errors.append(error(rules, where, "range_order", low=fmt(vals["low"]), high=fmt(vals["high"])))
+        return None
+    return {
+        "low": to_canonical(rules, analyte, vals["low"], resolved),
+        "high": to_canonical(rules, analyte, vals["high"], resolved),
+        "source": "local",
+    }
+
+
+def resolve_ranges(rules: dict, ranges) -> dict:
     """Default ranges with local overrides applied, canonical units:
     {analyte: {low, high, source}}. Raises ValidationError for a bad override."""
-    out = {a: {"low": float(r["low"]), "high": float(r["high"]), "source": "default"} for a, r in k["ranges"].items()}
+    out = {
+        a: {"low": float(r["low"]), "high": float(r["high"]), "source": "default"}
+        for a, r in rules["ranges"].items()
+    }
     if ranges is None:
         return out
-    errors: list[dict] = []
-    analytes = k["units"]["analytes"]
     if not isinstance(ranges, dict):
-        raise ValidationError([{"field": "ranges", "message": msg(k, "not_mapping", type=type_name(ranges))}])
+        raise ValidationError([error(rules, "ranges", "not_mapping", type=type_name(ranges))])
+    errors: list[dict] = []
     if any(not isinstance(key, str) for key in ranges):
-        errors.append({"field": "ranges", "message": msg(k, "key_not_text")})
-    for key in sorted((key for key in ranges if isinstance(key, str) and key not in k["ranges"]), key=code_point_key):
-        errors.append({"field": f"ranges.{key}", "message": msg(k, "range_analyte", key=key, accepted=", ".join(k["ranges"]))})
-    for a in k["ranges"]:
-        if a not in ranges or ranges[a] is None:
-            continue
-        where = f"ranges.{a}"
-        r = ranges[a]
-        if not isinstance(r, dict):
-            errors.append({"field": where, "message": msg(k, "range_not_mapping", type=type_name(r))})
-            continue
-        nonstr = any(not isinstance(key, str) for key in r)
-        unknown = sorted((key for key in r if isinstance(key, str) and key not in ("low", "high", "unit")), key=code_point_key)
-        if nonstr:
-            errors.append({"field": where, "message": msg(k, "key_not_text")})
-        for key in unknown:
-            errors.append({"field": f"{where}.{key}", "message": msg(k, "unknown_key", key=key, accepted="low, high, unit")})
-        if nonstr or unknown:
-            continue
-        vals = {}
-        for bound in ("low", "high"):
-            f, problem = _number(r.get(bound))
-            if problem == "not_number":
-                errors.append({"field": f"{where}.{bound}", "message": msg(k, "not_number", type=type_name(r.get(bound)))})
-            elif problem:
-                errors.append({"field": f"{where}.{bound}", "message": msg(k, problem)})
-            else:
-                vals[bound] = f
-        unit = r.get("unit", k["ranges"][a]["unit"])
-        spec = analytes[a]
-        if not isinstance(unit, str):
-            errors.append({"field": f"{where}.unit", "message": msg(k, "not_text", type=type_name(unit))})
-            continue
-        resolved, reason = resolve_unit(k, a, unit)
-        if resolved is None:
-            text = msg(k, "unknown_unit", unit=unit, label=spec["label"], accepted=", ".join(spec["units"])) if reason == "unknown" else reason
-            errors.append({"field": f"{where}.unit", "message": text})
-            continue
-        if len(vals) < 2:
-            continue
-        if vals["low"] < 0 or vals["high"] < 0:
-            bound = "low" if vals["low"] < 0 else "high"
-            errors.append({"field": f"{where}.{bound}", "message": msg(k, "negative", value=fmt(vals[bound]))})
-            continue
-        if not vals["low"] < vals["high"]:
-            errors.append({"field": where, "message": msg(k, "range_order", low=fmt(vals["low"]), high=fmt(vals["high"]))})
-            continue
-        out[a] = {"low": to_canonical(k, a, vals["low"], resolved), "high": to_canonical(k, a, vals["high"], resolved), "source": "local"}
+        errors.append(error(rules, "ranges", "key_not_text"))
+    for key in sorted(
+        (key for key in ranges if isinstance(key, str) and key not in rules["ranges"]), key=code_point_key
+    ):
+        errors.append(
+            error(rules, f"ranges.{key}", "range_analyte", key=key, accepted=", ".join(rules["ranges"]))
+        )
+    for a in rules["ranges"]:
+        if ranges.get(a) is not None:
+            local = _local_range(rules, a, ranges[a], errors)
+            if local is not None:
+                out[a] = local
     if errors:
         raise ValidationError(errors)
     return out
 
 
-# ----------------------------------------------------------------------------- assessment
-def _all_units(k, analyte, canonical_value):
-    units = k["units"]["analytes"][analyte]["units"]
-    return {u: round_half_away(from_canonical(k, analyte, canonical_value, u), spec["decimals"]) for u, spec in units.items()}
+# ----------------------------------------------------------------------------- stage: input warnings
+def _shown(rules, analyte, canonical_value, unit):
+    dec = rules["units"]["analytes"][analyte]["units"][unit]["decimals"]
+    return fmt(round_half_away(from_canonical(rules, analyte, canonical_value, unit), dec))
 
 
-def _band(k, band, value, rng, facts):
+def input_warnings(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
+    """Possible but unusual input: a child, an unusual age or BMI, an unusual lab value, a local range."""
+    warnings: list[dict] = []
+    pspec = rules["units"]["patient"]
+    age = sc.patient.get("age")
+    if age is not None and age < pspec["age"]["usual"][0]:
+        warnings.append({"field": "patient.age", "message": rules["messages"]["warnings"]["child"]})
+    for key in ("age", "bmi"):
+        v = sc.patient.get(key)
+        lo, hi = pspec[key]["usual"]
+        if v is not None and (v > hi or (key == "bmi" and v < lo)):
+            warnings.append(
+                {
+                    "field": f"patient.{key}",
+                    "message": warning_message(
+                        rules,
+                        "patient_unusual",
+                        value=fmt(v),
+                        unit=pspec[key]["unit"],
+                        label=pspec[key]["label"],
+                        min=fmt(lo),
+                        max=fmt(hi),
+                    ),
+                }
+            )
+    for a, spec in rules["units"]["analytes"].items():
+        lab = sc.labs.get(a)
+        lo, hi = spec["usual"]
+        if lab is not None and (lab["canonical"] < lo or lab["canonical"] > hi):
+            warnings.append(
+                {
+                    "field": f"labs.{a}.value",
+                    "message": warning_message(
+                        rules,
+                        "unusual",
+                        value=fmt(lab["value"]),
+                        unit=lab["unit"],
+                        label=spec["label"],
+                        min=_shown(rules, a, lo, lab["unit"]),
+                        max=_shown(rules, a, hi, lab["unit"]),
+                    ),
+                }
+            )
+    for a, r in ref_ranges.items():
+        if r["source"] == "local":
+            unit = rules["units"]["analytes"][a]["canonical"]
+            warnings.append(
+                {
+                    "field": f"ranges.{a}",
+                    "message": warning_message(
+                        rules,
+                        "local_range",
+                        label=rules["units"]["analytes"][a]["label"],
+                        low=_shown(rules, a, r["low"], unit),
+                        high=_shown(rules, a, r["high"], unit),
+                        unit=unit,
+                    ),
+                }
+            )
+    return warnings
+
+
+# ----------------------------------------------------------------------------- stage: facts
+def scenario_facts(rules: dict, sc: Scenario) -> dict:
+    """The facts the scenario states: <group>.<item> for every vocabulary item, sex, age, BMI
+    and warfarin days (None when not recorded)."""
+    facts: dict = {}
+    present = {group: getattr(sc, section) for section, group in sections(rules)}
+    for item in rules["vocabulary"]["items"]:
+        facts[f"{item['group']}.{item['id']}"] = item["id"] in present[item["group"]]
+    facts["sex"] = sc.patient.get("sex")
+    facts["age"] = sc.patient.get("age")
+    facts["bmi"] = sc.patient.get("bmi")
+    facts["warfarin_days"] = sc.history["warfarin"].get("days") if "warfarin" in sc.history else None
+    return facts
+
+
+# ----------------------------------------------------------------------------- stage: derived values
+def _all_units(rules, analyte, canonical_value):
+    units = rules["units"]["analytes"][analyte]["units"]
+    return {
+        u: round_half_away(from_canonical(rules, analyte, canonical_value, u), spec["decimals"])
+        for u, spec in units.items()
+    }
+
+
+def _bound_value(rules, bound, ref_range):
+    if not isinstance(bound, dict):
+        return bound
+    if "line" in bound:
+        return rules["bands"]["cap"]["lines"][bound["line"]]["mg2_dl2"]
+    return ref_range[bound["ref"]]
+
+
+def band_of(rules: dict, band: dict, value, ref_ranges: dict, facts: dict):
     """{id, label} of the band `value` (canonical float or None) falls in, or None."""
     if "override" in band and facts.get(band["override"]["when"]) is True:
         return {"id": band["override"]["id"], "label": band["override"]["label"]}
@@ -160,248 +272,241 @@ def _band(k, band, value, rng, facts):
         return None
     d = band["decimals"]
     scaled = round_scaled(value, d)
+    ref_range = ref_ranges.get(band.get("range", ""), {})
     for b in band["bands"]:
-        if "below" in b or "upto" in b:
-            bound = b.get("below", b.get("upto"))
-            limit = rng[bound["ref"]] if isinstance(bound, dict) else bound
-            lim = round_scaled(limit, d)
-            if ("below" in b and scaled < lim) or ("upto" in b and scaled <= lim):
-                return {"id": b["id"], "label": b["label"]}
-        else:
+        if "below" not in b and "upto" not in b:
+            return {"id": b["id"], "label": b["label"]}
+        lim = round_scaled(_bound_value(rules, b.get("below", b.get("upto")), ref_range), d)
+        if ("below" in b and scaled < lim) or ("upto" in b and scaled <= lim):
             return {"id": b["id"], "label": b["label"]}
     return None
 
 
-def _unit_text(k, analyte):
-    return k["units"]["analytes"][analyte]["canonical"]
-
-
-def assess_dict(sc: Scenario, k: dict, ranges=None) -> dict:
-    rng = resolve_ranges(k, ranges)
-    an = k["units"]["analytes"]
-    labs = {a: sc.labs[a]["canonical"] for a in an if a in sc.labs}
-    warnings: list[dict] = []
-
-    # ---- patient and lab warnings
-    pspec = k["units"]["patient"]
-    age = sc.patient.get("age")
-    if age is not None and age < pspec["age"]["usual"][0]:
-        warnings.append({"field": "patient.age", "message": k["messages"]["warnings"]["child"]})
-    for key in ("age", "bmi"):
-        v = sc.patient.get(key)
-        lo, hi = pspec[key]["usual"]
-        if v is None:
-            continue
-        if v > hi or (key == "bmi" and v < lo):
-            warnings.append({"field": f"patient.{key}", "message": _w(k, "patient_unusual", value=fmt(v), unit=pspec[key]["unit"],
-                                                                      label=pspec[key]["label"], min=fmt(lo), max=fmt(hi))})
-    for a, spec in an.items():
-        if a not in sc.labs:
-            continue
-        lab = sc.labs[a]
-        c = lab["canonical"]
-        lo, hi = spec["usual"]
-        if c < lo or c > hi:
-            dec = spec["units"][lab["unit"]]["decimals"]
-            warnings.append({"field": f"labs.{a}.value", "message": _w(
-                k, "unusual", value=fmt(lab["value"]), unit=lab["unit"], label=spec["label"],
-                min=fmt(round_half_away(from_canonical(k, a, lo, lab["unit"]), dec)),
-                max=fmt(round_half_away(from_canonical(k, a, hi, lab["unit"]), dec)))})
-
-    # ---- facts from the scenario
-    facts: dict = {}
-    for item in k["vocabulary"]["items"]:
-        g, i = item["group"], item["id"]
-        if g == "history":
-            facts[f"history.{i}"] = i in sc.history
-        elif g == "finding":
-            facts[f"finding.{i}"] = i in sc.findings
-        else:
-            facts[f"histology.{i}"] = i in sc.histology
-    facts["sex"] = sc.patient.get("sex")
-    facts["age"] = sc.patient.get("age")
-    facts["bmi"] = sc.patient.get("bmi")
-    facts["warfarin_days"] = sc.history["warfarin"].get("days") if "warfarin" in sc.history else None
-
-    # ---- derived values
-    bands_k = k["bands"]
-    bands = bands_k["bands"]
-    payne = bands_k["payne"]
-    ca, alb, p = labs.get("calcium"), labs.get("albumin"), labs.get("phosphate")
-    albumin_band = _band(k, bands["albumin"], alb, rng["albumin"], facts) if "albumin" in bands else None
+def _calcium_basis(rules, labs, ref_ranges, facts, warnings):
+    """(Payne-corrected calcium or None, calcium used for bands or None, its basis)."""
+    payne = rules["bands"]["payne"]
+    ca, alb = labs.get("calcium"), labs.get("albumin")
     corrected = None
     if ca is not None and alb is not None:
         corrected = ca + payne["coefficient"] * (payne["pivot_albumin"] - alb)
-    cab, basis = None, None
-    if ca is not None:
-        if corrected is None:
-            cab, basis = ca, "measured"
-            warnings.append({"field": "labs.albumin", "message": k["messages"]["warnings"]["not_corrected"]})
-        elif albumin_band is not None and albumin_band["id"] == "high":
-            cab, basis = ca, "measured"
-            warnings.append({"field": "labs.albumin", "message": k["messages"]["warnings"]["albumin_high"]})
-        else:
-            cab, basis = corrected, "corrected"
-    cap = bands_k["cap"]
-    cap_mmol = cap_mg = None
-    if cab is not None and p is not None:
-        cap_mmol = cab * p
-        cap_mg = (cab * cap["mg_factor_calcium"]) * (p * cap["mg_factor_phosphate"])
-    pth_x_uln = None
-    if labs.get("pth") is not None:
-        pth_x_uln = labs["pth"] / rng["pth"]["high"]
-    sources = {"calcium_for_bands": cab, "phosphate": p, "albumin": alb, "cap_mg": cap_mg,
-               "egfr": labs.get("egfr"), "pth": labs.get("pth"), "pth_x_uln": pth_x_uln, "vitamin_d": labs.get("vitamin_d")}
-    source_range = {"calcium_for_bands": "calcium", "phosphate": "phosphate", "albumin": "albumin", "pth": "pth", "vitamin_d": "vitamin_d"}
-    band_out = {}
-    for name, band in bands.items():
-        r = rng.get(source_range.get(band["source"], ""), {})
-        band_out[name] = _band(k, band, sources[band["source"]], r, facts)
-    for fname, spec in k["facts"]["computed"].items():
-        if "band" in spec:
-            b = band_out[spec["band"]]
-            facts[fname] = b["id"] if b else None
-    if facts.get("history.dialysis") and "egfr" in sc.labs:
-        warnings.append({"field": "labs.egfr.value", "message": _w(k, "dialysis_egfr", value=fmt(sc.labs["egfr"]["value"]))})
-    for a in k["ranges"]:
-        if rng[a]["source"] == "local":
-            dec = an[a]["units"][_unit_text(k, a)]["decimals"]
-            warnings.append({"field": f"ranges.{a}", "message": _w(k, "local_range", label=an[a]["label"],
-                                                                     low=fmt(round_half_away(rng[a]["low"], dec)),
-                                                                     high=fmt(round_half_away(rng[a]["high"], dec)),
-                                                                     unit=_unit_text(k, a))})
+    if ca is None:
+        return corrected, None, None
+    if corrected is None:
+        warnings.append({"field": "labs.albumin", "message": rules["messages"]["warnings"]["not_corrected"]})
+        return corrected, ca, "measured"
+    albumin_band = band_of(rules, rules["bands"]["bands"]["albumin"], alb, ref_ranges, facts)
+    if albumin_band is not None and albumin_band["id"] == "high":
+        warnings.append({"field": "labs.albumin", "message": rules["messages"]["warnings"]["albumin_high"]})
+        return corrected, ca, "measured"
+    return corrected, corrected, "corrected"
 
-    # ---- composites
+
+def derive(rules: dict, sc: Scenario, ref_ranges: dict, facts: dict) -> tuple[dict, list[dict]]:
+    """Derived values and bands; adds the band facts and the composites to `facts`.
+    Returns (derived, warnings)."""
+    warnings: list[dict] = []
+    analytes = rules["units"]["analytes"]
+    bands_spec = rules["bands"]
+    ca_x_p_spec = bands_spec["cap"]
+    labs = {a: sc.labs[a]["canonical"] for a in analytes if a in sc.labs}
+    corrected, ca_bands, basis = _calcium_basis(rules, labs, ref_ranges, facts, warnings)
+    p = labs.get("phosphate")
+    ca_x_p_mmol = ca_x_p_mg = None
+    if ca_bands is not None and p is not None:
+        ca_x_p_mmol = ca_bands * p
+        ca_x_p_mg = (ca_bands * ca_x_p_spec["mg_factor_calcium"]) * (p * ca_x_p_spec["mg_factor_phosphate"])
+    pth_x_uln = None if labs.get("pth") is None else labs["pth"] / ref_ranges["pth"]["high"]
+    sources = {
+        "calcium_for_bands": ca_bands,
+        "phosphate": p,
+        "albumin": labs.get("albumin"),
+        "cap_mg": ca_x_p_mg,
+        "egfr": labs.get("egfr"),
+        "pth": labs.get("pth"),
+        "pth_x_uln": pth_x_uln,
+        "vitamin_d": labs.get("vitamin_d"),
+    }
+    band_out = {
+        name: band_of(rules, band, sources[band["source"]], ref_ranges, facts)
+        for name, band in bands_spec["bands"].items()
+    }
+    for name, spec in rules["facts"]["computed"].items():
+        if "band" in spec:
+            facts[name] = band_out[spec["band"]]["id"] if band_out[spec["band"]] else None
+    if facts.get("history.dialysis") and "egfr" in sc.labs:
+        warnings.append(
+            {
+                "field": "labs.egfr.value",
+                "message": warning_message(rules, "dialysis_egfr", value=fmt(sc.labs["egfr"]["value"])),
+            }
+        )
     flags = {}
-    for name, comp in k["facts"]["composites"].items():
-        facts[name] = evaluate(comp["when"], facts)
-        flags[name] = facts[name]
+    for name, comp in rules["facts"]["composites"].items():
+        facts[name] = flags[name] = evaluate(comp["when"], facts)
 
     derived = {
-        "values": {a: _all_units(k, a, labs[a]) for a in an if a in labs},
+        "values": {a: _all_units(rules, a, labs[a]) for a in analytes if a in labs},
         "corrected_calcium": None,
         "calcium_for_bands": None,
         "ca_x_p": None,
-        "pth_x_uln": None if pth_x_uln is None else round_half_away(pth_x_uln, bands_k["decimals"]["pth_x_uln"]),
+        "pth_x_uln": None
+        if pth_x_uln is None
+        else round_half_away(pth_x_uln, bands_spec["decimals"]["pth_x_uln"]),
         "gfr_category": band_out["gfr"]["id"] if band_out.get("gfr") else None,
         "bands": band_out,
         "ranges": {},
         "flags": flags,
     }
     if corrected is not None:
-        cc = _all_units(k, "calcium", corrected)
-        caveats = [cv["text"] for cv in payne["caveats"] if evaluate(cv["when"], facts) is True]
-        caveats.append(payne["always"])
-        cc["caveats"] = caveats
+        cc = _all_units(rules, "calcium", corrected)
+        payne = bands_spec["payne"]
+        cc["caveats"] = [cv["text"] for cv in payne["caveats"] if evaluate(cv["when"], facts) is True] + [
+            payne["always"]
+        ]
         derived["corrected_calcium"] = cc
-    if cab is not None:
-        cb = {"basis": basis}
-        cb.update(_all_units(k, "calcium", cab))
-        derived["calcium_for_bands"] = cb
-    if cap_mmol is not None:
-        derived["ca_x_p"] = {"mmol2/L2": round_half_away(cap_mmol, cap["decimals_mmol"]),
-                             "mg2/dL2": round_half_away(cap_mg, cap["decimals_mg"]), "basis": basis}
-    for a, r in rng.items():
-        dec = an[a]["units"][_unit_text(k, a)]["decimals"]
-        derived["ranges"][a] = {"low": round_half_away(r["low"], dec), "high": round_half_away(r["high"], dec),
-                                "unit": _unit_text(k, a), "source": r["source"]}
+    if ca_bands is not None:
+        derived["calcium_for_bands"] = {"basis": basis, **_all_units(rules, "calcium", ca_bands)}
+    if ca_x_p_mmol is not None:
+        derived["ca_x_p"] = {
+            "mmol2/L2": round_half_away(ca_x_p_mmol, ca_x_p_spec["decimals_mmol"]),
+            "mg2/dL2": round_half_away(ca_x_p_mg, ca_x_p_spec["decimals_mg"]),
+            "basis": basis,
+        }
+    for a, r in ref_ranges.items():
+        unit = analytes[a]["canonical"]
+        dec = analytes[a]["units"][unit]["decimals"]
+        derived["ranges"][a] = {
+            "low": round_half_away(r["low"], dec),
+            "high": round_half_away(r["high"], dec),
+            "unit": unit,
+            "source": r["source"],
+        }
+    return derived, warnings
 
-    # ---- rules
-    targets = {}
-    for c in k["conditions"]:
-        targets[c["id"]] = {"score": 0, "reasons": [], "caps": [], "missing": []}
-    for la in k["lookalikes"]:
-        targets[la["id"]] = {"score": 0, "reasons": [], "caps": [], "missing": []}
-    for rule in k["rules"]:
+
+# ----------------------------------------------------------------------------- stage: verdicts
+def _apply_rules(rules: dict, facts: dict) -> dict:
+    """{target id: {score, reasons, caps, missing}} from every rule whose condition holds."""
+    targets = {
+        t["id"]: {"score": 0, "reasons": [], "caps": [], "missing": []}
+        for t in rules["conditions"] + rules["lookalikes"]
+    }
+    for rule in rules["rules"]:
         t = targets[rule["target"]]
         v = evaluate(rule["when"], facts)
-        if v is None:
-            if "unknown" in rule:
-                _add_unique(t["missing"], rule["unknown"])
-            continue
-        if v is False:
+        if v is None and "unknown" in rule:
+            _add_unique(t["missing"], rule["unknown"])
+        if v is not True:
             continue
         if "hint" in rule:
             _add_unique(t["missing"], rule["text"])
             continue
-        reason = {"rule": rule["id"], "text": rule["text"], "cite": list(rule["cite"]), "beyond": bool(rule.get("beyond", False))}
+        reason = {
+            "rule": rule["id"],
+            "text": rule["text"],
+            "cite": list(rule["cite"]),
+            "beyond": bool(rule.get("beyond", False)),
+            "points": rule.get("points"),
+            "cap": rule.get("cap"),
+        }
         if "points" in rule:
             t["score"] += rule["points"]
-            reason["points"] = rule["points"]
-            reason["cap"] = None
         else:
             t["caps"].append(rule["cap"])
-            reason["points"] = None
-            reason["cap"] = rule["cap"]
         t["reasons"].append(reason)
+    return targets
 
-    verdict_ids = [v["id"] for v in k["verdicts"]]
-    verdict_label = {v["id"]: v["label"] for v in k["verdicts"]}
-    conditions = []
-    not_judged = []
-    for d_id, d in k["messages"]["derived"].items():
+
+def _not_judged_derived(rules: dict, sc: Scenario, facts: dict) -> list[dict]:
+    out = []
+    for d_id, d in rules["messages"]["derived"].items():
         lacking = any(lab not in sc.labs for lab in d["needs"])
         if lacking and "unless" in d and facts.get(d["unless"]) is True:
             lacking = False
         if lacking:
-            not_judged.append({"id": d_id, "label": d["label"], "reason": d["text"]})
-    for order, c in enumerate(k["conditions"]):
+            out.append({"id": d_id, "label": d["label"], "reason": d["text"]})
+    return out
+
+
+def _verdict(rules: dict, t: dict) -> str:
+    verdict_ids = [v["id"] for v in rules["verdicts"]]
+    verdict = next(
+        (v["id"] for v in rules["verdicts"] if "min_score" in v and t["score"] >= v["min_score"]), "unlikely"
+    )
+    for cap in t["caps"]:
+        if verdict_ids.index(cap) > verdict_ids.index(verdict):
+            verdict = cap
+    return verdict
+
+
+def judge(rules: dict, sc: Scenario, facts: dict) -> tuple[list, list, list]:
+    """(conditions ranked, look-alikes suggested, not judged) from the rules over `facts`."""
+    targets = _apply_rules(rules, facts)
+    verdict_ids = [v["id"] for v in rules["verdicts"]]
+    verdict_label = {v["id"]: v["label"] for v in rules["verdicts"]}
+    not_judged = _not_judged_derived(rules, sc, facts)
+    conditions = []
+    for order, c in enumerate(rules["conditions"]):
         t = targets[c["id"]]
-        verdict = "unlikely"
-        for v in k["verdicts"]:
-            if "min_score" in v and t["score"] >= v["min_score"]:
-                verdict = v["id"]
-                break
-        for capv in t["caps"]:
-            if verdict_ids.index(capv) > verdict_ids.index(verdict):
-                verdict = capv
+        verdict = _verdict(rules, t)
         missing = list(t["missing"])
-        if verdict == "unlikely":
-            unknown_needs = [n for n in c["needs"] if facts[n] is None]
-            if unknown_needs:
-                verdict = "not-judged"
-                texts = []
-                for n in unknown_needs:
-                    text = k["facts"]["composites"][n].get("missing", k["facts"]["composites"][n]["label"])
-                    _add_unique(missing, text)
-                    texts.append(text)
-                not_judged.append({"id": c["id"], "label": c["name"],
-                                   "reason": k["messages"]["condition_not_judged"].replace("{missing}", "; ".join(texts))})
-        conditions.append({"id": c["id"], "name": c["name"], "verdict": verdict, "verdict_label": verdict_label[verdict],
-                           "score": t["score"], "reasons": t["reasons"], "confirm": c["confirm"], "missing": missing,
-                           "_order": order})
+        unknown_needs = [n for n in c["needs"] if facts[n] is None]
+        if verdict == "unlikely" and unknown_needs:
+            verdict = "not-judged"
+            composites = rules["facts"]["composites"]
+            texts = [composites[n].get("missing", composites[n]["label"]) for n in unknown_needs]
+            for text in texts:
+                _add_unique(missing, text)
+            not_judged.append(
+                {
+                    "id": c["id"],
+                    "label": c["name"],
+                    "reason": fill(rules["messages"]["condition_not_judged"], {"missing": "; ".join(texts)}),
+                }
+            )
+        conditions.append(
+            {
+                "id": c["id"],
+                "name": c["name"],
+                "verdict": verdict,
+                "verdict_label": verdict_label[verdict],
+                "score": t["score"],
+                "reasons": t["reasons"],
+                "confirm": c["confirm"],
+                "missing": missing,
+                "_order": order,
+            }
+        )
     conditions.sort(key=lambda x: (verdict_ids.index(x["verdict"]), -x["score"], x["_order"]))
-    for x in conditions:
-        del x["_order"]
     lookalikes = []
-    for order, la in enumerate(k["lookalikes"]):
+    for order, la in enumerate(rules["lookalikes"]):
         t = targets[la["id"]]
-        if t["score"] >= k["lookalike_suggest_at"]:
-            lookalikes.append({"id": la["id"], "name": la["name"], "score": t["score"], "reasons": t["reasons"],
-                               "distinguish": la["distinguish"], "_order": order})
+        if t["score"] >= rules["lookalike_suggest_at"]:
+            lookalikes.append(
+                {
+                    "id": la["id"],
+                    "name": la["name"],
+                    "score": t["score"],
+                    "reasons": t["reasons"],
+                    "distinguish": la["distinguish"],
+                    "_order": order,
+                }
+            )
     lookalikes.sort(key=lambda x: (-x["score"], x["_order"]))
-    for x in lookalikes:
+    for x in conditions + lookalikes:
         del x["_order"]
+    return conditions, lookalikes, not_judged
 
+
+# ----------------------------------------------------------------------------- stage: summary
+def summarise(rules: dict, conditions: list, lookalikes: list) -> str:
+    """The headline (sentences in messages.yaml)."""
     top = conditions[0]
-    phrase = {v["id"]: v["phrase"] for v in k["verdicts"]}
+    sentences = rules["messages"]["summary"]
     if top["verdict"] in ("unlikely", "not-judged"):
-        summary = "No condition is more than unlikely on these data."
-    else:
-        summary = f"The findings are {phrase[top['verdict']]} {ascii_lower(top['name'])}."
-    return {
-        "education_note": k["education_note"],
-        "summary": summary,
-        "derived": derived,
-        "conditions": conditions,
-        "lookalikes": lookalikes,
-        "warnings": warnings,
-        "not_judged": not_judged,
-    }
-
-
-def _w(k, key, **kw):
-    return fill(k["messages"]["warnings"][key], kw)
+        return sentences["none"]
+    phrase = next(v["phrase"] for v in rules["verdicts"] if v["id"] == top["verdict"])
+    return fill(sentences["top"], {"phrase": phrase, "name": ascii_lower(top["name"])})
 
 
 def _add_unique(lst, text):
@@ -409,55 +514,49 @@ def _add_unique(lst, text):
         lst.append(text)
 
 
-def assess(scenario, ranges=None, k: dict | None = None) -> Assessment:
+# ----------------------------------------------------------------------------- assess
+def assess_dict(sc: Scenario, rules: dict, ranges=None) -> dict:
+    """The stages composed, on a parsed scenario."""
+    ref_ranges = resolve_ranges(rules, ranges)
+    warnings = input_warnings(rules, sc, ref_ranges)
+    facts = scenario_facts(rules, sc)
+    derived, derive_warnings = derive(rules, sc, ref_ranges, facts)
+    conditions, lookalikes, not_judged = judge(rules, sc, facts)
+    return {
+        "education_note": rules["education_note"],
+        "summary": summarise(rules, conditions, lookalikes),
+        "derived": derived,
+        "conditions": conditions,
+        "lookalikes": lookalikes,
+        "warnings": warnings + derive_warnings,
+        "not_judged": not_judged,
+    }
+
+
+def assess(scenario, ranges=None, rules: dict | None = None) -> Assessment:
     """Assess a scenario (a Scenario or a mapping) against the six conditions.
     `ranges` replaces default reference ranges: {analyte: {low, high, unit}}.
     Raises ValidationError (a ClinicalError) for invalid input."""
-    if k is None:
+    if rules is None:
         from .knowledge import knowledge
 
-        k = knowledge()
-    sc = scenario if isinstance(scenario, Scenario) else parse_scenario(scenario, k)
-    return Assessment(assess_dict(sc, k, ranges))
+        rules = knowledge()
+    sc = scenario if isinstance(scenario, Scenario) else parse_scenario(scenario, rules)
+    return Assessment(assess_dict(sc, rules, ranges))
 
 
-def convert(value, from_unit: str, to_unit: str, analyte: str, k: dict | None = None) -> float:
-    """Convert `value` of `analyte` between units (unrounded). Raises ValidationError for an
-    unknown analyte or unit, or a value that is not a finite number."""
-    if k is None:
-        from .knowledge import knowledge
-
-        k = knowledge()
-    analytes = k["units"]["analytes"]
-    if analyte not in analytes:
-        raise ValidationError([{"field": "analyte", "message": msg(k, "bad_choice", value=analyte, accepted=", ".join(analytes))}])
-    f, problem = _number(value)
-    if problem:
-        raise ValidationError([{"field": "value", "message": msg(k, problem, type=type_name(value))}])
-    spec = analytes[analyte]
-    units = []
-    for where, u in (("from_unit", from_unit), ("to_unit", to_unit)):
-        if not isinstance(u, str):
-            raise ValidationError([{"field": where, "message": msg(k, "not_text", type=type_name(u))}])
-        resolved, reason = resolve_unit(k, analyte, u)
-        if resolved is None:
-            text = msg(k, "unknown_unit", unit=u, label=spec["label"], accepted=", ".join(spec["units"])) if reason == "unknown" else reason
-            raise ValidationError([{"field": where, "message": text}])
-        units.append(resolved)
-    return from_canonical(k, analyte, to_canonical(k, analyte, f, units[0]), units[1])
-
-
-def corrected_calcium(calcium, albumin, calcium_unit: str = "mmol/L", albumin_unit: str = "g/L",
-                      k: dict | None = None) -> float:
+def corrected_calcium(
+    calcium, albumin, calcium_unit: str = "mmol/L", albumin_unit: str = "g/L", rules: dict | None = None
+) -> float:
     """Payne albumin-corrected total calcium, in `calcium_unit` (unrounded).
     Ca(mmol/L) + 0.02 x (40 - albumin g/L); equivalently Ca(mg/dL) + 0.8 x (4.0 - albumin g/dL).
     Unreliable in CKD, critical illness and with high albumin; ionised calcium is the reference."""
-    if k is None:
+    if rules is None:
         from .knowledge import knowledge
 
-        k = knowledge()
-    payne = k["bands"]["payne"]
-    ca = convert(calcium, calcium_unit, "mmol/L", "calcium", k)
-    alb = convert(albumin, albumin_unit, "g/L", "albumin", k)
+        rules = knowledge()
+    payne = rules["bands"]["payne"]
+    ca = convert(calcium, calcium_unit, "mmol/L", "calcium", rules)
+    alb = convert(albumin, albumin_unit, "g/L", "albumin", rules)
     corr = ca + payne["coefficient"] * (payne["pivot_albumin"] - alb)
-    return convert(corr, "mmol/L", calcium_unit, "calcium", k)
+    return convert(corr, "mmol/L", calcium_unit, "calcium", rules)

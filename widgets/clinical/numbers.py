@@ -60,7 +60,7 @@ def round_scaled(x: float, decimals: int) -> int:
 
 def round_half_away(x: float, decimals: int) -> float:
     """x rounded half away from zero to `decimals` decimals (the nearest double to it)."""
-    return round_scaled(x, decimals) / (10 ** decimals)
+    return round_scaled(x, decimals) / (10**decimals)
 
 
 def fmt(x: float, decimals: int = 6) -> str:
@@ -71,15 +71,25 @@ def fmt(x: float, decimals: int = 6) -> str:
         return "0"
     ax = abs(x)
     sign = "-" if x < 0 else ""
-    if ax >= 1e15 or ax < 1 / (10 ** decimals):
+    if ax >= 1e15 or ax < 1 / (10**decimals):
         digits, point = shortest_digits(x)
         mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
         return f"{sign}{mant}e{point - 1}"
     s = _round_digits(ax, decimals).rjust(decimals + 1, "0")
-    int_part, frac = s[: len(s) - decimals], s[len(s) - decimals:]
+    int_part, frac = s[: len(s) - decimals], s[len(s) - decimals :]
     frac = frac.rstrip("0")
     return sign + int_part + ("." + frac if frac else "")
 
 
-def is_finite_number(v) -> bool:
-    return isinstance(v, float) and math.isfinite(v)
+def as_number(v) -> tuple[float | None, str | None]:
+    """(float, None) for a finite number, else (None, problem) with the problem a message key
+    of messages.yaml (not_number, not_finite). Booleans are not numbers."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None, "not_number"
+    try:
+        f = float(v)
+    except OverflowError:
+        return None, "not_finite"
+    if not math.isfinite(f):
+        return None, "not_finite"
+    return f, None

@@ -8,7 +8,9 @@ from .numbers import fmt
 
 
 def _wrap(text: str, indent: str, width: int = 96) -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ") or [indent]
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ") or [
+        indent
+    ]
 
 
 def _cites(reason: dict) -> str:
@@ -27,7 +29,9 @@ def render_text(a: dict, title: str | None = None) -> str:
     out.append("Derived values")
     cc = d["corrected_calcium"]
     if cc:
-        out.append(f"  Albumin-corrected calcium (Payne): {fmt(cc['mmol/L'])} mmol/L = {fmt(cc['mg/dL'])} mg/dL")
+        out.append(
+            f"  Albumin-corrected calcium (Payne): {fmt(cc['mmol/L'])} mmol/L = {fmt(cc['mg/dL'])} mg/dL"
+        )
         for cav in cc["caveats"]:
             out.extend(_wrap("note: " + cav, "    "))
     cb = d["calcium_for_bands"]
@@ -36,14 +40,18 @@ def render_text(a: dict, title: str | None = None) -> str:
         out.append(f"  Calcium band ({cb['basis']} {fmt(cb['mmol/L'])} mmol/L): {b['calcium']['label']}")
     if b.get("phosphate"):
         v = d["values"]["phosphate"]
-        out.append(f"  Phosphate {fmt(v['mmol/L'])} mmol/L = {fmt(v['mg/dL'])} mg/dL: {b['phosphate']['label']}")
+        out.append(
+            f"  Phosphate {fmt(v['mmol/L'])} mmol/L = {fmt(v['mg/dL'])} mg/dL: {b['phosphate']['label']}"
+        )
     if d["ca_x_p"]:
         cp = d["ca_x_p"]
-        out.append(f"  Ca x P ({cp['basis']} calcium): {fmt(cp['mmol2/L2'])} mmol2/L2 = {fmt(cp['mg2/dL2'])} mg2/dL2: {b['ca_x_p']['label']}")
+        product = f"{fmt(cp['mmol2/L2'])} mmol2/L2 = {fmt(cp['mg2/dL2'])} mg2/dL2"
+        out.append(f"  Ca x P ({cp['basis']} calcium): {product}: {b['ca_x_p']['label']}")
     if b.get("gfr"):
         out.append(f"  GFR category: {b['gfr']['label']}")
     if d["pth_x_uln"] is not None:
-        out.append(f"  PTH: {fmt(d['pth_x_uln'])} x the upper limit ({b['pth']['label'].lower()}; {b['pth_multiple']['label'].lower()})")
+        labels = f"{b['pth']['label'].lower()}; {b['pth_multiple']['label'].lower()}"
+        out.append(f"  PTH: {fmt(d['pth_x_uln'])} x the upper limit ({labels})")
     if b.get("vitamin_d"):
         out.append(f"  25-OH vitamin D: {b['vitamin_d']['label']}")
     out.append("")

@@ -9,28 +9,36 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .errors import ValidationError
-from .numbers import fmt, round_half_away
+from .messages import ascii_lower, code_point_key, fill, type_name
+from .numbers import as_number, fmt, round_half_away
+from .units import from_canonical, to_canonical, unit_problem
 
-TOP_KEYS = ["patient", "labs", "history", "findings", "histology", "meta"]
 PATIENT_KEYS = ["age", "sex", "bmi"]
 LAB_KEYS = ["value", "unit"]
-SECTIONS = [("history", "history"), ("findings", "finding"), ("histology", "histology")]
+
+
+def sections(rules: dict) -> list[tuple[str, str]]:
+    """[(scenario section, vocabulary group)] in the order of vocabulary.yaml's groups."""
+    return [(g["section"], gid) for gid, g in rules["vocabulary"]["groups"].items()]
+
+
+def top_keys(rules: dict) -> list[str]:
+    return ["patient", "labs", *(s for s, _ in sections(rules)), "meta"]
 
 
 @dataclass
 class Scenario:
     """A validated scenario, values normalised (labs also in canonical SI units)."""
 
-    patient: dict = field(default_factory=dict)   # age, sex, bmi: value or None
-    labs: dict = field(default_factory=dict)      # analyte -> {value, unit, canonical}
-    history: dict = field(default_factory=dict)   # id -> {param: value or None}
+    patient: dict = field(default_factory=dict)  # age, sex, bmi: value or None
+    labs: dict = field(default_factory=dict)  # analyte -> {value, unit, canonical}
+    history: dict = field(default_factory=dict)  # id -> {param: value or None}
     findings: list = field(default_factory=list)  # ids, vocabulary order
     histology: list = field(default_factory=list)
     meta: object = None
@@ -47,109 +55,15 @@ class Scenario:
         return out
 
 
-def type_name(v) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, (int, float)):
-        return "number"
-    if isinstance(v, str):
-        return "text"
-    if isinstance(v, (list, tuple)):
-        return "list"
-    if isinstance(v, dict):
-        return "mapping"
-    return "other"
-
-
-def code_point_key(s: str):
-    return [ord(c) for c in s]
-
-
-def ascii_lower(s: str) -> str:
-    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in s)
-
-
-def normalise_unit(u: str) -> str:
-    out = []
-    for c in u:
-        if "A" <= c <= "Z":
-            out.append(chr(ord(c) + 32))
-        elif c == " ":
-            continue
-        elif c == "\u00b2":
-            out.append("2")
-        else:
-            out.append(c)
-    return "".join(out)
-
-
-def to_canonical(k: dict, analyte: str, value: float, unit: str) -> float:
-    spec = k["units"]["analytes"][analyte]["units"][unit]
-    if "multiply" in spec:
-        return value * spec["multiply"]
-    if "divide" in spec:
-        return value / spec["divide"]
-    return value
-
-
-def from_canonical(k: dict, analyte: str, value: float, unit: str) -> float:
-    spec = k["units"]["analytes"][analyte]["units"][unit]
-    if "multiply" in spec:
-        return value / spec["multiply"]
-    if "divide" in spec:
-        return value * spec["divide"]
-    return value
-
-
-def resolve_unit(k: dict, analyte: str, unit: str):
-    """(unit, None) for a known unit or alias, (None, reason) otherwise."""
-    spec = k["units"]["analytes"][analyte]
-    if unit in spec["units"]:
-        return unit, None
-    n = normalise_unit(unit)
-    for u in spec["units"]:
-        if normalise_unit(u) == n:
-            return u, None
-    aliases = spec.get("aliases", {})
-    if n in aliases:
-        return aliases[n], None
-    rejected = spec.get("rejected", {})
-    if n in rejected:
-        return None, rejected[n]
-    return None, "unknown"
-
-
-def fill(text: str, kw: dict) -> str:
-    """Fill {name} placeholders in one pass (as clinical.js does)."""
-    return re.sub(r"\{([A-Za-z0-9_]+)\}", lambda m: str(kw[m.group(1)]) if m.group(1) in kw else m.group(0), text)
-
-
-def msg(k: dict, msg_key: str, **kw) -> str:
-    return fill(k["messages"]["validation"][msg_key], kw)
-
-
-def _number(v):
-    """(float, None) or (None, problem key)."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return None, "not_number"
-    try:
-        f = float(v)
-    except OverflowError:
-        return None, "not_finite"
-    if not math.isfinite(f):
-        return None, "not_finite"
-    return f, None
-
-
 class _Collector:
-    def __init__(self, k):
-        self.k = k
+    def __init__(self, rules):
+        self.rules = rules
         self.errors: list[dict] = []
 
     def add(self, field_name, msg_key, **kw):
-        self.errors.append({"field": field_name, "message": fill(self.k["messages"]["validation"][msg_key], kw)})
+        self.errors.append(
+            {"field": field_name, "message": fill(self.rules["messages"]["validation"][msg_key], kw)}
+        )
 
     def keys(self, where, mapping, accepted):
         """Report non-text and unknown keys; return True if all keys are fine."""
@@ -158,14 +72,21 @@ class _Collector:
         if bad:
             self.add(where or "scenario", "key_not_text")
             ok = False
-        unknown = sorted((key for key in mapping if isinstance(key, str) and key not in accepted), key=code_point_key)
+        unknown = sorted(
+            (key for key in mapping if isinstance(key, str) and key not in accepted), key=code_point_key
+        )
         for key in unknown:
-            self.add((f"{where}.{key}" if where else key) or "scenario", "unknown_key", key=key, accepted=", ".join(accepted))
+            self.add(
+                (f"{where}.{key}" if where else key) or "scenario",
+                "unknown_key",
+                key=key,
+                accepted=", ".join(accepted),
+            )
             ok = False
         return ok
 
     def number(self, where, v):
-        f, problem = _number(v)
+        f, problem = as_number(v)
         if problem == "not_number":
             self.add(where, "not_number", type=type_name(v))
         elif problem:
@@ -173,35 +94,35 @@ class _Collector:
         return f
 
 
-def _limit_text(k, analyte, unit, canonical_value):
-    dec = k["units"]["analytes"][analyte]["units"][unit]["decimals"]
-    return round_half_away(from_canonical(k, analyte, canonical_value, unit), dec)
+def _limit_value(rules, analyte, unit, canonical_value):
+    dec = rules["units"]["analytes"][analyte]["units"][unit]["decimals"]
+    return round_half_away(from_canonical(rules, analyte, canonical_value, unit), dec)
 
 
-def parse_scenario(data, k: dict | None = None) -> Scenario:
+def parse_scenario(data, rules: dict | None = None) -> Scenario:
     """Validate `data` (a mapping as read from YAML/JSON) and return a Scenario.
     Raises ValidationError listing every problem."""
-    if k is None:
+    if rules is None:
         from .knowledge import knowledge
 
-        k = knowledge()
-    c = _Collector(k)
+        rules = knowledge()
+    c = _Collector(rules)
     sc = Scenario()
     if not isinstance(data, dict):
         c.add("scenario", "not_mapping", type=type_name(data))
         raise ValidationError(c.errors)
-    c.keys("", data, TOP_KEYS)
-    _patient(c, k, data.get("patient"), sc)
-    _labs(c, k, data.get("labs"), sc)
-    for section, group in SECTIONS:
-        _items(c, k, section, group, data.get(section), sc)
+    c.keys("", data, top_keys(rules))
+    _patient(c, rules, data.get("patient"), sc)
+    _labs(c, rules, data.get("labs"), sc)
+    for section, group in sections(rules):
+        _items(c, rules, section, group, data.get(section), sc)
     sc.meta = data.get("meta")
     if c.errors:
         raise ValidationError(c.errors)
     return sc
 
 
-def _patient(c, k, p, sc):
+def _patient(c, rules, p, sc):
     sc.patient = {"age": None, "sex": None, "bmi": None}
     if p is None:
         return
@@ -209,7 +130,7 @@ def _patient(c, k, p, sc):
         c.add("patient", "not_mapping", type=type_name(p))
         return
     c.keys("patient", p, PATIENT_KEYS)
-    spec = k["units"]["patient"]
+    spec = rules["units"]["patient"]
     for key in ("age", "bmi"):
         if key not in p or p[key] is None:
             continue
@@ -221,8 +142,15 @@ def _patient(c, k, p, sc):
         if f < 0:
             c.add(where, "negative", value=fmt(f))
         elif f < lo or f > hi:
-            c.add(where, "out_of_range", value=fmt(f), unit=spec[key]["unit"], label=spec[key]["label"],
-                  min=fmt(lo), max=fmt(hi))
+            c.add(
+                where,
+                "out_of_range",
+                value=fmt(f),
+                unit=spec[key]["unit"],
+                label=spec[key]["label"],
+                min=fmt(lo),
+                max=fmt(hi),
+            )
         else:
             sc.patient[key] = f
     if "sex" in p and p["sex"] is not None:
@@ -235,13 +163,13 @@ def _patient(c, k, p, sc):
             sc.patient["sex"] = ascii_lower(v)
 
 
-def _labs(c, k, labs, sc):
+def _labs(c, rules, labs, sc):
     if labs is None:
         return
     if not isinstance(labs, dict):
         c.add("labs", "not_mapping", type=type_name(labs))
         return
-    analytes = k["units"]["analytes"]
+    analytes = rules["units"]["analytes"]
     c.keys("labs", labs, list(analytes))
     for a, spec in analytes.items():
         if a not in labs or labs[a] is None:
@@ -260,32 +188,33 @@ def _labs(c, k, labs, sc):
         if unit is None:
             c.add(f"{where}.unit", "unit_missing", label=spec["label"], accepted=accepted_units)
             continue
-        if not isinstance(unit, str):
-            c.add(f"{where}.unit", "not_text", type=type_name(unit))
-            continue
-        resolved, reason = resolve_unit(k, a, unit)
-        if resolved is None:
-            if reason == "unknown":
-                c.add(f"{where}.unit", "unknown_unit", unit=unit, label=spec["label"], accepted=accepted_units)
-            else:
-                c.errors.append({"field": f"{where}.unit", "message": reason})
+        resolved, err = unit_problem(rules, a, unit, f"{where}.unit")
+        if err:
+            c.errors.append(err)
             continue
         if f is None:
             continue
         if f < 0:
             c.add(f"{where}.value", "negative", value=fmt(f))
             continue
-        lo = _limit_text(k, a, resolved, spec["accept"][0])
-        hi = _limit_text(k, a, resolved, spec["accept"][1])
+        lo = _limit_value(rules, a, resolved, spec["accept"][0])
+        hi = _limit_value(rules, a, resolved, spec["accept"][1])
         if f < lo or f > hi:
-            c.add(f"{where}.value", "out_of_range", value=fmt(f), unit=resolved, label=spec["label"],
-                  min=fmt(lo), max=fmt(hi))
+            c.add(
+                f"{where}.value",
+                "out_of_range",
+                value=fmt(f),
+                unit=resolved,
+                label=spec["label"],
+                min=fmt(lo),
+                max=fmt(hi),
+            )
             continue
-        sc.labs[a] = {"value": f, "unit": resolved, "canonical": to_canonical(k, a, f, resolved)}
+        sc.labs[a] = {"value": f, "unit": resolved, "canonical": to_canonical(rules, a, f, resolved)}
 
 
-def _items(c, k, section, group, value, sc):
-    vocab = {i["id"]: i for i in k["vocabulary"]["items"]}
+def _items(c, rules, section, group, value, sc):
+    vocab = {i["id"]: i for i in rules["vocabulary"]["items"]}
     present: dict[str, dict] = {}
     if value is None:
         pairs = []
@@ -295,7 +224,7 @@ def _items(c, k, section, group, value, sc):
             if isinstance(item, str):
                 pairs.append((item, True))
             elif isinstance(item, dict) and len(item) == 1 and isinstance(next(iter(item)), str):
-                (key, v), = item.items()
+                ((key, v),) = item.items()
                 pairs.append((key, v))
             else:
                 c.add(f"{section}[{i}]", "bad_item", type=type_name(item))
@@ -347,14 +276,21 @@ def _items(c, k, section, group, value, sc):
                 c.add(pwhere, "not_integer")
                 good = False
             elif f < pspec["min"] or f > pspec["max"]:
-                c.add(pwhere, "param_range", value=fmt(f), label=pspec["label"], min=fmt(pspec["min"]), max=fmt(pspec["max"]))
+                c.add(
+                    pwhere,
+                    "param_range",
+                    value=fmt(f),
+                    label=pspec["label"],
+                    min=fmt(pspec["min"]),
+                    max=fmt(pspec["max"]),
+                )
                 good = False
             else:
                 values[pname] = f
         if good:
             present[item_id] = values
-    order = [i["id"] for i in k["vocabulary"]["items"] if i["group"] == group]
-    if section == "history":
+    order = [i["id"] for i in rules["vocabulary"]["items"] if i["group"] == group]
+    if group == "history":
         sc.history = {i: present[i] for i in order if i in present}
     else:
         setattr(sc, section, [i for i in order if i in present])
@@ -376,11 +312,20 @@ def load_scenario(path) -> Scenario:
         else:
             data = yaml.safe_load(text)
     except json.JSONDecodeError as exc:
-        raise ValidationError([{"field": "file", "message": f"{p}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"}]) from None
+        raise ValidationError(
+            [
+                {
+                    "field": "file",
+                    "message": f"{p}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                }
+            ]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ValidationError([{"field": "file", "message": f"{p}: invalid YAML{where}: {exc.problem}"}]) from None
+        raise ValidationError(
+            [{"field": "file", "message": f"{p}: invalid YAML{where}: {exc.problem}"}]
+        ) from None
     except yaml.YAMLError as exc:
         raise ValidationError([{"field": "file", "message": f"{p}: invalid YAML: {exc}"}]) from None
     return parse_scenario(data)

@@ -1,10 +1,14 @@
-// Browser-side evaluator of the clinical model: a plain ES module, no dependencies, no DOM.
+// Browser-side evaluator of the clinical model: an ES module with named exports, no
+// dependencies, no DOM.
 //
-// It interprets the knowledge exported by the Python model (`widgets.clinical.rules_json()`,
-// or `python -m widgets rules-json`) and gives exactly the same result as
+// It interprets the rules exported by the Python model (`widgets.clinical.rules_json()`, or
+// `python -m widgets rules-json`) and gives exactly the same result as
 // `widgets.clinical.assess(...).to_dict()`, including the same validation errors
-// (field + message). Keep it line for line with widgets/clinical/{numbers,scenario,model}.py;
-// tests/test_parity.py runs shared test vectors through both and compares them exactly.
+// (field + message). It is staged like widgets/clinical/model.py, with the same stage names:
+//   resolveRanges -> parseScenario -> inputWarnings -> scenarioFacts -> derive -> judge -> summarise
+// and `assess` composes them. tests/parity/vectors.json (reviewed input -> expected output) is
+// checked against both (pytest and `node --test tests/js/`), and a seeded random comparison
+// runs both on top (tests/test_parity.py).
 //
 // For education, not for clinical decisions.
 
@@ -107,8 +111,8 @@ export function fmt(x, decimals = 6) {
   return sign + intPart + (frac ? "." + frac : "");
 }
 
-// ------------------------------------------------------------------------------ helpers
-const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+// ------------------------------------------------------------------------------ messages and units
+const hasOwn = (o, k) => Object.hasOwn(o, k);
 const get = (o, k) => (hasOwn(o, k) ? o[k] : undefined);
 const isNone = (v) => v === null || v === undefined;
 const isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -153,31 +157,32 @@ function fill(text, kw) {
   return text.replace(/\{([A-Za-z0-9_]+)\}/g, (m, name) => (hasOwn(kw, name) ? String(kw[name]) : m));
 }
 
-const msg = (K, key, kw = {}) => fill(K.messages.validation[key], kw);
-const warn = (K, key, kw = {}) => fill(K.messages.warnings[key], kw);
+const validationMessage = (rules, msgKey, kw = {}) => fill(rules.messages.validation[msgKey], kw);
+const warningMessage = (rules, msgKey, kw = {}) => fill(rules.messages.warnings[msgKey], kw);
+const error = (rules, field, msgKey, kw = {}) => ({ field, message: validationMessage(rules, msgKey, kw) });
 
-function number(v) {
+function asNumber(v) {
   if (typeof v !== "number") return [null, "not_number"];
   if (!Number.isFinite(v)) return [null, "not_finite"];
   return [v, null];
 }
 
-function toCanonical(K, analyte, value, unit) {
-  const spec = K.units.analytes[analyte].units[unit];
+function toCanonical(rules, analyte, value, unit) {
+  const spec = rules.units.analytes[analyte].units[unit];
   if (hasOwn(spec, "multiply")) return value * spec.multiply;
   if (hasOwn(spec, "divide")) return value / spec.divide;
   return value;
 }
 
-function fromCanonical(K, analyte, value, unit) {
-  const spec = K.units.analytes[analyte].units[unit];
+function fromCanonical(rules, analyte, value, unit) {
+  const spec = rules.units.analytes[analyte].units[unit];
   if (hasOwn(spec, "multiply")) return value / spec.multiply;
   if (hasOwn(spec, "divide")) return value * spec.divide;
   return value;
 }
 
-function resolveUnit(K, analyte, unit) {
-  const spec = K.units.analytes[analyte];
+function resolveUnit(rules, analyte, unit) {
+  const spec = rules.units.analytes[analyte];
   if (hasOwn(spec.units, unit)) return [unit, null];
   const n = normaliseUnit(unit);
   for (const u of Object.keys(spec.units)) if (normaliseUnit(u) === n) return [u, null];
@@ -188,79 +193,102 @@ function resolveUnit(K, analyte, unit) {
   return [null, "unknown"];
 }
 
+function unitProblem(rules, analyte, unit, field) {
+  const spec = rules.units.analytes[analyte];
+  if (typeof unit !== "string") return [null, error(rules, field, "not_text", { type: typeName(unit) })];
+  const [resolved, reason] = resolveUnit(rules, analyte, unit);
+  if (resolved !== null) return [resolved, null];
+  if (reason !== "unknown") return [null, { field, message: reason }];
+  return [
+    null,
+    error(rules, field, "unknown_unit", {
+      unit,
+      label: spec.label,
+      accepted: Object.keys(spec.units).join(", "),
+    }),
+  ];
+}
+
 // ------------------------------------------------------------------------------ scenario
-const TOP_KEYS = ["patient", "labs", "history", "findings", "histology", "meta"];
 const PATIENT_KEYS = ["age", "sex", "bmi"];
 const LAB_KEYS = ["value", "unit"];
-const SECTIONS = [["history", "history"], ["findings", "finding"], ["histology", "histology"]];
+const sections = (rules) => Object.entries(rules.vocabulary.groups).map(([gid, g]) => [g.section, gid]);
+const topKeys = (rules) => ["patient", "labs", ...sections(rules).map(([s]) => s), "meta"];
 
 class Collector {
-  constructor(K) {
-    this.K = K;
+  constructor(rules) {
+    this.rules = rules;
     this.errors = [];
   }
 
-  add(field, key, kw) {
-    this.errors.push({ field, message: msg(this.K, key, kw) });
+  add(field, msgKey, kw) {
+    this.errors.push(error(this.rules, field, msgKey, kw));
   }
 
   keys(where, mapping, accepted) {
     let ok = true;
-    const unknown = Object.keys(mapping).filter((k) => !accepted.includes(k)).sort(cmpCodePoints);
+    const unknown = Object.keys(mapping)
+      .filter((k) => !accepted.includes(k))
+      .sort(cmpCodePoints);
     for (const key of unknown) {
-      this.add((where ? `${where}.${key}` : key) || "scenario", "unknown_key", { key, accepted: accepted.join(", ") });
+      this.add((where ? `${where}.${key}` : key) || "scenario", "unknown_key", {
+        key,
+        accepted: accepted.join(", "),
+      });
       ok = false;
     }
     return ok;
   }
 
   number(where, v) {
-    const [f, problem] = number(v);
+    const [f, problem] = asNumber(v);
     if (problem === "not_number") this.add(where, "not_number", { type: typeName(v) });
     else if (problem) this.add(where, problem);
     return f;
   }
 }
 
-function limitValue(K, analyte, unit, canonicalValue) {
-  const dec = K.units.analytes[analyte].units[unit].decimals;
-  return roundHalfAway(fromCanonical(K, analyte, canonicalValue, unit), dec);
+function limitValue(rules, analyte, unit, canonicalValue) {
+  const dec = rules.units.analytes[analyte].units[unit].decimals;
+  return roundHalfAway(fromCanonical(rules, analyte, canonicalValue, unit), dec);
 }
 
 /** Validate a scenario object; returns the normalised scenario or throws ValidationError. */
-export function parseScenario(K, data) {
-  const c = new Collector(K);
-  const sc = { patient: { age: null, sex: null, bmi: null }, labs: {}, history: {}, findings: [], histology: [] };
+export function parseScenario(rules, data) {
+  const c = new Collector(rules);
+  const sc = { patient: { age: null, sex: null, bmi: null }, labs: {}, history: {} };
+  for (const [section, group] of sections(rules)) if (group !== "history") sc[section] = [];
   if (!isMapping(data)) {
     c.add("scenario", "not_mapping", { type: typeName(data) });
     throw new ValidationError(c.errors);
   }
-  c.keys("", data, TOP_KEYS);
-  parsePatient(c, K, get(data, "patient"), sc);
-  parseLabs(c, K, get(data, "labs"), sc);
-  for (const [section, group] of SECTIONS) parseItems(c, K, section, group, get(data, section), sc);
+  c.keys("", data, topKeys(rules));
+  parsePatient(c, rules, get(data, "patient"), sc);
+  parseLabs(c, rules, get(data, "labs"), sc);
+  for (const [section, group] of sections(rules))
+    parseItems(c, rules, section, group, get(data, section), sc);
   if (c.errors.length) throw new ValidationError(c.errors);
   return sc;
 }
 
 /** {ok: true, scenario} or {ok: false, errors: [{field, message}]}, for inline messages. */
-export function validateScenario(K, data) {
+export function validateScenario(rules, data) {
   try {
-    return { ok: true, scenario: parseScenario(K, data), errors: [] };
+    return { ok: true, scenario: parseScenario(rules, data), errors: [] };
   } catch (e) {
     if (e instanceof ValidationError) return { ok: false, scenario: null, errors: e.errors };
     throw e;
   }
 }
 
-function parsePatient(c, K, p, sc) {
+function parsePatient(c, rules, p, sc) {
   if (isNone(p)) return;
   if (!isMapping(p)) {
     c.add("patient", "not_mapping", { type: typeName(p) });
     return;
   }
   c.keys("patient", p, PATIENT_KEYS);
-  const spec = K.units.patient;
+  const spec = rules.units.patient;
   for (const key of ["age", "bmi"]) {
     if (isNone(get(p, key))) continue;
     const where = `patient.${key}`;
@@ -269,7 +297,13 @@ function parsePatient(c, K, p, sc) {
     const [lo, hi] = spec[key].accept;
     if (f < 0) c.add(where, "negative", { value: fmt(f) });
     else if (f < lo || f > hi)
-      c.add(where, "out_of_range", { value: fmt(f), unit: spec[key].unit, label: spec[key].label, min: fmt(lo), max: fmt(hi) });
+      c.add(where, "out_of_range", {
+        value: fmt(f),
+        unit: spec[key].unit,
+        label: spec[key].label,
+        min: fmt(lo),
+        max: fmt(hi),
+      });
     else sc.patient[key] = f;
   }
   const v = get(p, "sex");
@@ -281,13 +315,13 @@ function parsePatient(c, K, p, sc) {
   }
 }
 
-function parseLabs(c, K, labs, sc) {
+function parseLabs(c, rules, labs, sc) {
   if (isNone(labs)) return;
   if (!isMapping(labs)) {
     c.add("labs", "not_mapping", { type: typeName(labs) });
     return;
   }
-  const analytes = K.units.analytes;
+  const analytes = rules.units.analytes;
   c.keys("labs", labs, Object.keys(analytes));
   for (const [a, spec] of Object.entries(analytes)) {
     const entry = get(labs, a);
@@ -306,14 +340,9 @@ function parseLabs(c, K, labs, sc) {
       c.add(`${where}.unit`, "unit_missing", { label: spec.label, accepted: acceptedUnits });
       continue;
     }
-    if (typeof unit !== "string") {
-      c.add(`${where}.unit`, "not_text", { type: typeName(unit) });
-      continue;
-    }
-    const [resolved, reason] = resolveUnit(K, a, unit);
-    if (resolved === null) {
-      if (reason === "unknown") c.add(`${where}.unit`, "unknown_unit", { unit, label: spec.label, accepted: acceptedUnits });
-      else c.errors.push({ field: `${where}.unit`, message: reason });
+    const [resolved, err] = unitProblem(rules, a, unit, `${where}.unit`);
+    if (err) {
+      c.errors.push(err);
       continue;
     }
     if (f === null) continue;
@@ -321,19 +350,25 @@ function parseLabs(c, K, labs, sc) {
       c.add(`${where}.value`, "negative", { value: fmt(f) });
       continue;
     }
-    const lo = limitValue(K, a, resolved, spec.accept[0]);
-    const hi = limitValue(K, a, resolved, spec.accept[1]);
+    const lo = limitValue(rules, a, resolved, spec.accept[0]);
+    const hi = limitValue(rules, a, resolved, spec.accept[1]);
     if (f < lo || f > hi) {
-      c.add(`${where}.value`, "out_of_range", { value: fmt(f), unit: resolved, label: spec.label, min: fmt(lo), max: fmt(hi) });
+      c.add(`${where}.value`, "out_of_range", {
+        value: fmt(f),
+        unit: resolved,
+        label: spec.label,
+        min: fmt(lo),
+        max: fmt(hi),
+      });
       continue;
     }
-    sc.labs[a] = { value: f, unit: resolved, canonical: toCanonical(K, a, f, resolved) };
+    sc.labs[a] = { value: f, unit: resolved, canonical: toCanonical(rules, a, f, resolved) };
   }
 }
 
-function parseItems(c, K, section, group, value, sc) {
+function parseItems(c, rules, section, group, value, sc) {
   const vocab = {};
-  for (const i of K.vocabulary.items) vocab[i.id] = i;
+  for (const i of rules.vocabulary.items) vocab[i.id] = i;
   const present = new Map();
   let pairs = [];
   if (isNone(value)) pairs = [];
@@ -346,7 +381,9 @@ function parseItems(c, K, section, group, value, sc) {
       } else c.add(`${section}[${i}]`, "bad_item", { type: typeName(item) });
     });
   } else if (isMapping(value)) {
-    pairs = Object.keys(value).sort(cmpCodePoints).map((k) => [k, value[k]]);
+    pairs = Object.keys(value)
+      .sort(cmpCodePoints)
+      .map((k) => [k, value[k]]);
   } else {
     c.add(section, "not_list", { type: typeName(value) });
   }
@@ -399,21 +436,27 @@ function parseItems(c, K, section, group, value, sc) {
         c.add(pwhere, "not_integer");
         good = false;
       } else if (f < pspec.min || f > pspec.max) {
-        c.add(pwhere, "param_range", { value: fmt(f), label: pspec.label, min: fmt(pspec.min), max: fmt(pspec.max) });
+        c.add(pwhere, "param_range", {
+          value: fmt(f),
+          label: pspec.label,
+          min: fmt(pspec.min),
+          max: fmt(pspec.max),
+        });
         good = false;
       } else values[pname] = f;
     }
     if (good) present.set(itemId, values);
   }
-  const order = K.vocabulary.items.filter((i) => i.group === group).map((i) => i.id);
-  if (section === "history") {
+  const order = rules.vocabulary.items.filter((i) => i.group === group).map((i) => i.id);
+  if (group === "history") {
     for (const i of order) if (present.has(i)) sc.history[i] = present.get(i);
   } else {
     sc[section] = order.filter((i) => present.has(i));
   }
 }
 
-// ------------------------------------------------------------------------------ evaluator
+// ------------------------------------------------------------------------------ expressions
+/** Three-valued evaluation of a rule expression: true, false or null (unknown). */
 export function evaluate(expr, facts) {
   if (typeof expr === "string") return facts[expr];
   if (hasOwn(expr, "all")) {
@@ -441,213 +484,242 @@ export function evaluate(expr, facts) {
   return ok;
 }
 
-function resolveRanges(K, ranges) {
+// ------------------------------------------------------------------------------ stage: ranges
+function localRange(rules, analyte, r, errors) {
+  const where = `ranges.${analyte}`;
+  if (!isMapping(r)) {
+    errors.push(error(rules, where, "range_not_mapping", { type: typeName(r) }));
+    return null;
+  }
+  const unknown = Object.keys(r)
+    .filter((k) => !["low", "high", "unit"].includes(k))
+    .sort(cmpCodePoints);
+  for (const key of unknown)
+    errors.push(error(rules, `${where}.${key}`, "unknown_key", { key, accepted: "low, high, unit" }));
+  if (unknown.length) return null;
+  const vals = {};
+  for (const bound of ["low", "high"]) {
+    const raw = get(r, bound);
+    const [f, problem] = asNumber(raw);
+    if (problem) errors.push(error(rules, `${where}.${bound}`, problem, { type: typeName(raw) }));
+    else vals[bound] = f;
+  }
+  const [resolved, err] = unitProblem(
+    rules,
+    analyte,
+    hasOwn(r, "unit") ? r.unit : rules.ranges[analyte].unit,
+    `${where}.unit`,
+  );
+  if (err) {
+    errors.push(err);
+    return null;
+  }
+  if (Object.keys(vals).length < 2) return null;
+  if (vals.low < 0 || vals.high < 0) {
+    const bound = vals.low < 0 ? "low" : "high";
+    errors.push(error(rules, `${where}.${bound}`, "negative", { value: fmt(vals[bound]) }));
+    return null;
+  }
+  if (!(vals.low < vals.high)) {
+    errors.push(error(rules, where, "range_order", { low: fmt(vals.low), high: fmt(vals.high) }));
+    return null;
+  }
+  return {
+    low: toCanonical(rules, analyte, vals.low, resolved),
+    high: toCanonical(rules, analyte, vals.high, resolved),
+    source: "local",
+  };
+}
+
+/** Default ranges with local overrides applied (canonical units); throws ValidationError. */
+export function resolveRanges(rules, ranges) {
   const out = {};
-  for (const [a, r] of Object.entries(K.ranges)) out[a] = { low: r.low, high: r.high, source: "default" };
+  for (const [a, r] of Object.entries(rules.ranges)) out[a] = { low: r.low, high: r.high, source: "default" };
   if (isNone(ranges)) return out;
+  if (!isMapping(ranges))
+    throw new ValidationError([error(rules, "ranges", "not_mapping", { type: typeName(ranges) })]);
   const errors = [];
-  const analytes = K.units.analytes;
-  if (!isMapping(ranges)) throw new ValidationError([{ field: "ranges", message: msg(K, "not_mapping", { type: typeName(ranges) }) }]);
-  const known = Object.keys(K.ranges);
-  for (const key of Object.keys(ranges).filter((k) => !known.includes(k)).sort(cmpCodePoints))
-    errors.push({ field: `ranges.${key}`, message: msg(K, "range_analyte", { key, accepted: known.join(", ") }) });
+  const known = Object.keys(rules.ranges);
+  for (const key of Object.keys(ranges)
+    .filter((k) => !known.includes(k))
+    .sort(cmpCodePoints))
+    errors.push(error(rules, `ranges.${key}`, "range_analyte", { key, accepted: known.join(", ") }));
   for (const a of known) {
-    const r = get(ranges, a);
-    if (isNone(r)) continue;
-    const where = `ranges.${a}`;
-    if (!isMapping(r)) {
-      errors.push({ field: where, message: msg(K, "range_not_mapping", { type: typeName(r) }) });
-      continue;
-    }
-    const unknown = Object.keys(r).filter((k) => !["low", "high", "unit"].includes(k)).sort(cmpCodePoints);
-    for (const key of unknown)
-      errors.push({ field: `${where}.${key}`, message: msg(K, "unknown_key", { key, accepted: "low, high, unit" }) });
-    if (unknown.length) continue;
-    const vals = {};
-    for (const bound of ["low", "high"]) {
-      const raw = get(r, bound);
-      const [f, problem] = number(raw);
-      if (problem === "not_number") errors.push({ field: `${where}.${bound}`, message: msg(K, "not_number", { type: typeName(raw) }) });
-      else if (problem) errors.push({ field: `${where}.${bound}`, message: msg(K, problem) });
-      else vals[bound] = f;
-    }
-    const unit = hasOwn(r, "unit") ? r.unit : K.ranges[a].unit;
-    const spec = analytes[a];
-    if (typeof unit !== "string") {
-      errors.push({ field: `${where}.unit`, message: msg(K, "not_text", { type: typeName(unit) }) });
-      continue;
-    }
-    const [resolved, reason] = resolveUnit(K, a, unit);
-    if (resolved === null) {
-      const text = reason === "unknown" ? msg(K, "unknown_unit", { unit, label: spec.label, accepted: Object.keys(spec.units).join(", ") }) : reason;
-      errors.push({ field: `${where}.unit`, message: text });
-      continue;
-    }
-    if (Object.keys(vals).length < 2) continue;
-    if (vals.low < 0 || vals.high < 0) {
-      const bound = vals.low < 0 ? "low" : "high";
-      errors.push({ field: `${where}.${bound}`, message: msg(K, "negative", { value: fmt(vals[bound]) }) });
-      continue;
-    }
-    if (!(vals.low < vals.high)) {
-      errors.push({ field: where, message: msg(K, "range_order", { low: fmt(vals.low), high: fmt(vals.high) }) });
-      continue;
-    }
-    out[a] = { low: toCanonical(K, a, vals.low, resolved), high: toCanonical(K, a, vals.high, resolved), source: "local" };
+    if (isNone(get(ranges, a))) continue;
+    const local = localRange(rules, a, ranges[a], errors);
+    if (local !== null) out[a] = local;
   }
   if (errors.length) throw new ValidationError(errors);
   return out;
 }
 
-function allUnits(K, analyte, canonicalValue) {
+// ------------------------------------------------------------------------------ stage: input warnings
+function shown(rules, analyte, canonicalValue, unit) {
+  const dec = rules.units.analytes[analyte].units[unit].decimals;
+  return fmt(roundHalfAway(fromCanonical(rules, analyte, canonicalValue, unit), dec));
+}
+
+/** Possible but unusual input: a child, an unusual age or BMI, an unusual lab value, a local range. */
+export function inputWarnings(rules, sc, refRanges) {
+  const warnings = [];
+  const pspec = rules.units.patient;
+  const age = sc.patient.age;
+  if (age !== null && age < pspec.age.usual[0])
+    warnings.push({ field: "patient.age", message: rules.messages.warnings.child });
+  for (const key of ["age", "bmi"]) {
+    const v = sc.patient[key];
+    const [lo, hi] = pspec[key].usual;
+    if (v !== null && (v > hi || (key === "bmi" && v < lo)))
+      warnings.push({
+        field: `patient.${key}`,
+        message: warningMessage(rules, "patient_unusual", {
+          value: fmt(v),
+          unit: pspec[key].unit,
+          label: pspec[key].label,
+          min: fmt(lo),
+          max: fmt(hi),
+        }),
+      });
+  }
+  for (const [a, spec] of Object.entries(rules.units.analytes)) {
+    const lab = hasOwn(sc.labs, a) ? sc.labs[a] : null;
+    const [lo, hi] = spec.usual;
+    if (lab !== null && (lab.canonical < lo || lab.canonical > hi))
+      warnings.push({
+        field: `labs.${a}.value`,
+        message: warningMessage(rules, "unusual", {
+          value: fmt(lab.value),
+          unit: lab.unit,
+          label: spec.label,
+          min: shown(rules, a, lo, lab.unit),
+          max: shown(rules, a, hi, lab.unit),
+        }),
+      });
+  }
+  for (const [a, r] of Object.entries(refRanges)) {
+    if (r.source !== "local") continue;
+    const unit = rules.units.analytes[a].canonical;
+    warnings.push({
+      field: `ranges.${a}`,
+      message: warningMessage(rules, "local_range", {
+        label: rules.units.analytes[a].label,
+        low: shown(rules, a, r.low, unit),
+        high: shown(rules, a, r.high, unit),
+        unit,
+      }),
+    });
+  }
+  return warnings;
+}
+
+// ------------------------------------------------------------------------------ stage: facts
+/** The facts the scenario states: <group>.<item> for every vocabulary item, sex, age, BMI, warfarin days. */
+export function scenarioFacts(rules, sc) {
+  const facts = {};
+  const present = {};
+  for (const [section, group] of sections(rules))
+    present[group] = group === "history" ? Object.keys(sc.history) : sc[section];
+  for (const item of rules.vocabulary.items)
+    facts[`${item.group}.${item.id}`] = present[item.group].includes(item.id);
+  facts.sex = sc.patient.sex;
+  facts.age = sc.patient.age;
+  facts.bmi = sc.patient.bmi;
+  facts.warfarin_days =
+    hasOwn(sc.history, "warfarin") && !isNone(sc.history.warfarin.days) ? sc.history.warfarin.days : null;
+  return facts;
+}
+
+// ------------------------------------------------------------------------------ stage: derived values
+function allUnits(rules, analyte, canonicalValue) {
   const out = {};
-  for (const [u, spec] of Object.entries(K.units.analytes[analyte].units))
-    out[u] = roundHalfAway(fromCanonical(K, analyte, canonicalValue, u), spec.decimals);
+  for (const [u, spec] of Object.entries(rules.units.analytes[analyte].units))
+    out[u] = roundHalfAway(fromCanonical(rules, analyte, canonicalValue, u), spec.decimals);
   return out;
 }
 
-function band(bandDef, value, rng, facts) {
+function boundValue(rules, bound, refRange) {
+  if (!isMapping(bound)) return bound;
+  if (hasOwn(bound, "line")) return rules.bands.cap.lines[bound.line].mg2_dl2;
+  return refRange[bound.ref];
+}
+
+/** {id, label} of the band `value` (canonical number or null) falls in, or null. */
+export function bandOf(rules, bandDef, value, refRanges, facts) {
   if (hasOwn(bandDef, "override") && facts[bandDef.override.when] === true)
     return { id: bandDef.override.id, label: bandDef.override.label };
   if (isNone(value)) return null;
   const d = bandDef.decimals;
   const scaled = roundScaled(value, d);
+  const refRange =
+    hasOwn(bandDef, "range") && hasOwn(refRanges, bandDef.range) ? refRanges[bandDef.range] : {};
   for (const b of bandDef.bands) {
-    if (hasOwn(b, "below") || hasOwn(b, "upto")) {
-      const bound = hasOwn(b, "below") ? b.below : b.upto;
-      const limit = isMapping(bound) ? rng[bound.ref] : bound;
-      const lim = roundScaled(limit, d);
-      if ((hasOwn(b, "below") && scaled < lim) || (hasOwn(b, "upto") && scaled <= lim)) return { id: b.id, label: b.label };
-    } else return { id: b.id, label: b.label };
+    if (!hasOwn(b, "below") && !hasOwn(b, "upto")) return { id: b.id, label: b.label };
+    const lim = roundScaled(boundValue(rules, hasOwn(b, "below") ? b.below : b.upto, refRange), d);
+    if ((hasOwn(b, "below") && scaled < lim) || (hasOwn(b, "upto") && scaled <= lim))
+      return { id: b.id, label: b.label };
   }
   return null;
 }
 
-function addUnique(list, text) {
-  if (!list.includes(text)) list.push(text);
-}
-
-/**
- * Assess a scenario against the six conditions. `rulesData` is rules_json() from Python;
- * `ranges` (optional) replaces default reference ranges: {analyte: {low, high, unit}}.
- * Returns the same structure as Python's Assessment.to_dict(); throws ValidationError.
- */
-export function assess(rulesData, scenarioInput, ranges = null) {
-  const K = rulesData;
-  const sc = parseScenario(K, scenarioInput);
-  const rng = resolveRanges(K, ranges);
-  const an = K.units.analytes;
-  const labs = {};
-  for (const a of Object.keys(an)) if (hasOwn(sc.labs, a)) labs[a] = sc.labs[a].canonical;
-  const lab = (a) => (hasOwn(labs, a) ? labs[a] : null);
-  const warnings = [];
-
-  const pspec = K.units.patient;
-  const age = sc.patient.age;
-  if (age !== null && age < pspec.age.usual[0]) warnings.push({ field: "patient.age", message: K.messages.warnings.child });
-  for (const key of ["age", "bmi"]) {
-    const v = sc.patient[key];
-    const [lo, hi] = pspec[key].usual;
-    if (v === null) continue;
-    if (v > hi || (key === "bmi" && v < lo))
-      warnings.push({ field: `patient.${key}`, message: warn(K, "patient_unusual", { value: fmt(v), unit: pspec[key].unit, label: pspec[key].label, min: fmt(lo), max: fmt(hi) }) });
-  }
-  for (const [a, spec] of Object.entries(an)) {
-    if (!hasOwn(sc.labs, a)) continue;
-    const l = sc.labs[a];
-    const c = l.canonical;
-    const [lo, hi] = spec.usual;
-    if (c < lo || c > hi) {
-      const dec = spec.units[l.unit].decimals;
-      warnings.push({
-        field: `labs.${a}.value`,
-        message: warn(K, "unusual", {
-          value: fmt(l.value), unit: l.unit, label: spec.label,
-          min: fmt(roundHalfAway(fromCanonical(K, a, lo, l.unit), dec)),
-          max: fmt(roundHalfAway(fromCanonical(K, a, hi, l.unit), dec)),
-        }),
-      });
-    }
-  }
-
-  const facts = {};
-  for (const item of K.vocabulary.items) {
-    const g = item.group;
-    const i = item.id;
-    if (g === "history") facts[`history.${i}`] = hasOwn(sc.history, i);
-    else if (g === "finding") facts[`finding.${i}`] = sc.findings.includes(i);
-    else facts[`histology.${i}`] = sc.histology.includes(i);
-  }
-  facts.sex = sc.patient.sex;
-  facts.age = sc.patient.age;
-  facts.bmi = sc.patient.bmi;
-  facts.warfarin_days = hasOwn(sc.history, "warfarin") ? (isNone(sc.history.warfarin.days) ? null : sc.history.warfarin.days) : null;
-
-  const bandsK = K.bands;
-  const bands = bandsK.bands;
-  const payne = bandsK.payne;
-  const ca = lab("calcium");
-  const alb = lab("albumin");
-  const p = lab("phosphate");
-  const albuminBand = hasOwn(bands, "albumin") ? band(bands.albumin, alb, rng.albumin, facts) : null;
+function calciumBasis(rules, labs, refRanges, facts, warnings) {
+  const payne = rules.bands.payne;
+  const ca = hasOwn(labs, "calcium") ? labs.calcium : null;
+  const alb = hasOwn(labs, "albumin") ? labs.albumin : null;
   let corrected = null;
   if (ca !== null && alb !== null) corrected = ca + payne.coefficient * (payne.pivot_albumin - alb);
-  let cab = null;
-  let basis = null;
-  if (ca !== null) {
-    if (corrected === null) {
-      cab = ca;
-      basis = "measured";
-      warnings.push({ field: "labs.albumin", message: K.messages.warnings.not_corrected });
-    } else if (albuminBand !== null && albuminBand.id === "high") {
-      cab = ca;
-      basis = "measured";
-      warnings.push({ field: "labs.albumin", message: K.messages.warnings.albumin_high });
-    } else {
-      cab = corrected;
-      basis = "corrected";
-    }
+  if (ca === null) return [corrected, null, null];
+  if (corrected === null) {
+    warnings.push({ field: "labs.albumin", message: rules.messages.warnings.not_corrected });
+    return [corrected, ca, "measured"];
   }
-  const cap = bandsK.cap;
-  let capMmol = null;
-  let capMg = null;
-  if (cab !== null && p !== null) {
-    capMmol = cab * p;
-    capMg = (cab * cap.mg_factor_calcium) * (p * cap.mg_factor_phosphate);
+  const albuminBand = bandOf(rules, rules.bands.bands.albumin, alb, refRanges, facts);
+  if (albuminBand !== null && albuminBand.id === "high") {
+    warnings.push({ field: "labs.albumin", message: rules.messages.warnings.albumin_high });
+    return [corrected, ca, "measured"];
   }
-  let pthXUln = null;
-  if (lab("pth") !== null) pthXUln = labs.pth / rng.pth.high;
-  const sources = {
-    calcium_for_bands: cab, phosphate: p, albumin: alb, cap_mg: capMg, egfr: lab("egfr"),
-    pth: lab("pth"), pth_x_uln: pthXUln, vitamin_d: lab("vitamin_d"),
-  };
-  const sourceRange = { calcium_for_bands: "calcium", phosphate: "phosphate", albumin: "albumin", pth: "pth", vitamin_d: "vitamin_d" };
-  const bandOut = {};
-  for (const [name, b] of Object.entries(bands)) {
-    const r = hasOwn(sourceRange, b.source) && hasOwn(rng, sourceRange[b.source]) ? rng[sourceRange[b.source]] : {};
-    bandOut[name] = band(b, sources[b.source], r, facts);
-  }
-  for (const [fname, spec] of Object.entries(K.facts.computed)) {
-    if (hasOwn(spec, "band")) {
-      const b = bandOut[spec.band];
-      facts[fname] = b ? b.id : null;
-    }
-  }
-  if (facts["history.dialysis"] && hasOwn(sc.labs, "egfr"))
-    warnings.push({ field: "labs.egfr.value", message: warn(K, "dialysis_egfr", { value: fmt(sc.labs.egfr.value) }) });
-  for (const a of Object.keys(K.ranges)) {
-    if (rng[a].source === "local") {
-      const unit = an[a].canonical;
-      const dec = an[a].units[unit].decimals;
-      warnings.push({
-        field: `ranges.${a}`,
-        message: warn(K, "local_range", { label: an[a].label, low: fmt(roundHalfAway(rng[a].low, dec)), high: fmt(roundHalfAway(rng[a].high, dec)), unit }),
-      });
-    }
-  }
+  return [corrected, corrected, "corrected"];
+}
 
+/** Derived values and bands; adds the band facts and composites to `facts`. Returns [derived, warnings]. */
+export function derive(rules, sc, refRanges, facts) {
+  const warnings = [];
+  const analytes = rules.units.analytes;
+  const bandsSpec = rules.bands;
+  const caXPSpec = bandsSpec.cap;
+  const labs = {};
+  for (const a of Object.keys(analytes)) if (hasOwn(sc.labs, a)) labs[a] = sc.labs[a].canonical;
+  const lab = (a) => (hasOwn(labs, a) ? labs[a] : null);
+  const [corrected, caBands, basis] = calciumBasis(rules, labs, refRanges, facts, warnings);
+  const p = lab("phosphate");
+  let caXPMmol = null;
+  let caXPMg = null;
+  if (caBands !== null && p !== null) {
+    caXPMmol = caBands * p;
+    caXPMg = caBands * caXPSpec.mg_factor_calcium * (p * caXPSpec.mg_factor_phosphate);
+  }
+  const pthXUln = lab("pth") === null ? null : labs.pth / refRanges.pth.high;
+  const sources = {
+    calcium_for_bands: caBands,
+    phosphate: p,
+    albumin: lab("albumin"),
+    cap_mg: caXPMg,
+    egfr: lab("egfr"),
+    pth: lab("pth"),
+    pth_x_uln: pthXUln,
+    vitamin_d: lab("vitamin_d"),
+  };
+  const bandOut = {};
+  for (const [name, b] of Object.entries(bandsSpec.bands))
+    bandOut[name] = bandOf(rules, b, sources[b.source], refRanges, facts);
+  for (const [name, spec] of Object.entries(rules.facts.computed))
+    if (hasOwn(spec, "band")) facts[name] = bandOut[spec.band] ? bandOut[spec.band].id : null;
+  if (facts["history.dialysis"] && hasOwn(sc.labs, "egfr"))
+    warnings.push({
+      field: "labs.egfr.value",
+      message: warningMessage(rules, "dialysis_egfr", { value: fmt(sc.labs.egfr.value) }),
+    });
   const flags = {};
-  for (const [name, comp] of Object.entries(K.facts.composites)) {
+  for (const [name, comp] of Object.entries(rules.facts.composites)) {
     facts[name] = evaluate(comp.when, facts);
     flags[name] = facts[name];
   }
@@ -657,153 +729,212 @@ export function assess(rulesData, scenarioInput, ranges = null) {
     corrected_calcium: null,
     calcium_for_bands: null,
     ca_x_p: null,
-    pth_x_uln: pthXUln === null ? null : roundHalfAway(pthXUln, bandsK.decimals.pth_x_uln),
+    pth_x_uln: pthXUln === null ? null : roundHalfAway(pthXUln, bandsSpec.decimals.pth_x_uln),
     gfr_category: bandOut.gfr ? bandOut.gfr.id : null,
     bands: bandOut,
     ranges: {},
     flags,
   };
-  for (const a of Object.keys(an)) if (hasOwn(labs, a)) derived.values[a] = allUnits(K, a, labs[a]);
+  for (const a of Object.keys(analytes)) if (hasOwn(labs, a)) derived.values[a] = allUnits(rules, a, labs[a]);
   if (corrected !== null) {
-    const cc = allUnits(K, "calcium", corrected);
-    const caveats = payne.caveats.filter((cv) => evaluate(cv.when, facts) === true).map((cv) => cv.text);
-    caveats.push(payne.always);
-    cc.caveats = caveats;
+    const cc = allUnits(rules, "calcium", corrected);
+    const payne = bandsSpec.payne;
+    cc.caveats = [
+      ...payne.caveats.filter((cv) => evaluate(cv.when, facts) === true).map((cv) => cv.text),
+      payne.always,
+    ];
     derived.corrected_calcium = cc;
   }
-  if (cab !== null) derived.calcium_for_bands = { basis, ...allUnits(K, "calcium", cab) };
-  if (capMmol !== null)
-    derived.ca_x_p = { "mmol2/L2": roundHalfAway(capMmol, cap.decimals_mmol), "mg2/dL2": roundHalfAway(capMg, cap.decimals_mg), basis };
-  for (const [a, r] of Object.entries(rng)) {
-    const unit = an[a].canonical;
-    const dec = an[a].units[unit].decimals;
-    derived.ranges[a] = { low: roundHalfAway(r.low, dec), high: roundHalfAway(r.high, dec), unit, source: r.source };
+  if (caBands !== null) derived.calcium_for_bands = { basis, ...allUnits(rules, "calcium", caBands) };
+  if (caXPMmol !== null)
+    derived.ca_x_p = {
+      "mmol2/L2": roundHalfAway(caXPMmol, caXPSpec.decimals_mmol),
+      "mg2/dL2": roundHalfAway(caXPMg, caXPSpec.decimals_mg),
+      basis,
+    };
+  for (const [a, r] of Object.entries(refRanges)) {
+    const unit = analytes[a].canonical;
+    const dec = analytes[a].units[unit].decimals;
+    derived.ranges[a] = {
+      low: roundHalfAway(r.low, dec),
+      high: roundHalfAway(r.high, dec),
+      unit,
+      source: r.source,
+    };
   }
+  return [derived, warnings];
+}
 
+// ------------------------------------------------------------------------------ stage: verdicts
+function addUnique(list, text) {
+  if (!list.includes(text)) list.push(text);
+}
+
+function applyRules(rules, facts) {
   const targets = {};
-  for (const t of [...K.conditions, ...K.lookalikes]) targets[t.id] = { score: 0, reasons: [], caps: [], missing: [] };
-  for (const rule of K.rules) {
+  for (const t of [...rules.conditions, ...rules.lookalikes])
+    targets[t.id] = { score: 0, reasons: [], caps: [], missing: [] };
+  for (const rule of rules.rules) {
     const t = targets[rule.target];
     const v = evaluate(rule.when, facts);
-    if (v === null) {
-      if (hasOwn(rule, "unknown")) addUnique(t.missing, rule.unknown);
-      continue;
-    }
-    if (v === false) continue;
+    if (v === null && hasOwn(rule, "unknown")) addUnique(t.missing, rule.unknown);
+    if (v !== true) continue;
     if (hasOwn(rule, "hint")) {
       addUnique(t.missing, rule.text);
       continue;
     }
-    const reason = { rule: rule.id, text: rule.text, cite: [...rule.cite], beyond: Boolean(rule.beyond) };
-    if (hasOwn(rule, "points")) {
-      t.score += rule.points;
-      reason.points = rule.points;
-      reason.cap = null;
-    } else {
-      t.caps.push(rule.cap);
-      reason.points = null;
-      reason.cap = rule.cap;
-    }
-    t.reasons.push(reason);
+    t.reasons.push({
+      rule: rule.id,
+      text: rule.text,
+      cite: [...rule.cite],
+      beyond: Boolean(rule.beyond),
+      points: hasOwn(rule, "points") ? rule.points : null,
+      cap: hasOwn(rule, "cap") ? rule.cap : null,
+    });
+    if (hasOwn(rule, "points")) t.score += rule.points;
+    else t.caps.push(rule.cap);
   }
+  return targets;
+}
 
-  const verdictIds = K.verdicts.map((v) => v.id);
-  const verdictLabel = {};
-  const phrase = {};
-  for (const v of K.verdicts) {
-    verdictLabel[v.id] = v.label;
-    phrase[v.id] = v.phrase;
-  }
-  const conditions = [];
-  const notJudged = [];
-  for (const [dId, d] of Object.entries(K.messages.derived)) {
+function notJudgedDerived(rules, sc, facts) {
+  const out = [];
+  for (const [dId, d] of Object.entries(rules.messages.derived)) {
     let lacking = d.needs.some((l) => !hasOwn(sc.labs, l));
     if (lacking && hasOwn(d, "unless") && facts[d.unless] === true) lacking = false;
-    if (lacking) notJudged.push({ id: dId, label: d.label, reason: d.text });
+    if (lacking) out.push({ id: dId, label: d.label, reason: d.text });
   }
-  K.conditions.forEach((c, order) => {
+  return out;
+}
+
+function verdictOf(rules, t) {
+  const verdictIds = rules.verdicts.map((v) => v.id);
+  const scored = rules.verdicts.find((v) => hasOwn(v, "min_score") && t.score >= v.min_score);
+  let verdict = scored ? scored.id : "unlikely";
+  for (const cap of t.caps) if (verdictIds.indexOf(cap) > verdictIds.indexOf(verdict)) verdict = cap;
+  return verdict;
+}
+
+/** [conditions ranked, look-alikes suggested, not judged] from the rules over `facts`. */
+export function judge(rules, sc, facts) {
+  const targets = applyRules(rules, facts);
+  const verdictIds = rules.verdicts.map((v) => v.id);
+  const verdictLabel = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  const notJudged = notJudgedDerived(rules, sc, facts);
+  const conditions = rules.conditions.map((c, order) => {
     const t = targets[c.id];
-    let verdict = "unlikely";
-    for (const v of K.verdicts) {
-      if (hasOwn(v, "min_score") && t.score >= v.min_score) {
-        verdict = v.id;
-        break;
-      }
-    }
-    for (const capv of t.caps) if (verdictIds.indexOf(capv) > verdictIds.indexOf(verdict)) verdict = capv;
+    let verdict = verdictOf(rules, t);
     const missing = [...t.missing];
-    if (verdict === "unlikely") {
-      const unknownNeeds = c.needs.filter((n) => facts[n] === null);
-      if (unknownNeeds.length) {
-        verdict = "not-judged";
-        const texts = [];
-        for (const n of unknownNeeds) {
-          const comp = K.facts.composites[n];
-          const text = hasOwn(comp, "missing") ? comp.missing : comp.label;
-          addUnique(missing, text);
-          texts.push(text);
-        }
-        notJudged.push({ id: c.id, label: c.name, reason: K.messages.condition_not_judged.split("{missing}").join(texts.join("; ")) });
-      }
+    const unknownNeeds = c.needs.filter((n) => facts[n] === null);
+    if (verdict === "unlikely" && unknownNeeds.length) {
+      verdict = "not-judged";
+      const composites = rules.facts.composites;
+      const texts = unknownNeeds.map((n) =>
+        hasOwn(composites[n], "missing") ? composites[n].missing : composites[n].label,
+      );
+      for (const text of texts) addUnique(missing, text);
+      notJudged.push({
+        id: c.id,
+        label: c.name,
+        reason: fill(rules.messages.condition_not_judged, { missing: texts.join("; ") }),
+      });
     }
-    conditions.push({
-      id: c.id, name: c.name, verdict, verdict_label: verdictLabel[verdict], score: t.score,
-      reasons: t.reasons, confirm: c.confirm, missing, _order: order,
-    });
+    return {
+      id: c.id,
+      name: c.name,
+      verdict,
+      verdict_label: verdictLabel[verdict],
+      score: t.score,
+      reasons: t.reasons,
+      confirm: c.confirm,
+      missing,
+      _order: order,
+    };
   });
-  conditions.sort((x, y) => verdictIds.indexOf(x.verdict) - verdictIds.indexOf(y.verdict) || y.score - x.score || x._order - y._order);
-  for (const x of conditions) delete x._order;
+  conditions.sort(
+    (x, y) =>
+      verdictIds.indexOf(x.verdict) - verdictIds.indexOf(y.verdict) ||
+      y.score - x.score ||
+      x._order - y._order,
+  );
   const lookalikes = [];
-  K.lookalikes.forEach((la, order) => {
+  rules.lookalikes.forEach((la, order) => {
     const t = targets[la.id];
-    if (t.score >= K.lookalike_suggest_at)
-      lookalikes.push({ id: la.id, name: la.name, score: t.score, reasons: t.reasons, distinguish: la.distinguish, _order: order });
+    if (t.score >= rules.lookalike_suggest_at)
+      lookalikes.push({
+        id: la.id,
+        name: la.name,
+        score: t.score,
+        reasons: t.reasons,
+        distinguish: la.distinguish,
+        _order: order,
+      });
   });
   lookalikes.sort((x, y) => y.score - x.score || x._order - y._order);
-  for (const x of lookalikes) delete x._order;
+  for (const x of [...conditions, ...lookalikes]) delete x._order;
+  return [conditions, lookalikes, notJudged];
+}
 
+// ------------------------------------------------------------------------------ stage: summary
+/** The headline (sentences in messages.yaml). */
+export function summarise(rules, conditions, _lookalikes) {
   const top = conditions[0];
-  const summary = top.verdict === "unlikely" || top.verdict === "not-judged"
-    ? "No condition is more than unlikely on these data."
-    : `The findings are ${phrase[top.verdict]} ${asciiLower(top.name)}.`;
+  const sentences = rules.messages.summary;
+  if (top.verdict === "unlikely" || top.verdict === "not-judged") return sentences.none;
+  const phrase = rules.verdicts.find((v) => v.id === top.verdict).phrase;
+  return fill(sentences.top, { phrase, name: asciiLower(top.name) });
+}
+
+// ------------------------------------------------------------------------------ assess
+/**
+ * Assess a scenario against the six conditions. `rules` is rules_json() from Python;
+ * `ranges` (optional) replaces default reference ranges: {analyte: {low, high, unit}}.
+ * Returns the same structure as Python's Assessment.to_dict(); throws ValidationError.
+ */
+export function assess(rules, scenarioInput, ranges = null) {
+  const sc = parseScenario(rules, scenarioInput);
+  const refRanges = resolveRanges(rules, ranges);
+  const warnings = inputWarnings(rules, sc, refRanges);
+  const facts = scenarioFacts(rules, sc);
+  const [derived, deriveWarnings] = derive(rules, sc, refRanges, facts);
+  const [conditions, lookalikes, notJudged] = judge(rules, sc, facts);
   return {
-    education_note: K.education_note,
-    summary,
+    education_note: rules.education_note,
+    summary: summarise(rules, conditions, lookalikes),
     derived,
     conditions,
     lookalikes,
-    warnings,
+    warnings: [...warnings, ...deriveWarnings],
     not_judged: notJudged,
   };
 }
 
 /** Convert a value of `analyte` between units (unrounded); throws ValidationError. */
-export function convert(rulesData, value, fromUnit, toUnit, analyte) {
-  const K = rulesData;
-  const analytes = K.units.analytes;
+export function convert(rules, value, fromUnit, toUnit, analyte) {
+  const analytes = rules.units.analytes;
   if (!hasOwn(analytes, analyte))
-    throw new ValidationError([{ field: "analyte", message: msg(K, "bad_choice", { value: analyte, accepted: Object.keys(analytes).join(", ") }) }]);
-  const [f, problem] = number(value);
-  if (problem) throw new ValidationError([{ field: "value", message: msg(K, problem, { type: typeName(value) }) }]);
-  const spec = analytes[analyte];
+    throw new ValidationError([
+      error(rules, "analyte", "bad_choice", { value: analyte, accepted: Object.keys(analytes).join(", ") }),
+    ]);
+  const [f, problem] = asNumber(value);
+  if (problem) throw new ValidationError([error(rules, "value", problem, { type: typeName(value) })]);
   const units = [];
-  for (const [where, u] of [["from_unit", fromUnit], ["to_unit", toUnit]]) {
-    if (typeof u !== "string") throw new ValidationError([{ field: where, message: msg(K, "not_text", { type: typeName(u) }) }]);
-    const [resolved, reason] = resolveUnit(K, analyte, u);
-    if (resolved === null) {
-      const text = reason === "unknown" ? msg(K, "unknown_unit", { unit: u, label: spec.label, accepted: Object.keys(spec.units).join(", ") }) : reason;
-      throw new ValidationError([{ field: where, message: text }]);
-    }
+  for (const [field, u] of [
+    ["from_unit", fromUnit],
+    ["to_unit", toUnit],
+  ]) {
+    const [resolved, err] = unitProblem(rules, analyte, u, field);
+    if (err) throw new ValidationError([err]);
     units.push(resolved);
   }
-  return fromCanonical(K, analyte, toCanonical(K, analyte, f, units[0]), units[1]);
+  return fromCanonical(rules, analyte, toCanonical(rules, analyte, f, units[0]), units[1]);
 }
 
 /** Payne albumin-corrected calcium in `calciumUnit` (unrounded). */
-export function correctedCalcium(rulesData, calcium, albumin, calciumUnit = "mmol/L", albuminUnit = "g/L") {
-  const payne = rulesData.bands.payne;
-  const ca = convert(rulesData, calcium, calciumUnit, "mmol/L", "calcium");
-  const alb = convert(rulesData, albumin, albuminUnit, "g/L", "albumin");
+export function correctedCalcium(rules, calcium, albumin, calciumUnit = "mmol/L", albuminUnit = "g/L") {
+  const payne = rules.bands.payne;
+  const ca = convert(rules, calcium, calciumUnit, "mmol/L", "calcium");
+  const alb = convert(rules, albumin, albuminUnit, "g/L", "albumin");
   const corr = ca + payne.coefficient * (payne.pivot_albumin - alb);
-  return convert(rulesData, corr, "mmol/L", calciumUnit, "calcium");
+  return convert(rules, corr, "mmol/L", calciumUnit, "calcium");
 }
