@@ -97,12 +97,15 @@ def label_table_cells(table_html: str) -> str:
 
 
 # ------------------------------------------------------------------ figures on a phone
-# A figure NAME.svg with a sibling NAME-narrow.svg (widgets/figures.py draws both) is shown in
-# a <picture> that swaps in the narrow layout on screens narrower than the wide layout needs
-# for its text to stay >= 11 CSS px (960 units wide: a column of about 770 px).
+# A figure NAME.svg with a sibling NAME-narrow.svg (widgets/figures.py draws both) gets the
+# narrow layout as a second <img>; course.css shows it on screens narrower than the wide layout
+# needs for its text to stay >= 11 CSS px (960 units wide: a column of about 770 px) and hides
+# it in print, which keeps the wide layout. (A <picture> would print whatever the screen
+# showed: Chromium does not re-select its source for print.) The hidden image is display:none,
+# so assistive technology meets one image with one alt text.
 IMAGES = HERE.parent / "chapters" / "images"
-NARROW_MEDIA = "screen and (max-width: 1399px)"
 SVG_IMG = re.compile(r'<img\b[^>]*\bsrc="([^"]*?_images/)([^"/]+)\.svg"[^>]*>')
+ALT = re.compile(r'\balt="([^"]*)"')
 
 
 def add_narrow_sources(body: str) -> str:
@@ -110,10 +113,17 @@ def add_narrow_sources(body: str) -> str:
         folder, name = m.group(1), m.group(2)
         if not (IMAGES / f"{name}-narrow.svg").is_file():
             return m.group(0)
-        return (
-            f'<picture class="course-figure"><source media="{NARROW_MEDIA}" '
-            f'srcset="{folder}{name}-narrow.svg">{m.group(0)}</picture>'
+        alt = ALT.search(m.group(0))
+        tag = m.group(0)
+        wide = (
+            tag.replace('class="', 'class="fig-wide ', 1)
+            if 'class="' in tag
+            else tag.replace("<img ", '<img class="fig-wide" ', 1)
         )
+        narrow = (
+            f'<img class="fig-narrow" src="{folder}{name}-narrow.svg" alt="{alt.group(1) if alt else ""}" />'
+        )
+        return f'<span class="course-figure">{wide}{narrow}</span>'
 
     return SVG_IMG.sub(swap, body)
 
@@ -125,9 +135,7 @@ def _copy_narrow_figures(app, exception):
 
     target = Path(app.outdir) / "_images"
     for page in Path(app.outdir).rglob("*.html"):
-        for name in re.findall(
-            r'srcset="[^"]*?_images/([^"/]+-narrow\.svg)"', page.read_text(encoding="utf-8")
-        ):
+        for name in re.findall(r'src="[^"]*?_images/([^"/]+-narrow\.svg)"', page.read_text(encoding="utf-8")):
             target.mkdir(exist_ok=True)
             shutil.copy2(IMAGES / name, target / name)
 

@@ -198,7 +198,8 @@ def test_phone_swaps_in_the_narrow_figure_and_wide_screens_keep_the_wide_one(bro
     for width in (360, 1600):
         page = _open(browser, f"{base_url}/chapters/calcinosis-cutis.html", {"width": width, "height": 900})
         sources[width] = page.evaluate(
-            "[...document.querySelectorAll('article img')].map(i => i.currentSrc.split('/').pop())"
+            "[...document.querySelectorAll('article img')].filter(i => i.getBoundingClientRect().width > 0)"
+            ".map(i => i.currentSrc.split('/').pop())"
         )
         page.close()
     assert "calcium-phosphate-plane-narrow.svg" in sources[360], sources
