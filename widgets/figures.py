@@ -562,12 +562,12 @@ def ca_p_plane(narrow: bool = False) -> Svg:
             (severe, f"{_num(severe)}: severe †"),
         ]
         for cyv, lab in chips:
-            w = 0.6 * 13 * len(lab) + 12
+            w = 0.63 * 13 * len(lab) + 14
             svg.rect(px0 + 4, Y(cyv) - 25, w, 22, "#ffffff", sw=1, rx=4)
             svg.text(px0 + 4 + w / 2, Y(cyv) - 9, lab, 13, "middle")
     else:
         chips = [
-            (xmin + 0.62 * (xmax - xmin), upper, f"Ca {_num(upper)}: hypercalcaemia †"),
+            (xmin + 0.5 * (xmax - xmin), upper, f"Ca {_num(upper)}: hypercalcaemia †"),
             (xmin + 0.82 * (xmax - xmin), moderate, f"Ca {_num(moderate)}: moderate †"),
             (xmin + 0.82 * (xmax - xmin), severe, f"Ca {_num(severe)}: severe †"),
         ]
@@ -578,7 +578,7 @@ def ca_p_plane(narrow: bool = False) -> Svg:
         ):
             chips.append((curve["mmol2_l2"] / cyv, cyv, f"Ca×P {curve['mg2_dl2']} mg²/dL² †"))
         for cxv, cyv, lab in chips:
-            w = 0.6 * 13 * len(lab) + 12
+            w = 0.63 * 13 * len(lab) + 14
             x = min(X(cxv), px0 + pw - w / 2 - 2)
             svg.rect(x - w / 2, Y(cyv) - 11, w, 22, "#ffffff", sw=1, rx=4)
             svg.text(x, Y(cyv) + 5, lab, 13, "middle")
