@@ -117,3 +117,13 @@ def test_figure_is_used_with_alt_text(name):
                 uses.append((md.name, ":alt:" in m.group(2)))
     assert uses, f"{name} is not used by any chapter"
     assert all(has_alt for _, has_alt in uses), f"{name}: a {{figure}} lacks :alt: in {uses}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_wide_layout_is_legible_where_it_is_shown(name):
+    """The wide layout (960 units) is shown from 1400 px screens up, in a column of about 770 px,
+    and in print: text of 14 units renders at 11.2 CSS px there."""
+    root = ET.parse(IMAGES / name).getroot()
+    assert root.get("viewBox").split()[2] == "960"
+    sizes = [float(t.get("font-size")) for t in root.iter(SVG_NS + "text")]
+    assert min(sizes) >= 14, f"{name}: wide layout has text of {min(sizes)} units"

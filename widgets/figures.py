@@ -578,10 +578,10 @@ def ca_p_plane(narrow: bool = False) -> Svg:
         ):
             chips.append((curve["mmol2_l2"] / cyv, cyv, f"Ca×P {curve['mg2_dl2']} mg²/dL² †"))
         for cxv, cyv, lab in chips:
-            w = 0.63 * 13 * len(lab) + 14
+            w = 0.63 * 14 * len(lab) + 14
             x = min(X(cxv), px0 + pw - w / 2 - 2)
-            svg.rect(x - w / 2, Y(cyv) - 11, w, 22, "#ffffff", sw=1, rx=4)
-            svg.text(x, Y(cyv) + 5, lab, 13, "middle")
+            svg.rect(x - w / 2, Y(cyv) - 12, w, 24, "#ffffff", sw=1, rx=4)
+            svg.text(x, Y(cyv) + 5, lab, 14, "middle")
     # cases
     for c in cases:
         marker(svg, X(c["phosphate"]), Y(c["calcium"]), MARKERS[tuple(c["taught"]["conditions"])][0])
