@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 CITE_RE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 TERM_RE = re.compile(r"\{term\}`([^`]+)`")
-BACK_MATTER = {"chapters/glossary.md", "chapters/references.md"}
+BACK_MATTER = {"chapters/glossary.md", "chapters/references.md", "chapters/errata.md"}
 VARIANT_PAGES = {
     "chapters/dystrophic.ipynb",
     "chapters/metastatic.ipynb",
@@ -97,6 +97,8 @@ def claim_problems(claims: list[dict], toc: set[str], bib: dict[str, str]) -> li
         for key in keys:
             if key not in bib:
                 problems.append(f"{cid}: cite key {key!r} is not in references.bib")
+        if claim.get("beyond") and not re.fullmatch(r"[1-5][A-D]?(\.\d+)?", str(claim.get("facts", ""))):
+            problems.append(f"{cid}: a statement beyond the article must name the FACTS.md part that verifies it")
         page = claim.get("page")
         if not page:
             problems.append(f"{cid}: no page")
@@ -155,6 +157,7 @@ def test_claims_checker_catches_failures(tmp_path):
         {"id": "x3", "text": "t", "cite": ["franks2016"], "page": "chapters/leg-ulcers.md"},
         {"id": "x4", "text": "t", "cite": [], "page": None},
         {"id": "x5", "text": "t", "cite": ["nosuchkey"], "page": "chapters/leg-ulcers.md"},
+        {"id": "x6", "text": "t", "cite": ["franks2016"], "page": "chapters/leg-ulcers.md", "beyond": True},
     ]
     assert stray.is_file()
     problems = claim_problems(claims, toc_files() - {"chapters/leg-ulcers.md"}, bib_entries())
@@ -164,6 +167,7 @@ def test_claims_checker_catches_failures(tmp_path):
     assert "x3: page chapters/leg-ulcers.md is not in _toc.yml" in joined
     assert "x4: no page" in joined
     assert "x5: cite key 'nosuchkey' is not in references.bib" in joined
+    assert "x6: a statement beyond the article must name the FACTS.md part that verifies it" in joined
 
 
 def test_every_cited_key_exists():
@@ -220,7 +224,11 @@ def test_chapter_structure(page):
         f"{page}: sections out of order"
     )
     headings = [ln for ln in lines if re.match(r"#{1,6} ", ln)]
-    assert headings[-1].strip() == "## Key points", f"{page}: the last section must be '## Key points'"
+    # the QUIZ engineer's "Test yourself" may follow the key points, nothing else may
+    tail = [h.strip() for h in headings[-2:]]
+    assert tail[-1] == "## Key points" or tail == ["## Key points", "## Test yourself"], (
+        f"{page}: the last section must be '## Key points' (optionally followed by '## Test yourself')"
+    )
     assert "For education, not for clinical decisions" in text, f"{page}: no education statement"
     # heading levels never skip (h1 -> h2 -> h3)
     level = 1

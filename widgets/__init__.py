@@ -9,7 +9,11 @@ def __getattr__(name):
         from .explorer import Explorer
 
         return Explorer
+    if name == "Walkthrough":
+        from .walkthrough import Walkthrough
+
+        return Walkthrough
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Explorer"]
+__all__ = ["Explorer", "Walkthrough"]

@@ -30,6 +30,28 @@ def _load_ranges(path):
         ) from None
 
 
+# ---- validate: case walk-throughs (the quiz banks' validation is a separate block)
+def _validate_cases(paths) -> int:
+    """Print every problem of the case files as file:line: message on stderr; exit 0 when all
+    are valid, 2 otherwise (as the quiz banks' validate)."""
+    from pathlib import Path
+
+    from .cases import case_files, validate_paths
+
+    if any(not Path(p).exists() for p in paths):
+        print(
+            f"error: {next(p for p in paths if not Path(p).exists())}: no such file or folder",
+            file=sys.stderr,
+        )
+        return 2
+    errors = validate_paths(paths)
+    n = sum(len(case_files(p)) if Path(p).is_dir() else 1 for p in paths)
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+    print(f"{n} case file(s) checked, {len(errors)} error(s)")
+    return 2 if errors else 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m widgets",
@@ -46,7 +68,11 @@ def main(argv=None) -> int:
     )
     pr = sub.add_parser("rules-json", help="print the knowledge the browser evaluator needs, as JSON")
     pr.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    pv = sub.add_parser("validate", help="check case walk-throughs (cases/*.yml): schema, graph, citations")
+    pv.add_argument("paths", nargs="+", help="case files or folders")
     args = parser.parse_args(argv)
+    if args.command == "validate":
+        return _validate_cases(args.paths)
 
     from .clinical import ClinicalError, assess, load_scenario, rules_json
     from .clinical.report import render_text

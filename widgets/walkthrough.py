@@ -1,0 +1,122 @@
+"""Case walk-through (an anywidget): a branching clinical case in stages, with a differential
+panel that runs the clinical model on what the learner's path has revealed so far.
+
+One front-end for the static book (no kernel: the page computes with the browser evaluator
+and keeps progress in localStorage) and JupyterLab (the learner's path is synced to Python).
+For education, not for clinical decisions.
+
+    from widgets import Walkthrough
+    wt = Walkthrough("stalled-venous-ulcer")
+    wt                      # shows it
+    wt.steps                # the path taken: [{"stage": ..., "choice": index or None}, ...]
+    wt.scenario             # what has been revealed so far (a widgets.clinical scenario)
+    wt.panel                # the differential panel's content, by the Python model
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+from . import cases as _cases
+from . import clinical
+from .bibtex import read_bibtex
+from .references import BIBFILE, reference_labels
+
+
+def _labels() -> dict:
+    """reference_labels() with `unverified: true` for works the article cites whose
+    bibliographic details could not be verified (keywords = {unverified}), shown with the
+    course's ‡ marker."""
+    entries = read_bibtex(BIBFILE) if BIBFILE.is_file() else {}
+    return {
+        key: {
+            **info,
+            **({"unverified": True} if "unverified" in entries.get(key, {}).get("keywords", "") else {}),
+        }
+        for key, info in reference_labels().items()
+    }
+
+
+STATIC = Path(__file__).parent / "static"
+_IMPORT = re.compile(r'^import \{[^}]*\} from "\./clinical\.js";\n', re.M)
+
+
+def _esm() -> str:
+    # walkthrough.js imports the browser evaluator with a real ES import. Where the bundler of
+    # handoff/components.md has written widgets/static/dist/walkthrough.js (`make bundle`), that
+    # bundle is the module; otherwise clinical.js is concatenated in front and the import line
+    # dropped, as widgets/explorer.py did.
+    dist = STATIC / "dist" / "walkthrough.js"
+    if dist.is_file():
+        return dist.read_text(encoding="utf-8")
+    return (
+        (STATIC / "clinical.js").read_text() + "\n" + _IMPORT.sub("", (STATIC / "walkthrough.js").read_text())
+    )
+
+
+class Walkthrough(anywidget.AnyWidget):
+    _esm = _esm()
+    _css = (STATIC / "walkthrough.css").read_text()
+    # Data that is the same on every page showing this case: the site may supply it once.
+    _site_data_traits = ("case_json", "rules_json")
+
+    case = traitlets.Unicode().tag(sync=True)  # the case id: stays in the page
+    case_json = traitlets.Unicode().tag(sync=True)
+    rules_json = traitlets.Unicode().tag(sync=True)
+    ref_labels = traitlets.Dict().tag(sync=True)
+    bibliography_url = traitlets.Unicode("").tag(sync=True)
+    # Learner state: the path taken and the working diagnosis committed at each step.
+    steps = traitlets.List().tag(sync=True)
+    working = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, case: str, bibliography_url: str = "references.html", **kwargs) -> None:
+        path = Path(case)
+        data = _cases.load_case(path) if path.suffix in (".yml", ".yaml") else _cases.find_case(case)
+        self._case = data
+        super().__init__(
+            case=data["id"],
+            case_json=_cases.case_json(data),
+            rules_json=json.dumps(clinical.rules_json(), ensure_ascii=False),
+            ref_labels=_labels(),
+            bibliography_url=bibliography_url,
+            **kwargs,
+        )
+
+    @classmethod
+    def _site_data(cls, state: dict) -> dict:
+        """The site data traits recomputed from the stored page state (the case id), so that an
+        edited case or rule reaches the built site without re-executing the notebook."""
+        return {
+            "case_json": _cases.case_json(_cases.find_case(state["case"])),
+            "rules_json": json.dumps(clinical.rules_json(), ensure_ascii=False),
+        }
+
+    @property
+    def case_data(self) -> dict:
+        return self._case
+
+    @property
+    def visited(self) -> list[str]:
+        out = []
+        for step in self.steps or [{"stage": self._case["start"]}]:
+            if step["stage"] not in out:
+                out.append(step["stage"])
+        return out
+
+    @property
+    def scenario(self) -> dict:
+        """What the stages on the learner's path have revealed (a widgets.clinical scenario)."""
+        return _cases.scenario_for(self._case, self.visited)
+
+    @property
+    def panel(self) -> dict:
+        """The differential panel at the current stage, computed by the Python model."""
+        return _cases.panel_view(clinical.assess(self.scenario).to_dict())
+
+    def __repr__(self) -> str:
+        return f"Walkthrough({self._case['id']!r})"
