@@ -242,6 +242,7 @@ def _repair_html(app, exception):
 # ------------------------------------------------------------------ the package as a wheel
 ROOT = HERE.parent
 WHEEL_DIR = "_downloads/package"
+BUNDLED_FOLDERS = ("cases", "quizzes")
 
 
 def build_wheel(out: Path) -> Path:
@@ -262,6 +263,14 @@ def build_wheel(out: Path) -> Path:
         shutil.copytree(
             ROOT / "widgets", src / "widgets", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
         )
+        # The data the components read from the repository (case walk-throughs, question banks,
+        # the references) travel inside the package, so a downloaded notebook finds them.
+        bundled = src / "widgets" / "_course_data"
+        bundled.mkdir()
+        for folder in BUNDLED_FOLDERS:
+            if (ROOT / folder).is_dir():
+                shutil.copytree(ROOT / folder, bundled / folder, ignore=shutil.ignore_patterns("*.md"))
+        shutil.copy2(ROOT / "references.bib", bundled / "references.bib")
         proc = subprocess.run(
             [
                 sys.executable,

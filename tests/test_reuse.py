@@ -104,3 +104,8 @@ def test_site_ships_an_installable_wheel_of_the_package(site):
     assert not missing, (
         f"files of the package the wheel leaves out (package-data in pyproject.toml?): {missing}"
     )
+    for folder in ("cases", "quizzes"):
+        for data in sorted((ROOT / folder).glob("*.y*ml")):
+            assert f"widgets/_course_data/{folder}/{data.name}" in names, (
+                f"{folder}/{data.name} is not in the wheel"
+            )
