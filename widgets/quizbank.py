@@ -30,7 +30,10 @@ from . import datafile
 from .datafile import DataFileError, Document
 
 ROOT = Path(__file__).resolve().parent.parent
-QUIZ_DIR = ROOT / "quizzes"
+# In a copy of the repository: quizzes/ beside the package. Installed from the wheel the book
+# ships (a downloaded notebook): the copy bundled into the package (_ext/offline.py).
+BUNDLED = Path(__file__).resolve().parent / "_course_data"
+QUIZ_DIR = ROOT / "quizzes" if (ROOT / "quizzes").is_dir() else BUNDLED / "quizzes"
 SCHEMA_PATH = QUIZ_DIR / "schema.yml"
 CHAPTER_DIR = ROOT / "chapters"
 KEY_LONGEST_MAX = 0.40
@@ -50,6 +53,8 @@ def schema() -> dict:
 @functools.lru_cache(maxsize=1)
 def _bib_keys() -> frozenset[str]:
     bib = ROOT / "references.bib"
+    if not bib.is_file():
+        bib = BUNDLED / "references.bib"
     if not bib.is_file():
         return frozenset()
     return frozenset(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", bib.read_text(encoding="utf-8")))
