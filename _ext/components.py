@@ -1,7 +1,8 @@
 """Local Sphinx extension: the course's components in the static book, written once per build.
 
-After every HTML build this reads the widget state saved in each page (the
-``application/vnd.jupyter.widget-state+json`` script myst-nb writes from the notebook), and for
+After every HTML build this reads the widget state saved in each page (every
+``application/vnd.jupyter.widget-state+json`` script: myst-nb's from a notebook, the quiz
+directive's on a Markdown page), and for
 each course component (``_anywidget_id`` "widgets.<module>.<Class>", see widgets/_site.py):
 
 - writes the component's current ES module and CSS once into ``_components/`` (file names
@@ -111,13 +112,19 @@ def _write_components(app, exception):
     site = SiteComponents(outdir)
     for path in sorted(outdir.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
-        match = STATE_SCRIPT.search(text)
-        if not match:
+        if "widget-state+json" not in text:
             continue
-        state_json = json.loads(match.group(2))
-        if rewrite_state(state_json, site):
-            text = text[: match.start(2)] + _script_text(state_json) + text[match.end(2) :]
-            path.write_text(text, encoding="utf-8")
+
+        def rewrite(match):
+            # a notebook page has one state script; a Markdown page one per quiz directive
+            state_json = json.loads(match.group(2))
+            if not rewrite_state(state_json, site):
+                return match.group(0)
+            return match.group(1) + _script_text(state_json) + match.group(3)
+
+        new_text = STATE_SCRIPT.sub(rewrite, text)
+        if new_text != text:
+            path.write_text(new_text, encoding="utf-8")
     site.remove_unused()
 
 

@@ -7,12 +7,22 @@
   state (no require.js, no widget html-manager); myst-nb's default CDN scripts are replaced.
 - ``sphinx_thebe`` and ``sphinx_comments`` are left out of ``extensions`` in ``_config.yml``:
   they load from CDNs.
+- Formulas are rendered at build time to MathML (``latex2mathml``), which browsers display
+  natively: no math library is loaded by any page (MathJax was 1.1 MB for two formulas).
+- The course package ships in the site as a wheel (``_downloads/package/``), so that a
+  downloaded notebook runs outside a clone after ``pip install`` of that file.
+- The repairs and removals applied to the written HTML fail the build when they match
+  nothing (a theme upgrade that changed the markup must not silently undo them).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+
+from docutils import nodes
+from sphinx.errors import ExtensionError
 
 HERE = Path(__file__).parent
 PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"
@@ -25,45 +35,287 @@ def _config_inited(app, config):
     config.nb_ipywidgets_js = {WIDGET_LOADER: {"type": "module"}}
 
 
+# ------------------------------------------------------------------ build-time math (MathML)
+def _mathml(node, display: bool) -> str:
+    from latex2mathml.converter import convert
+
+    latex = node.astext()
+    place = f"{node.source or '?'}:{node.line or '?'}"
+    try:
+        html = convert(latex, display="block" if display else "inline")
+    except Exception as error:  # latex2mathml raises several types; name the formula and place
+        raise ExtensionError(f"{place}: cannot render the formula {latex!r} as MathML: {error!r}") from error
+    unknown = re.search(r">(\\[A-Za-z]+)<", html)  # latex2mathml prints unknown commands as text
+    if unknown:
+        raise ExtensionError(
+            f"{place}: the formula {latex!r} uses {unknown.group(1)}, which latex2mathml does not know"
+        )
+    return html
+
+
+def _visit_math(self, node):
+    self.body.append(f'<span class="math notranslate">{_mathml(node, display=False)}</span>')
+    raise nodes.SkipNode
+
+
+def _visit_displaymath(self, node):
+    number = f'<span class="eqno">({node["number"]})</span>' if node.get("number") else ""
+    self.body.append(
+        f'<div class="math notranslate math-display">{number}{_mathml(node, display=True)}</div>\n'
+    )
+    raise nodes.SkipNode
+
+
+# ------------------------------------------------------------------ tables that reflow
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+REFLOW_MIN_COLUMNS = 3
+
+
+def label_table_cells(table_html: str) -> str:
+    """Give a table of REFLOW_MIN_COLUMNS or more columns the class ``reflow`` and each body
+    cell a ``data-label`` with its column's header, so that course.css can show it on a phone
+    as one card per row (each value under its column's name) instead of squeezing it."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(table_html, "html.parser")
+    table = soup.table
+    head = table.find("thead")
+    if head is None or head.find("tr") is None:
+        return table_html
+    headers = [
+        " ".join(cell.get_text(" ", strip=True).split()) for cell in head.find("tr").find_all(["th", "td"])
+    ]
+    if len(headers) < REFLOW_MIN_COLUMNS:
+        return table_html
+    table["class"] = [*table.get("class", []), "reflow"]
+    for body in table.find_all("tbody"):
+        for row in body.find_all("tr", recursive=False):
+            for index, cell in enumerate(row.find_all(["th", "td"], recursive=False)):
+                if cell.name == "td" and index < len(headers) and headers[index]:
+                    cell["data-label"] = headers[index]
+    return str(table)
+
+
+# ------------------------------------------------------------------ figures on a phone
+# A figure NAME.svg with a sibling NAME-narrow.svg (widgets/figures.py draws both) gets the
+# narrow layout as a second <img>; course.css shows it on screens narrower than the wide layout
+# needs for its text to stay >= 11 CSS px (960 units wide: a column of about 770 px) and hides
+# it in print, which keeps the wide layout. (A <picture> would print whatever the screen
+# showed: Chromium does not re-select its source for print.) The hidden image is display:none,
+# so assistive technology meets one image with one alt text.
+IMAGES = HERE.parent / "chapters" / "images"
+SVG_IMG = re.compile(r'<img\b[^>]*\bsrc="([^"]*?_images/)([^"/]+)\.svg"[^>]*>')
+ALT = re.compile(r'\balt="([^"]*)"')
+
+
+def add_narrow_sources(body: str) -> str:
+    def swap(m):
+        folder, name = m.group(1), m.group(2)
+        if not (IMAGES / f"{name}-narrow.svg").is_file():
+            return m.group(0)
+        alt = ALT.search(m.group(0))
+        tag = m.group(0)
+        wide = (
+            tag.replace('class="', 'class="fig-wide ', 1)
+            if 'class="' in tag
+            else tag.replace("<img ", '<img class="fig-wide" ', 1)
+        )
+        narrow = (
+            f'<img class="fig-narrow" src="{folder}{name}-narrow.svg" alt="{alt.group(1) if alt else ""}" />'
+        )
+        return f'<span class="course-figure">{wide}{narrow}</span>'
+
+    return SVG_IMG.sub(swap, body)
+
+
+def _copy_narrow_figures(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    import shutil
+
+    target = Path(app.outdir) / "_images"
+    for page in Path(app.outdir).rglob("*.html"):
+        for name in re.findall(r'src="[^"]*?_images/([^"/]+-narrow\.svg)"', page.read_text(encoding="utf-8")):
+            target.mkdir(exist_ok=True)
+            shutil.copy2(IMAGES / name, target / name)
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     body = context.get("body", "")
+    if "_images/" in body:
+        context["body"] = body = add_narrow_sources(body)
+    if "<table" in body:
+        context["body"] = body = TABLE.sub(lambda m: label_table_cells(m.group(0)), body)
     if "plotly-graph-div" in body:
         # Per-page script: loaded before the inline Plotly.newPlot calls run at DOMContentLoaded.
         app.add_js_file(PLOTLY_JS, priority=300)
 
 
+@dataclass(frozen=True)
+class Repair:
+    """A fix to the written HTML. ``done`` is what a page holds once fixed, so a page already
+    fixed by an earlier (incremental) build counts as matched."""
+
+    why: str
+    pattern: re.Pattern
+    replacement: str
+    done: str
+
+
+def _literal(why: str, old: str, new: str) -> Repair:
+    return Repair(why, re.compile(re.escape(old)), new.replace("\\", "\\\\"), new)
+
+
 # Accessibility repairs to theme and docutils markup that configuration cannot reach (axe-core
-# rules in brackets). Each is a plain, idempotent replacement on the written HTML.
-A11Y_REPAIRS = (
-    # [region] the sidebar's title link and search button sit outside any landmark.
-    ('<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">',
-     '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="region" '
-     'aria-label="Book navigation">'),
-    # [summary-name] the sidebar's expand/collapse toggles have an icon but no name.
-    ('<summary><span class="toctree-toggle" role="presentation">',
-     '<summary aria-label="Show or hide the sections of this chapter">'
-     '<span class="toctree-toggle" role="presentation">'),
-    # [aria-required-children, aria-deprecated-role] bibliography entries in a role="list".
-    ('role="doc-biblioentry"', 'role="listitem"'),
+# rules in brackets), and a removal for weight. Each is idempotent.
+REPAIRS = (
+    _literal(
+        "[region] the sidebar's title link and search button sit outside any landmark",
+        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">',
+        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar" role="region" '
+        'aria-label="Book navigation">',
+    ),
+    _literal(
+        "[summary-name] the sidebar's expand/collapse toggles have an icon but no name",
+        '<summary><span class="toctree-toggle" role="presentation">',
+        '<summary aria-label="Show or hide the sections of this chapter">'
+        '<span class="toctree-toggle" role="presentation">',
+    ),
+    _literal(
+        "[aria-required-children, aria-deprecated-role] bibliography entries in a role=list",
+        'role="doc-biblioentry"',
+        'role="listitem"',
+    ),
+    # Weight: the theme loads Font Awesome twice, as a 1.5 MB script that swaps icons for SVG
+    # and as a webfont its stylesheet already declares. The webfont alone renders the same icons.
+    Repair(
+        "the theme's 1.5 MB Font Awesome script (its webfont renders the same icons)",
+        re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>'),
+        "<!-- offline: fontawesome.js removed -->",
+        "<!-- offline: fontawesome.js removed -->",
+    ),
+)
+# After the repairs no page may still load one of these (a changed script tag that the removal
+# above no longer matches is caught here too).
+FORBIDDEN = (
+    re.compile(r"<script[^>]+fontawesome\.js"),
+    re.compile(r"<script[^>]+(?:mathjax|tex-chtml)", re.I),
 )
 
 
-# Weight: the theme loads Font Awesome twice, as a 1.5 MB script that swaps icons for SVG and
-# as a webfont its stylesheet already declares. The webfont alone renders the same icons.
-HEAVY_SCRIPTS = re.compile(r'<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
+def repair_pages(pages: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Apply REPAIRS to {path: html}. Returns the changed pages and the problems: a repair that
+    matched no page (and is not already applied anywhere), or a page still loading something
+    FORBIDDEN. Pure, so the test can feed it markup from a hypothetical theme upgrade."""
+    changed: dict[str, str] = {}
+    hits = {repair.why: 0 for repair in REPAIRS}
+    problems: list[str] = []
+    for path, text in pages.items():
+        repaired = text
+        for repair in REPAIRS:
+            repaired, n = repair.pattern.subn(repair.replacement, repaired)
+            hits[repair.why] += n or (repair.done in repaired)
+        for pattern in FORBIDDEN:
+            if pattern.search(repaired):
+                problems.append(f"{path}: still loads {pattern.search(repaired).group(0)!r}")
+        if repaired != text:
+            changed[path] = repaired
+    if pages:
+        problems += [f"matched no page: {why}" for why, n in hits.items() if n == 0]
+    return changed, problems
 
 
 def _repair_html(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    for path in Path(app.outdir).rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
-        repaired = text
-        for old, new in A11Y_REPAIRS:
-            repaired = repaired.replace(old, new)
-        repaired = HEAVY_SCRIPTS.sub("", repaired)
-        if repaired != text:
-            path.write_text(repaired, encoding="utf-8")
+    pages = {str(p): p.read_text(encoding="utf-8") for p in Path(app.outdir).rglob("*.html")}
+    changed, problems = repair_pages(pages)
+    for path, text in changed.items():
+        Path(path).write_text(text, encoding="utf-8")
+    if problems:
+        raise ExtensionError(
+            "_ext/offline.py: an HTML repair no longer applies (theme or docutils markup changed?). "
+            "Update REPAIRS/FORBIDDEN:\n  " + "\n  ".join(problems[:20])
+        )
+
+
+# ------------------------------------------------------------------ the package as a wheel
+ROOT = HERE.parent
+WHEEL_DIR = "_downloads/package"
+BUNDLED_FOLDERS = ("cases", "quizzes")
+
+
+def build_wheel(out: Path) -> Path:
+    """Build the course package (``widgets``) as a wheel into ``out`` and return its path.
+    Built from a copy of pyproject.toml and widgets/, so nothing is written into the tree."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory(prefix="course-wheel-") as tmp:
+        src = Path(tmp) / "src"
+        src.mkdir()
+        shutil.copy2(ROOT / "pyproject.toml", src)
+        shutil.copytree(
+            ROOT / "widgets", src / "widgets", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
+        # The data the components read from the repository (case walk-throughs, question banks,
+        # the references) travel inside the package, so a downloaded notebook finds them.
+        bundled = src / "widgets" / "_course_data"
+        bundled.mkdir()
+        for folder in BUNDLED_FOLDERS:
+            if (ROOT / folder).is_dir():
+                shutil.copytree(ROOT / folder, bundled / folder, ignore=shutil.ignore_patterns("*.md"))
+        shutil.copy2(ROOT / "references.bib", bundled / "references.bib")
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-build-isolation",
+                "--quiet",
+                "-w",
+                str(out),
+                str(src),
+            ],
+            capture_output=True,
+            text=True,
+        )
+    wheels = sorted(out.glob("*.whl"))
+    if proc.returncode != 0 or len(wheels) != 1:
+        raise ExtensionError(f"could not build the course package's wheel: {proc.stderr[-2000:]}")
+    return wheels[0]
+
+
+WHEEL_LINK = re.compile(r'href="((?:\.\./)*' + re.escape(WHEEL_DIR) + r'/[^"]+)"')
+
+
+def _ship_wheel(app, exception):
+    """Put the wheel into the site; a page that links a wheel that was not built fails the build
+    (e.g. the version in pyproject.toml changed and the educators' chapter still names the old)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    wheel = build_wheel(Path(app.outdir) / WHEEL_DIR)
+    for page in Path(app.outdir).rglob("*.html"):
+        for href in WHEEL_LINK.findall(page.read_text(encoding="utf-8")):
+            if (page.parent / href).resolve() != wheel.resolve():
+                raise ExtensionError(f"{page.name} links {href}, but the wheel built is {wheel.name}")
+
+
+def _substitutions(app, config):
+    """{{ repository_url }} and {{ repository_branch }} for the chapters: the one address in
+    _config.yml (repository.url), which Jupyter Book passes to the theme."""
+    theme = config.html_theme_options or {}
+    subs = dict(getattr(config, "myst_substitutions", {}) or {})
+    subs.setdefault("repository_url", theme.get("repository_url", ""))
+    subs.setdefault("repository_branch", theme.get("repository_branch", "main"))
+    config.myst_substitutions = subs
 
 
 def setup(app):
@@ -73,5 +325,11 @@ def setup(app):
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _repair_html)
+    app.connect("build-finished", _ship_wheel)
+    app.connect("build-finished", _copy_narrow_figures)
+    app.connect("config-inited", _substitutions)
+    # Formulas as MathML at build time; with this renderer selected (html_math_renderer in
+    # _config.yml) Sphinx's MathJax extension adds no script to any page.
+    app.add_html_math_renderer("mathml", (_visit_math, None), (_visit_displaymath, None))
     app.add_css_file("course.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,28 +31,84 @@ def timed(cmd: list[str]) -> float:
     return time.perf_counter() - t0
 
 
-def page_weights(base_url: str, browser, pages: list[str]) -> list[tuple[str, int, int, int]]:
+# ---------------------------------------------------------------- page weight (per page)
+# Bytes as the server sends them (scripts/serve.py, gzip like a static host), caching off:
+# Chromium loads each page in a fresh context (empty cache) and lists what it requested;
+# each response is then fetched again from the same server with `Accept-Encoding: gzip`
+# and its body counted as sent. (Chromium's own `request.sizes()` proved unreliable here.)
+PLOTLY_BASIC = "_static/vendor/plotly/plotly-basic.min.js"
+PAGE_BUDGET = 1.5e6  # every page
+PLOTLY_PAGE_EXTRA = 0.8e6  # a page with a plotly figure: plotly-basic plus this much
+
+
+def _sent_bytes(url: str) -> tuple[int, int]:
+    """(bytes of the body as sent, bytes once decompressed)."""
+    import gzip
+    from urllib.request import Request, urlopen
+
+    with urlopen(Request(url, headers={"Accept-Encoding": "gzip"})) as response:
+        body = response.read()  # still gzip-compressed if the server compressed it
+        gzipped = response.headers.get("Content-Encoding") == "gzip"
+    return len(body), len(gzip.decompress(body)) if gzipped else len(body)
+
+
+def page_weights(base_url: str, browser, pages: list[str]) -> list[dict]:
+    """Per page: requests, bytes sent by the server, the three heaviest files, the budget."""
+    plotly_bytes = _sent_bytes(f"{base_url}/{PLOTLY_BASIC}")[0]
     rows = []
     for path in pages:
-        page = browser.new_page()
-        finished = []
-        # a lambda, not finished.append: Playwright tags the handler object (a builtin cannot be)
-        page.on("requestfinished", lambda request, done=finished: done.append(request))
+        context = browser.new_context()
+        page = context.new_page()
+        context.new_cdp_session(page).send("Network.setCacheDisabled", {"cacheDisabled": True})
+        urls: list[str] = []
+        page.on("request", lambda r, urls=urls: urls.append(r.url) if r.url.startswith("http") else None)
         page.goto(f"{base_url}/{path}")
         page.wait_for_load_state("networkidle")
-        transferred = decoded = 0
-        for request in finished:
-            sizes = request.sizes()
-            transferred += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-            response = request.response()
-            if response is not None and not request.url.startswith(("data:", "blob:")):
-                try:
-                    decoded += len(response.body())
-                except Exception:  # a body Chromium no longer holds; count transfer only
-                    pass
-        rows.append((path, len(finished), transferred, decoded))
-        page.close()
+        context.close()
+        sizes = [(url, _sent_bytes(url)) for url in urls]
+        total = sum(n for _, (n, _d) in sizes)
+        decoded = sum(d for _, (_n, d) in sizes)
+        has_plotly = any(url.split("?")[0].endswith(PLOTLY_BASIC) for url in urls)
+        budget = plotly_bytes + PLOTLY_PAGE_EXTRA if has_plotly else PAGE_BUDGET
+        heaviest = [(u, n) for u, (n, _d) in sorted(sizes, key=lambda s: -s[1][0])[:3]]
+        rows.append(
+            {
+                "page": path,
+                "requests": len(urls),
+                "bytes": total,
+                "decoded": decoded,
+                "plotly": has_plotly,
+                "budget": budget,
+                "heaviest": heaviest,
+            }
+        )
     return rows
+
+
+def print_page_weights(rows: list[dict]) -> None:
+    print("\nper page, bytes as the server sends them (gzip), cache off:")
+    print(
+        f"  {'page':36} {'requests':>8} {'sent':>10} {'unzipped':>10} {'budget':>10}"
+        "  heaviest files (MB sent)"
+    )
+    for r in rows:
+        ok = "ok  " if r["bytes"] <= r["budget"] else "OVER"
+        heavy = ", ".join(f"{u.rsplit('/', 1)[-1].split('?')[0]} {n / 1e6:.2f}" for u, n in r["heaviest"])
+        print(
+            f"  {r['page']:36} {r['requests']:8d} {r['bytes'] / 1e6:7.3f} MB {r['decoded'] / 1e6:7.3f} MB"
+            f" {r['budget'] / 1e6:7.3f} MB"
+            f"  {ok} {heavy}"
+        )
+    heaviest = max(rows, key=lambda r: r["bytes"])
+    over = [r["page"] for r in rows if r["bytes"] > r["budget"]]
+    print(
+        f"heaviest page:      {heaviest['page']} {heaviest['bytes'] / 1e6:.3f} MB,"
+        f" {heaviest['requests']} requests"
+    )
+    print(
+        f"over budget:        {', '.join(over) if over else 'none'}"
+        f" (budget: {PAGE_BUDGET / 1e6} MB; with plotly: plotly-basic + {PLOTLY_PAGE_EXTRA / 1e6} MB)"
+    )
 
 
 # Input -> painted result, per real keystroke. The listener runs first (capture phase on
@@ -107,19 +163,17 @@ def explorer_timing(
     return times
 
 
-def cached_weight(base_url: str, browser, first: str, then: str) -> int:
-    """Bytes transferred for `then` visited after `first` in the same browser (cache on)."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(f"{base_url}/{first}")
-    page.wait_for_load_state("networkidle")
-    finished = []
-    page.on("requestfinished", lambda request: finished.append(request))
-    page.goto(f"{base_url}/{then}")
-    page.wait_for_load_state("networkidle")
-    total = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"] for r in finished)
-    context.close()
-    return total
+def weights_only(html: Path) -> int:
+    from playwright.sync_api import sync_playwright
+
+    server = start(html)
+    base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        print_page_weights(page_weights(base_url, browser, [*toc_pages(), "search.html", "genindex.html"]))
+        browser.close()
+    server.shutdown()
+    return 0
 
 
 def main() -> int:
@@ -128,7 +182,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=50, help="keystrokes for the explorer timing")
     parser.add_argument("--throttle", type=float, default=4, help="CPU slowdown for the explorer timing")
     parser.add_argument("--html", type=Path, help="measure this built site instead of building one")
+    parser.add_argument(
+        "--weights-only",
+        metavar="HTML_DIR",
+        type=Path,
+        help="only the per-page weights of an existing build (e.g. _build/html)",
+    )
     args = parser.parse_args()
+    if args.weights_only:
+        return weights_only(args.weights_only)
 
     if args.html:
         html = args.html
@@ -138,9 +200,9 @@ def main() -> int:
         print(f"clean build:        {timed(build):7.1f} s")
         print(f"no-op rebuild:      {timed(build):7.1f} s")
         html = out / "_build" / "html"
-    if not args.skip_tests:
-        suite = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
-        print(f"test suite:         {suite:7.1f} s")
+        if not args.skip_tests:
+            suite = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            print(f"test suite:         {suite:7.1f} s")
 
     from playwright.sync_api import sync_playwright
 
@@ -149,16 +211,7 @@ def main() -> int:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pages = [*toc_pages(), "search.html", "genindex.html"]
-        rows = page_weights(base_url, browser, pages)
-        print("\nper page (gzip as a static host serves it):")
-        print(f"  {'page':42} {'requests':>8} {'transferred':>12} {'uncompressed':>13}")
-        for path, n, transferred, decoded in rows:
-            print(f"  {path:42} {n:8d} {transferred / 1e6:10.3f} MB {decoded / 1e6:10.3f} MB")
-        heaviest = max(rows, key=lambda r: r[2])
-        mb = heaviest[2] / 1e6
-        print(f"heaviest page:      {heaviest[0]} {mb:.3f} MB transferred, {heaviest[1]} requests")
-        after = cached_weight(base_url, browser, "chapters/dystrophic.html", "chapters/metastatic.html")
-        print(f"metastatic.html after dystrophic.html, cache on: {after / 1e6:.3f} MB transferred")
+        print_page_weights(page_weights(base_url, browser, pages))
         for label, viewport in (
             ("desktop 1280x900", {"width": 1280, "height": 900}),
             ("phone 390x844", {"width": 390, "height": 844}),

@@ -3,7 +3,7 @@
 A component's source is a plain ES module in widgets/static/ that imports what it needs
 (`import { assess } from "./clinical.js";`). A live anywidget receives its module as one
 text (`_esm`), so imports between files cannot resolve there: esbuild (npm, pinned in
-package.json) bundles every widgets/static/*.js with a default export into
+package.json) bundles every widgets/static/*.js with a default export and imports into
 widgets/static/dist/<name>.js, which the Python classes read and the site build writes out.
 The output is committed (a notebook or Binder needs no Node); tests/test_bundle.py fails
 when it is not what this script makes from the current sources.
@@ -25,7 +25,11 @@ ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 
 
 def entry_points() -> list[Path]:
-    return sorted(p for p in STATIC.glob("*.js") if re.search(r"^export default\b", p.read_text(), re.M))
+    # components (a default export) that import other modules; one without imports is its own bundle
+    def wants_bundle(text: str) -> bool:
+        return bool(re.search(r"^export default\b", text, re.M) and re.search(r"^import\b", text, re.M))
+
+    return sorted(p for p in STATIC.glob("*.js") if wants_bundle(p.read_text()))
 
 
 def bundle(out: Path) -> list[Path]:

@@ -20,8 +20,11 @@ SCHEMA = {
                 "type": "object",
                 "required": ["stem"],
                 "additionalProperties": False,
-                "properties": {"stem": {"type": "string"}, "n": {"type": "number", "minimum": 0},
-                               "kind": {"enum": ["a", "b"]}},
+                "properties": {
+                    "stem": {"type": "string"},
+                    "n": {"type": "number", "minimum": 0},
+                    "kind": {"enum": ["a", "b"]},
+                },
             },
         },
     },
@@ -86,7 +89,10 @@ def test_aliases_refused_by_default():
 
 
 def test_schema_errors_point_at_the_line():
-    text = "id: x\nitems:\n  - stem: one\n  - stem: two\n    n: -1\n  - n: 2\n    colour: red\n  - stem: 4\n    kind: c\n"
+    text = (
+        "id: x\nitems:\n  - stem: one\n  - stem: two\n    n: -1\n"
+        "  - n: 2\n    colour: red\n  - stem: 4\n    kind: c\n"
+    )
     doc = datafile.loads(text, "q.yml")
     msgs = [str(e) for e in datafile.schema_errors(doc, SCHEMA)]
     assert "q.yml:5: items[1].n: -1 is less than the minimum of 0" in msgs
@@ -102,6 +108,9 @@ def test_schema_errors_point_at_the_line():
 
 def test_own_rule_errors_use_the_same_format():
     doc = datafile.loads("id: x\nitems:\n  - stem: a\n", "r.yml")
-    assert str(doc.error(["items", 0, "stem"], "is not a question")) == "r.yml:3: items[0].stem: is not a question"
+    assert (
+        str(doc.error(["items", 0, "stem"], "is not a question"))
+        == "r.yml:3: items[0].stem: is not a question"
+    )
     # a path past the end of the file falls back to the deepest node that exists
     assert doc.line(["items", 7, "stem"]) == 3

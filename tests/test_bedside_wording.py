@@ -54,8 +54,12 @@ def flat(text: str) -> str:
 
 def hits(pattern: str, skip: tuple[str, ...] = ()) -> list[str]:
     rx = re.compile(pattern, re.I)
-    return [f"{name}: …{m.group(0)}…" for name, text in pages().items() if name not in skip
-            for m in rx.finditer(flat(teaching(text)))]
+    return [
+        f"{name}: …{m.group(0)}…"
+        for name, text in pages().items()
+        if name not in skip
+        for m in rx.finditer(flat(teaching(text)))
+    ]
 
 
 # --------------------------------------------------------------------------- point 1: corrected wording
@@ -68,9 +72,14 @@ def test_no_page_says_debridement_is_simply_needed():
 def test_debridement_carries_the_calciphylaxis_caveat():
     text = {k: flat(v) for k, v in pages().items()}
     for page in ("treatment.md", "glossary.md"):
-        assert re.search(r"calciphylaxis.{0,200}specialist team decision|specialist team decision.{0,200}calciphylaxis",
-                         text[page], re.I), f"{page}: debridement of calciphylaxis is not a specialist team decision"
-    assert "not for calciphylaxis" in text["treatment.md"], "treatment.md: the debridement table does not exclude calciphylaxis"
+        assert re.search(
+            r"calciphylaxis.{0,200}specialist team decision|specialist team decision.{0,200}calciphylaxis",
+            text[page],
+            re.I,
+        ), f"{page}: debridement of calciphylaxis is not a specialist team decision"
+    assert "not for calciphylaxis" in text["treatment.md"], (
+        "treatment.md: the debridement table does not exclude calciphylaxis"
+    )
 
 
 def test_erratum_3_remnants_are_gone():
@@ -104,15 +113,23 @@ def test_ckd_targets_carry_kdigo_2017():
     bad += hits(r"(?<!Historical )(?<!historical )target in chronic kidney disease")
     bad += hits(r"Above the KDOQI (stage-5 )?(target|range)")
     assert not bad, "\n".join(bad)
-    assert re.search(r"KDIGO 2017.{0,300}(no product target|not use the product|does not use the product|no Ca × P target)",
-                     flat(pages()["calcium.md"]), re.I), "calcium.md: KDIGO 2017 and the product not explained"
+    assert re.search(
+        r"KDIGO 2017.{0,300}(no product target|not use the product|"
+        r"does not use the product|no Ca × P target)",
+        flat(pages()["calcium.md"]),
+        re.I,
+    ), "calcium.md: KDIGO 2017 and the product not explained"
     glossary = flat(pages()["glossary.md"])
-    assert re.search(r"Calcium–phosphate product .{0,400}KDIGO 2017", glossary), "glossary: Ca × P entry lacks KDIGO 2017"
+    assert re.search(r"Calcium–phosphate product .{0,400}KDIGO 2017", glossary), (
+        "glossary: Ca × P entry lacks KDIGO 2017"
+    )
 
 
 def test_corrected_calcium_caveat_is_taught():
     calcium = flat(pages()["calcium.md"])
-    assert re.search(r"unreliable in chronic kidney disease", calcium), "calcium.md: no caveat on the albumin correction"
+    assert re.search(r"unreliable in chronic kidney disease", calcium), (
+        "calcium.md: no caveat on the albumin correction"
+    )
     assert "ionised calcium" in calcium, "calcium.md: ionised calcium not named as the reference"
     for page in ("metastatic.ipynb", "iatrogenic.ipynb", "calciphylaxis.ipynb"):
         assert "corrected-calcium-caveat" in pages()[page], f"{page}: the case does not link the caveat"
@@ -127,17 +144,24 @@ def test_extravasation_first_steps():
 
 def test_weak_sources_no_longer_carry_clinical_actions():
     """A patient leaflet and a secondary teaching summary were replaced by FACTS 2D works."""
-    bad = [f"{name}: cites {key}" for name, text in pages().items()
-           for group in CITE_RE.findall(text) for key in group.split(",")
-           if key.strip() in {"mayocalciphylaxis", "pracderm2023"}]
+    bad = [
+        f"{name}: cites {key}"
+        for name, text in pages().items()
+        for group in CITE_RE.findall(text)
+        for key in group.split(",")
+        if key.strip() in {"mayocalciphylaxis", "pracderm2023"}
+    ]
     assert not bad, "\n".join(bad)
     calci = flat(pages()["calciphylaxis.ipynb"])
-    assert re.search(r"sodium thiosulfate.{0,400}no single treatment", calci, re.I | re.S), \
+    assert re.search(r"sodium thiosulfate.{0,400}no single treatment", calci, re.I | re.S), (
         "calciphylaxis: sodium thiosulfate without its evidence status"
+    )
 
 
 def test_lifetime_caveat_on_the_one_percent():
-    assert re.search(r"order of magnitude", flat(pages()["leg-ulcers.md"])), "leg-ulcers: the 1 % figure has no caveat"
+    assert re.search(r"order of magnitude", flat(pages()["leg-ulcers.md"])), (
+        "leg-ulcers: the 1 % figure has no caveat"
+    )
 
 
 # --------------------------------------------------------------------------- points 2-4: new sections
@@ -145,18 +169,30 @@ def test_lifetime_caveat_on_the_one_percent():
 def test_red_flags_and_what_not_to_do(page):
     text = pages()[page]
     assert re.search(r"^## Red flags", text, re.M), f"{page}: no 'Red flags' section"
-    assert re.search(r"^:::\{admonition\}.*what not to do", text, re.M | re.I), f"{page}: no 'What not to do' box"
+    assert re.search(r"^:::\{admonition\}.*what not to do", text, re.M | re.I), (
+        f"{page}: no 'What not to do' box"
+    )
     f = flat(text)
-    for phrase in ("out of proportion", "same-day escalation" if page == "calciphylaxis.ipynb" else "same day",
-                   "falsely high"):
+    for phrase in (
+        "out of proportion",
+        "same-day escalation" if page == "calciphylaxis.ipynb" else "same day",
+        "falsely high",
+    ):
         assert phrase in f, f"{page}: red flags miss {phrase!r}"
 
 
 def test_who_does_what():
     text = flat(pages()["leg-ulcers.md"])
     assert "## Who does what" in pages()["leg-ulcers.md"]
-    for role in ("Tissue viability nurse", "Nephrology", "Dermatology", "Vascular surgery", "Plastic",
-                 "Haematology", "Palliative care"):
+    for role in (
+        "Tissue viability nurse",
+        "Nephrology",
+        "Dermatology",
+        "Vascular surgery",
+        "Plastic",
+        "Haematology",
+        "Palliative care",
+    ):
         assert role in text, f"leg-ulcers: 'Who does what' lacks {role}"
 
 
@@ -164,17 +200,22 @@ def test_who_does_what():
 def test_pain_is_taught(page):
     text = pages()[page]
     assert re.search(r"^#{2,3} Pain", text, re.M), f"{page}: no pain section"
-    assert "multimodal analgesia" in flat(text) and "palliative" in flat(text), f"{page}: pain management missing"
+    assert "multimodal analgesia" in flat(text) and "palliative" in flat(text), (
+        f"{page}: pain management missing"
+    )
 
 
-@pytest.mark.parametrize("condition, page, key", [
-    ("Martorell", "differential.ipynb", "hafner2010"),
-    ("Martorell", "calciphylaxis.ipynb", "hafner2010"),
-    ("venous limb gangrene", "wisn.ipynb", "warkentin1997"),
-    ("venous limb gangrene", "differential.ipynb", "warkentin1997"),
-    ("Dermatomyositis", "dystrophic.ipynb", "reiter2011a"),
-    ("Dermatomyositis", "differential.ipynb", "reiter2011a"),
-])
+@pytest.mark.parametrize(
+    "condition, page, key",
+    [
+        ("Martorell", "differential.ipynb", "hafner2010"),
+        ("Martorell", "calciphylaxis.ipynb", "hafner2010"),
+        ("venous limb gangrene", "wisn.ipynb", "warkentin1997"),
+        ("venous limb gangrene", "differential.ipynb", "warkentin1997"),
+        ("Dermatomyositis", "dystrophic.ipynb", "reiter2011a"),
+        ("Dermatomyositis", "differential.ipynb", "reiter2011a"),
+    ],
+)
 def test_conditions_not_to_miss(condition, page, key):
     text = pages()[page]
     assert condition.lower() in text.lower(), f"{page}: {condition} missing"
@@ -184,8 +225,11 @@ def test_conditions_not_to_miss(condition, page, key):
 # --------------------------------------------------------------------------- point 5: the ‡ marker
 def _unverified_keys() -> set[str]:
     bib = (ROOT / "references.bib").read_text(encoding="utf-8")
-    return {m.group(1) for m in re.finditer(r"@\w+\{([^,\s]+),(.*?)\n\}", bib, re.S)
-            if re.search(r"keywords\s*=\s*\{[^}]*unverified", m.group(2))}
+    return {
+        m.group(1)
+        for m in re.finditer(r"@\w+\{([^,\s]+),(.*?)\n\}", bib, re.S)
+        if re.search(r"keywords\s*=\s*\{[^}]*unverified", m.group(2))
+    }
 
 
 def test_unverified_keys_are_the_not_verified_entries():
@@ -193,8 +237,14 @@ def test_unverified_keys_are_the_not_verified_entries():
     unverified = _unverified_keys()
     for m in re.finditer(r"@\w+\{([^,\s]+),(.*?)\n\}", bib, re.S):
         note = re.search(r"note\s*=\s*\{(.*?)\}", m.group(2), re.S)
-        says = note and note.group(1).startswith("Cited in the source article as") and "not verified" in note.group(1)
-        assert bool(says) == (m.group(1) in unverified), f"{m.group(1)}: 'unverified' keyword and note disagree"
+        says = (
+            note
+            and note.group(1).startswith("Cited in the source article as")
+            and "not verified" in note.group(1)
+        )
+        assert bool(says) == (m.group(1) in unverified), (
+            f"{m.group(1)}: 'unverified' keyword and note disagree"
+        )
 
 
 def test_every_unverified_citation_carries_the_marker():

@@ -21,21 +21,8 @@ VARIANTS = {"dystrophic", "metastatic", "idiopathic", "iatrogenic", "calciphylax
 # not bent to the model: the disagreement is listed here (and in the report to the MODEL
 # engineer, issue 9) as a strict xfail, so the test fails as soon as the model agrees and the
 # entry must be removed.
-_EARLY_CUA = "calciphylaxis 'supported' before any biopsy; WISN and calciphylaxis not named together"
-_DAY4_CUA = (
-    "four days of warfarin, no kidney disease: calciphylaxis still 'consistent' (warfarin counts at any time)"
-)
 MODEL_DISAGREEMENTS = {
-    ("dialysis-thigh-pain", "presentation"): "risk factors and pain alone make calciphylaxis 'supported'",
-    (
-        "dialysis-thigh-pain",
-        "diagnosis",
-    ): "three years of warfarin still counts for WISN; its window is days 3-10",
-    ("warfarin-restart", "examination"): _EARLY_CUA,
-    ("warfarin-restart", "investigations"): _EARLY_CUA,
     ("shin-ulcer-colitis", "history"): "no vocabulary for a fast-growing ulcer that began as a pustule",
-    ("first-week-anticoagulation", "history"): _DAY4_CUA,
-    ("first-week-anticoagulation", "diagnosis"): _DAY4_CUA,
     (
         "necrotic-purpura",
         "diagnosis",

@@ -212,7 +212,8 @@ def test_iv_extravasation_is_iatrogenic():
     assert assess(s).to_dict()["conditions"][0]["id"] == "iatrogenic"
 
 
-def test_lookalikes_named_by_the_article():
+def test_lookalikes_named_by_the_article_and_beyond():
+    # the article's five, then the two FACTS.md 2D adds (Martorell ulcer, venous limb gangrene)
     ids = [la["id"] for la in knowledge()["lookalikes"]]
     assert ids == [
         "vasculitis",
@@ -220,7 +221,12 @@ def test_lookalikes_named_by_the_article():
         "peripheral_arterial_disease",
         "venous_ulcer",
         "necrotising_fasciitis",
+        "martorell_ulcer",
+        "venous_limb_gangrene",
     ]
+    beyond_only = {la["id"]: la for la in knowledge()["lookalikes"]}
+    assert beyond_only["martorell_ulcer"]["cite"] == ["hafner2010"]
+    assert beyond_only["venous_limb_gangrene"]["cite"] == ["warkentin1997"]
 
 
 # ----------------------------------------------------------------------------- missing data

@@ -177,3 +177,116 @@ def test_parsed_scenarios_round_trip(s):
     except ClinicalError:
         return
     assert parse_scenario(sc.to_dict()) == sc
+
+
+# ----------------------------------------------------------------------------- reasoning properties
+groups = {g: [i for i in VOCAB if i["group"] == g] for g in ("history", "finding", "histology")}
+SECTION = {"history": "history", "finding": "findings", "histology": "histology"}
+recorded = st.fixed_dictionaries(
+    {
+        SECTION[g]: st.dictionaries(
+            st.sampled_from([i["id"] for i in items]), st.sampled_from([True, False]), max_size=6
+        )
+        for g, items in groups.items()
+    }
+)
+lab_sets = st.fixed_dictionaries(
+    {},
+    optional={
+        "calcium": st.builds(_lab, st.floats(0.8, 4.0), st.just("mmol/L")),
+        "albumin": st.builds(_lab, st.floats(20, 55), st.just("g/L")),
+        "phosphate": st.builds(_lab, st.floats(0.3, 3.5), st.just("mmol/L")),
+        "egfr": st.builds(_lab, st.integers(0, 120), st.just("mL/min/1.73m2")),
+        "pth": st.builds(_lab, st.floats(0.5, 120), st.just("pmol/L")),
+    },
+)
+warfarin_days = st.none() | st.integers(0, 2000)
+
+
+def _scenario(rec, labs, days):
+    s = {**rec, "labs": labs}
+    if days is not None and s["history"].get("warfarin") is True:
+        s["history"] = {**s["history"], "warfarin": {"days": days}}
+    return s
+
+
+@SETTINGS
+@given(recorded, lab_sets, warfarin_days)
+def test_every_reason_names_only_what_the_scenario_records(rec, labs, days):
+    """A reason's finding lists only items the scenario records (present, or absent with
+    false); a reason's text never says 'not recorded'."""
+    s = _scenario(rec, labs, days)
+    a = assess(s).to_dict()
+    labels = {i["label"] for i in VOCAB}
+    absent_labels = {i.get("absent_label", f"Examined, absent: {i['label']}") for i in VOCAB}
+    present = {i["label"] for g, items in groups.items() for i in items if s[SECTION[g]].get(i["id"]) is True}
+    present |= {i["label"] for i in groups["history"] if isinstance(s["history"].get(i["id"]), dict)}
+    absent = {
+        i.get("absent_label", f"Examined, absent: {i['label']}")
+        for g, items in groups.items()
+        for i in items
+        if s[SECTION[g]].get(i["id"]) is False
+    }
+    for x in a["conditions"] + a["lookalikes"]:
+        for r in x["reasons"]:
+            assert "not recorded" not in r["text"], r
+            for part in filter(None, r["finding"].split("; ")):
+                assert part in labels | absent_labels, part
+                assert part in present | absent, (part, r["rule"])
+
+
+@SETTINGS
+@given(recorded, lab_sets, warfarin_days, st.data())
+def test_not_recorded_items_change_nothing(rec, labs, days, data):
+    """Mentioning an item as null (not recorded) gives the same assessment as leaving it out."""
+    s = _scenario(rec, labs, days)
+    g = data.draw(st.sampled_from(sorted(groups)))
+    free = [i["id"] for i in groups[g] if i["id"] not in s[SECTION[g]]]
+    if not free:
+        return
+    extra = data.draw(st.sampled_from(free))
+    t = {**s, SECTION[g]: {**s[SECTION[g]], extra: None}}
+    assert assess(t).to_dict() == assess(s).to_dict()
+
+
+@SETTINGS
+@given(recorded, lab_sets, warfarin_days)
+def test_levels_hold_what_they_require(rec, labs, days):
+    """A condition at a level meets that level's requirement; risk factors alone (no finding
+    or histology recorded present) never reach consistent; evidence lists match directions."""
+    s = _scenario(rec, labs, days)
+    a = assess(s).to_dict()
+    cond_spec = {c["id"]: c for c in K["conditions"]}
+    any_sign = any(v is True for sec in ("findings", "histology") for v in s[sec].values())
+    for c in a["conditions"]:
+        if c["verdict"] in ("supported", "consistent") and not any_sign:
+            raise AssertionError(f"{c['id']} is {c['verdict']} without any finding or histology")
+        assert c["evidence_for"] == [r for r in c["reasons"] if r["direction"] == "for"]
+        assert c["evidence_against"] == [r for r in c["reasons"] if r["direction"] == "against"]
+        assert all((r["points"] or 0) > 0 for r in c["evidence_for"])
+        assert cond_spec[c["id"]]["levels"]  # every condition defines its levels
+    assert a["headline"]["text"] == a["summary"]
+    assert a["headline"]["kind"] in ("condition", "overlap", "lookalike", "nothing")
+
+
+@SETTINGS
+@given(
+    st.integers(0, 10),
+    st.integers(11, 5000),
+    st.sampled_from(["skin_necrosis", "livedo", "haemorrhagic_blisters"]),
+)
+def test_warfarin_time_speaks_for_one_condition_never_both(early, late, sign):
+    """Days 3-10 count for WISN and never for calciphylaxis; more than 90 days the reverse."""
+
+    def rules_for(days):
+        a = assess({"history": {"warfarin": {"days": days}}, "findings": [sign]}).to_dict()
+        fired = {c["id"]: {r["rule"] for r in c["evidence_for"]} for c in a["conditions"]}
+        return fired["wisn"], fired["calciphylaxis"]
+
+    wisn, cx = rules_for(early)
+    assert not any("warfarin" in r for r in cx)
+    if 3 <= early:
+        assert "wisn_window" in wisn
+    wisn, cx = rules_for(late)
+    if late > 90:
+        assert "cx_long_term_warfarin" in cx and not {"wisn_window", "wisn_late"} & wisn

@@ -89,12 +89,10 @@ def test_checker_catches_another_number():
     assert not line_problems("x.md", "55 mg²/dL² (4.43 mmol²/L²) and 70 mg²/dL²; typical 30–35 mg²/dL²")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the static figure still hard-codes 2.60; the READING engineer (issue 13) "
-    "regenerates it from widgets.clinical.ca_p_plane(): remove this marker then",
+@pytest.mark.parametrize(
+    "figure", [FIGURE, FIGURE.with_name(FIGURE.stem + "-narrow.svg")], ids=lambda p: p.name
 )
-def test_static_figure_states_the_data_numbers():
-    text = FIGURE.read_text(encoding="utf-8")
-    assert line_problems(FIGURE.name, text) == []
+def test_static_figure_states_the_data_numbers(figure):
+    text = figure.read_text(encoding="utf-8")
+    assert line_problems(figure.name, text) == []
     assert upper_si() in text

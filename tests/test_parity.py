@@ -47,7 +47,7 @@ def vectors() -> list[dict]:
     hist = [i for i in VOCAB if i["group"] == "history"]
     find = [i["id"] for i in VOCAB if i["group"] == "finding"]
     histo = [i["id"] for i in VOCAB if i["group"] == "histology"]
-    for _ in range(90):
+    for _ in range(120):
         labs = {}
         for a, spec in ANALYTES.items():
             if rng.random() < 0.25:
@@ -67,12 +67,11 @@ def vectors() -> list[dict]:
             )
             labs[a] = lab(value, unit)
         history = {}
-        for item in rng.sample(hist, rng.randint(0, 4)):
-            history[item["id"]] = (
-                {"days": rng.choice([None, 1, 3, 4, 7, 10, 15, 60, 365])}
-                if item["id"] == "warfarin"
-                else True
-            )
+        for item in rng.sample(hist, rng.randint(0, 5)):
+            if item["id"] == "warfarin" and rng.random() < 0.8:
+                history["warfarin"] = {"days": rng.choice([None, 1, 3, 4, 7, 10, 15, 60, 365])}
+            else:  # present, examined and absent, or not recorded
+                history[item["id"]] = rng.choice([True, True, False, None])
         s = {
             "patient": {
                 "age": rng.choice([None, 0.5, 17, 45, 70, 111]),
@@ -84,6 +83,11 @@ def vectors() -> list[dict]:
             "findings": rng.sample(find, rng.randint(0, 5)),
             "histology": rng.sample(histo, rng.choice([0, 0, 1, 2])),
         }
+        if rng.random() < 0.5:  # three-valued findings: some recorded as examined and absent
+            s["findings"] = {f: rng.choice([True, False, None]) for f in rng.sample(find, rng.randint(0, 6))}
+            s["histology"] = [
+                {h: rng.choice([True, False])} for h in rng.sample(histo, rng.choice([0, 1, 2]))
+            ]
         add("assess", scenario=s)
     return out
 

@@ -9,6 +9,10 @@ def __getattr__(name):
         from .explorer import Explorer
 
         return Explorer
+    if name == "Quiz":
+        from .quiz import Quiz
+
+        return Quiz
     if name == "Walkthrough":
         from .walkthrough import Walkthrough
 
@@ -16,4 +20,4 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Explorer", "Walkthrough"]
+__all__ = ["Explorer", "Quiz", "Walkthrough"]

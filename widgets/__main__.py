@@ -10,46 +10,9 @@ import sys
 
 
 def _load_ranges(path):
-    from pathlib import Path
+    from .clinical.files import read_data_file
 
-    import yaml
-
-    from .clinical.errors import ValidationError
-    from .clinical.scenario import load_scenario  # noqa: F401  (same file reader rules)
-
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError:
-        raise ValidationError([{"field": "file", "message": f"{p}: no such file or unreadable"}]) from None
-    try:
-        return json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise ValidationError(
-            [{"field": "file", "message": f"{p}: cannot be parsed ({str(exc).splitlines()[0]})"}]
-        ) from None
-
-
-# ---- validate: case walk-throughs (the quiz banks' validation is a separate block)
-def _validate_cases(paths) -> int:
-    """Print every problem of the case files as file:line: message on stderr; exit 0 when all
-    are valid, 2 otherwise (as the quiz banks' validate)."""
-    from pathlib import Path
-
-    from .cases import case_files, validate_paths
-
-    if any(not Path(p).exists() for p in paths):
-        print(
-            f"error: {next(p for p in paths if not Path(p).exists())}: no such file or folder",
-            file=sys.stderr,
-        )
-        return 2
-    errors = validate_paths(paths)
-    n = sum(len(case_files(p)) if Path(p).is_dir() else 1 for p in paths)
-    for e in errors:
-        print(f"error: {e}", file=sys.stderr)
-    print(f"{n} case file(s) checked, {len(errors)} error(s)")
-    return 2 if errors else 0
+    return read_data_file(path)
 
 
 def main(argv=None) -> int:
@@ -68,11 +31,17 @@ def main(argv=None) -> int:
     )
     pr = sub.add_parser("rules-json", help="print the knowledge the browser evaluator needs, as JSON")
     pr.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
-    pv = sub.add_parser("validate", help="check case walk-throughs (cases/*.yml): schema, graph, citations")
-    pv.add_argument("paths", nargs="+", help="case files or folders")
+    # --- quiz banks (validate, export-moodle): widgets/quizbank.py ---
+    pv = sub.add_parser(
+        "validate", help="check question banks (and case files) and print item counts per chapter and type"
+    )
+    pv.add_argument("paths", nargs="+", help="bank files or folders (e.g. quizzes/ cases/)")
+    pm = sub.add_parser("export-moodle", help="write a question bank as Moodle XML")
+    pm.add_argument("file", help="a bank, e.g. quizzes/differential.yml")
+    pm.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     args = parser.parse_args(argv)
-    if args.command == "validate":
-        return _validate_cases(args.paths)
+    if args.command in ("validate", "export-moodle"):
+        return _quiz_command(args)
 
     from .clinical import ClinicalError, assess, load_scenario, rules_json
     from .clinical.report import render_text
@@ -104,6 +73,55 @@ def main(argv=None) -> int:
     else:
         sys.stdout.write(render_text(result, title=args.file))
     return 0
+
+
+def _quiz_command(args) -> int:
+    """validate / export-moodle: every error as 'file:line: message' on stderr, exit 2."""
+    from pathlib import Path
+
+    from . import quizbank
+    from .datafile import DataFileError
+
+    if args.command == "export-moodle":
+        try:
+            data = quizbank.load_bank(args.file)
+        except DataFileError as exc:
+            for e in exc.errors:
+                print(f"error: {e}", file=sys.stderr)
+            return 2
+        text = quizbank.moodle_xml(data)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+    bank_paths, case_paths = [], []
+    for p in map(Path, args.paths):
+        # a folder or file of case walk-throughs (cases/, tests/data/broken-cases/) goes to the case checker
+        (case_paths if "case" in p.name or "case" in p.parent.name else bank_paths).append(p)
+    errors, items = quizbank.validate_paths(bank_paths) if bank_paths else ([], [])
+    case_note = ""
+    if case_paths:
+        from .cases import case_files
+        from .cases import validate_paths as validate_cases
+
+        errors += [str(e) for e in validate_cases(case_paths)]
+        n = sum(len(case_files(p)) if p.is_dir() else 1 for p in case_paths)
+        case_note = f"{n} case file(s) checked"
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+    table = quizbank.counts(items)
+    types = ["sba", "multiple", "numeric", "matching"]
+    print(f"{'chapter':<20}" + "".join(f"{t:>10}" for t in types) + f"{'total':>8}")
+    for chapter in sorted(table):
+        c = table[chapter]
+        print(f"{chapter:<20}" + "".join(f"{c[t]:>10}" for t in types) + f"{sum(c.values()):>8}")
+    totals = {t: sum(c[t] for c in table.values()) for t in types}
+    print(f"{'all':<20}" + "".join(f"{totals[t]:>10}" for t in types) + f"{sum(totals.values()):>8}")
+    if case_note:
+        print(case_note)
+    print(f"{len(errors)} error(s)")
+    return 2 if errors else 0
 
 
 if __name__ == "__main__":

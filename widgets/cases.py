@@ -21,7 +21,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES_DIR = ROOT / "cases"
+# In a copy of the repository: cases/ beside the package. Installed from the wheel the book
+# ships (a downloaded notebook): the copy bundled into the package (_ext/offline.py).
+CASES_DIR = ROOT / "cases" if (ROOT / "cases").is_dir() else Path(__file__).parent / "_course_data" / "cases"
 SCHEMA_FILE = CASES_DIR / "schema.yaml"
 KIND_ORDER = (
     "presentation",

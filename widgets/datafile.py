@@ -20,9 +20,10 @@ of them, and refusing them rules out alias bombs.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -40,7 +41,7 @@ class DataFileError(ValueError):
     (the first is this one).
     """
 
-    def __init__(self, path: str, line: int | None, message: str, errors: list["DataFileError"] | None = None):
+    def __init__(self, path: str, line: int | None, message: str, errors: list[DataFileError] | None = None):
         self.path = str(path)
         self.line = line
         self.message = message
@@ -75,7 +76,9 @@ class Document:
                     if isinstance(key_node, yaml.ScalarNode) and _key_value(key_node) == part:
                         nxt = value_node
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            elif (
+                isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value)
+            ):
                 nxt = node.value[part]
             if nxt is None:
                 break
@@ -100,8 +103,11 @@ class Document:
         """A DataFileError for the value at `path`: "file:line: where: message"."""
         path = list(path)
         where = _where(path)
-        return DataFileError(self.path, line if line is not None else self.line(path),
-                             f"{where}: {message}" if where else message)
+        return DataFileError(
+            self.path,
+            line if line is not None else self.line(path),
+            f"{where}: {message}" if where else message,
+        )
 
 
 def _key_value(node: yaml.ScalarNode) -> Any:
@@ -132,7 +138,9 @@ def _check_nodes(path: str, node: Any, allow_aliases: bool, seen: set[int]) -> N
             if isinstance(key_node, yaml.ScalarNode):
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     if not allow_aliases:
-                        raise DataFileError(path, key_node.start_mark.line + 1, "merge keys (<<) are not allowed")
+                        raise DataFileError(
+                            path, key_node.start_mark.line + 1, "merge keys (<<) are not allowed"
+                        )
                 else:
                     try:
                         key = _key_value(key_node)
@@ -140,10 +148,14 @@ def _check_nodes(path: str, node: Any, allow_aliases: bool, seen: set[int]) -> N
                         key = key_node.value
                     line = key_node.start_mark.line + 1
                     if key in keys:
-                        raise DataFileError(path, line, f"duplicate key '{key_node.value}' (first given on line {keys[key]})")
+                        raise DataFileError(
+                            path, line, f"duplicate key '{key_node.value}' (first given on line {keys[key]})"
+                        )
                     keys[key] = line
             elif not isinstance(key_node, yaml.ScalarNode):
-                raise DataFileError(path, key_node.start_mark.line + 1, "a key must be a plain value, not a list or mapping")
+                raise DataFileError(
+                    path, key_node.start_mark.line + 1, "a key must be a plain value, not a list or mapping"
+                )
             _check_nodes(path, value_node, allow_aliases, seen)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
@@ -207,14 +219,20 @@ def _message(err) -> str:
         missing = [k for k in err.validator_value if k not in (err.instance or {})]
         return f"missing required key '{missing[0]}'" if missing else err.message
     if v == "additionalProperties":
-        return err.message.replace("Additional properties are not allowed", "unknown key").split(" (")[0] \
-            if "(" in err.message else err.message
+        return (
+            err.message.replace("Additional properties are not allowed", "unknown key").split(" (")[0]
+            if "(" in err.message
+            else err.message
+        )
     if v == "type":
         want = err.validator_value
         want = " or ".join(want) if isinstance(want, list) else want
         return f"should be {want}, not {_short(err.instance)}"
     if v == "enum":
         return f"{_short(err.instance)} is not one of {', '.join(map(str, err.validator_value))}"
+    if v in ("minItems", "maxItems") and isinstance(err.instance, list):
+        word = "at least" if v == "minItems" else "at most"
+        return f"has {len(err.instance)} entries; {word} {err.validator_value} expected"
     if v in ("oneOf", "anyOf") and err.context:
         import jsonschema
 
@@ -229,7 +247,9 @@ def _extra_keys(err) -> list:
     patterns = err.schema.get("patternProperties", {})
     import re
 
-    return [k for k in (err.instance or {}) if k not in props and not any(re.search(p, str(k)) for p in patterns)]
+    return [
+        k for k in (err.instance or {}) if k not in props and not any(re.search(p, str(k)) for p in patterns)
+    ]
 
 
 def schema_errors(doc: Document, schema: dict) -> list[DataFileError]:

@@ -66,13 +66,28 @@ def ca_p_plane() -> go.Figure:
         fillcolor="rgba(59,130,246,0.15)",
         layer="below",
     )
+
+    # Points inside the reference box sit too close to label one by one (on a phone ten labels
+    # piled up): they are named together in the empty lower-left corner instead.
+    def inside(v):
+        return box["x"][0] <= v["phosphate"] <= box["x"][1] and box["y"][0] <= v["calcium"] <= box["y"][1]
+
+    boxed = [v["id"] for v in plane["vignettes"] if inside(v)]
+    rows = [", ".join(boxed[i : i + 5]) for i in range(0, len(boxed), 5)]
     fig.add_annotation(
-        x=box["x"][0],
-        y=box["y"][1],
-        text="adult reference ranges",
+        x=x["min"],
+        y=y["min"],
+        xref="x",
+        yref="y",
+        text="<br>".join(
+            ["Shaded: adult reference ranges", *(["In it: " + rows[0], *rows[1:]] if rows else [])]
+        ),
         showarrow=False,
         xanchor="left",
         yanchor="bottom",
+        align="left",
+        xshift=4,
+        yshift=4,
         font={"size": 11},
     )
     styles = [("dash", "#92400e"), ("solid", "#7f1d1d")]
@@ -108,7 +123,7 @@ def ca_p_plane() -> go.Figure:
             go.Scatter(
                 x=[v["phosphate"]],
                 y=[v["calcium"]],
-                mode="markers+text",
+                mode="markers" if inside(v) else "markers+text",
                 text=[v["id"]],
                 textposition="top center",
                 name=v["title"],
@@ -123,7 +138,7 @@ def ca_p_plane() -> go.Figure:
     fig.update_layout(
         template="simple_white",
         height=520,
-        margin={"l": 60, "r": 20, "t": 20, "b": 90},
+        margin={"l": 60, "r": 20, "t": 44, "b": 90},  # the toolbar sits above the plot, not on it
         xaxis={
             "title": f"{x['label']} ({x['unit']})",
             "range": [x["min"], x["max"]],

@@ -12,6 +12,8 @@ from .bibtex import is_beyond, read_bibtex
 # The book's bibliography, beside the package in the repository (the book is built from a
 # checkout); components of an installed package pass their own path.
 BIBFILE = Path(__file__).resolve().parent.parent / "references.bib"
+if not BIBFILE.is_file():  # installed from the book's wheel: the copy bundled into the package
+    BIBFILE = Path(__file__).resolve().parent / "_course_data" / "references.bib"
 
 
 def _surname(name: str) -> str:

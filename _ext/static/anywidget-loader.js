@@ -157,9 +157,10 @@ async function mount(tag, states) {
 }
 
 function main() {
-  const stateTag = document.querySelector(`script[type="${STATE_TYPE}"]`);
-  if (!stateTag) return;
-  const states = JSON.parse(stateTag.textContent).state ?? {};
+  // A notebook page has one state block; a Markdown page has one per quiz directive.
+  const states = {};
+  for (const stateTag of document.querySelectorAll(`script[type="${STATE_TYPE}"]`))
+    Object.assign(states, JSON.parse(stateTag.textContent).state ?? {});
   for (const tag of document.querySelectorAll(`script[type="${VIEW_TYPE}"]`)) {
     mount(tag, states).catch((err) => {
       // A broken component must not take the page down; say so where it would have been.

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
+import yaml  # noqa: E402
+
 from widgets.clinical import convert, knowledge, presets  # noqa: E402
 
 import vectorlib  # noqa: E402
@@ -192,6 +194,10 @@ def inputs() -> list[dict]:
         {"history": {"diabetes": {"x": 1}}, "findings": ["dialysis"]},
         {"history": {"warfarin": {"days": True}}},
         {"patient": {"age": 0.5}, "labs": {"calcium": lab(0.5, "mmol/L")}},
+        {"labs": {"vitamin_d": lab(1e20, "nmol/L")}, "patient": {"age": 1e300}},
+        {"meta": {"a": {"b": {"c": {"d": {"e": {"f": 1}}}}}}},
+        {"findings": ["x" * 2001]},
+        {"labs": {"albumin": lab(4.1, "g/L")}},
     ]
     for s in invalid:
         add("invalid input", kind="assess", scenario=s)
@@ -212,6 +218,20 @@ def inputs() -> list[dict]:
         {"pth": {"low": -1, "high": 7}},
     ):
         add("local ranges on V1", kind="assess", scenario=base, ranges=r)
+    for s in (
+        {"labs": {"phosphate": lab(3.3, "mmol/L"), "calcium": lab(2.3, "mg/dL"), "albumin": lab(40, "g/L")}},
+        {"labs": {"pth": lab(65, "pmol/L"), "vitamin_d": lab(20, "nmol/L")}},
+        {
+            "findings": {"absent_pulses": False, "livedo": None, "skin_necrosis": True},
+            "history": {"warfarin": False},
+        },
+        {"histology": [{"calcium_on_stain": False}, "vasculitis"], "findings": ["violaceous_plaques"]},
+    ):
+        add("unit hints and three-valued findings", kind="assess", scenario=s)
+    for path in sorted((ROOT / "tests" / "scenarios").glob("*.yaml")):  # the issue-9 scenario tests
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc.pop("meta")
+        add(f"scenario {path.stem}", kind="assess", scenario=doc)
     for args in (
         (2.10, "mmol/L", "mg/dL", "calcium"),
         (4.5, "mg/dL", "mmol/L", "phosphate"),

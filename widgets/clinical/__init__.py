@@ -8,8 +8,9 @@ facts, conditions, rules, messages, plots, presets) are YAML in widgets/clinical
 staged alike and gives identical results (tests/parity/vectors.json holds both to account).
 
 Modules: numbers (rounding, formatting), messages (filled sentences), units (conversion),
-scenario (input validation), model (the staged assessment), knowledge (loading and checking
-the data), plane (what a Ca-P plane figure needs), report (plain-text rendering).
+scenario (input validation, three-valued findings, input limits), files (reading scenario and
+ranges files safely), model (the staged assessment), knowledge (loading and checking the
+data), plane (what a Ca-P plane figure needs), report (plain-text rendering).
 
 For education, not for clinical decisions.
 """

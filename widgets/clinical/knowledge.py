@@ -112,7 +112,7 @@ class _Checker:
                 values = [b["id"] for b in band["bands"]] + (
                     [band["override"]["id"]] if "override" in band else []
                 )
-            types[name] = (spec["type"], values)
+            types[name] = ("bool" if spec["type"] == "bool" else spec["type"], values)
         return types
 
     def expr(self, file, path, e, types):
@@ -127,8 +127,9 @@ class _Checker:
             for i, sub in enumerate(e[op]):
                 self.expr(file, path + [op, i], sub, types)
             return
-        if "not" in e:
-            self.expr(file, path + ["not"], e["not"], types)
+        if "not" in e or "unknown" in e:
+            op = "not" if "not" in e else "unknown"
+            self.expr(file, path + [op], e[op], types)
             return
         fact = e["fact"]
         if fact not in types:
@@ -146,6 +147,19 @@ class _Checker:
             self.fail(file, path, f"fact '{fact}' is a {kind}; bounds need a number fact")
 
     def run(self):
+        self.check_units()
+        self.check_ranges()
+        self.check_vocabulary()
+        types = self.fact_types()
+        self.check_bands(types)
+        self.check_facts(types)
+        verdict_ids = self.check_verdicts()
+        targets = self.check_targets(types)
+        self.check_rules(types, targets, verdict_ids)
+        self.check_presets(targets)
+
+    def check_units(self):
+        """Units: canonical units, factors, aliases, limits."""
         k = self.k
         units = k["units"]["analytes"]
         for a, spec in units.items():
@@ -173,6 +187,11 @@ class _Checker:
                 if lo > hi:
                     self.fail("units.yaml", ["analytes", a, key], "min is above max")
             self.cite("units.yaml", ["analytes", a, "cite"], spec["cite"])
+
+    def check_ranges(self):
+        """Reference ranges: known analytes in canonical units."""
+        k = self.k
+        units = k["units"]["analytes"]
         for a, r in k["ranges"].items():
             if a not in units:
                 self.fail("ranges.yaml", [a], f"unknown analyte '{a}'")
@@ -185,6 +204,10 @@ class _Checker:
             if not r["low"] < r["high"]:
                 self.fail("ranges.yaml", [a], "low must be below high")
             self.cite("ranges.yaml", [a, "cite"], r["cite"])
+
+    def check_vocabulary(self):
+        """Vocabulary groups and items."""
+        k = self.k
         groups = k["vocabulary"]["groups"]
         sections = [g["section"] for g in groups.values()]
         if len(set(sections)) != len(sections) or set(sections) & {"patient", "labs", "meta"}:
@@ -204,7 +227,11 @@ class _Checker:
             if item["id"] in seen:
                 self.fail("vocabulary.yaml", ["items", i, "id"], f"duplicate id '{item['id']}'")
             seen.add(item["id"])
-        types = self.fact_types()
+            self.cite("vocabulary.yaml", ["items", i, "cite"], item.get("cite", []))
+
+    def check_bands(self, types):
+        """Bands, Ca x P lines and the plot of the plane."""
+        k = self.k
         for name, band in k["bands"]["bands"].items():
             ids = [b["id"] for b in band["bands"]]
             if len(set(ids)) != len(ids):
@@ -252,6 +279,11 @@ class _Checker:
                 )
             if not plane[axis]["min"] < plane[axis]["max"]:
                 self.fail("plots.yaml", ["ca_p_plane", axis], "min must be below max")
+
+    def check_facts(self, types):
+        """Composite facts, Payne caveats and derived-value messages."""
+        k = self.k
+        units = k["units"]["analytes"]
         for name, c in k["facts"]["composites"].items():
             if name in types:
                 self.fail("facts.yaml", ["composites", name], f"'{name}' is already a fact")
@@ -266,6 +298,10 @@ class _Checker:
                     self.fail("messages.yaml", ["derived", name, "needs", j], f"unknown analyte '{lab}'")
             if "unless" in d and types.get(d["unless"], ("", None))[0] != "bool":
                 self.fail("messages.yaml", ["derived", name, "unless"], f"unknown fact '{d['unless']}'")
+
+    def check_verdicts(self):
+        """The verdict scale; returns the verdict ids."""
+        k = self.k
         verdict_ids = [v["id"] for v in k["verdicts"]]
         if verdict_ids[-2:] != ["not-judged", "unlikely"] or any(
             "min_score" not in v for v in k["verdicts"][:-2]
@@ -275,6 +311,11 @@ class _Checker:
                 ["verdicts"],
                 "scored verdicts (with min_score) first, then not-judged, then unlikely",
             )
+        return verdict_ids
+
+    def check_targets(self, types):
+        """Conditions, look-alikes and overlaps; returns {id: kind}."""
+        k = self.k
         targets = {}
         for kind in ("conditions", "lookalikes"):
             for i, c in enumerate(k[kind]):
@@ -285,6 +326,18 @@ class _Checker:
                 for j, need in enumerate(c.get("needs", [])):
                     if types.get(need, ("", None))[0] != "bool":
                         self.fail("conditions.yaml", [kind, i, "needs", j], f"unknown fact '{need}'")
+                for level, spec in c.get("levels", {}).items():
+                    self.expr("conditions.yaml", [kind, i, "levels", level, "when"], spec["when"], types)
+        for i, pair in enumerate(k["overlaps"]):
+            for j, cid in enumerate(pair["ids"]):
+                if targets.get(cid) != "conditions":
+                    self.fail("conditions.yaml", ["overlaps", i, "ids", j], f"unknown condition '{cid}'")
+            self.cite("conditions.yaml", ["overlaps", i, "cite"], pair["cite"])
+        return targets
+
+    def check_rules(self, types, targets, verdict_ids):
+        """Rules: targets, caps, expressions, citations."""
+        k = self.k
         seen = set()
         for i, r in enumerate(k["rules"]):
             if r["id"] in seen:
@@ -300,6 +353,10 @@ class _Checker:
                 self.fail("rules.yaml", ["rules", i], "look-alike rules give points")
             self.expr("rules.yaml", ["rules", i, "when"], r["when"], types)
             self.cite("rules.yaml", ["rules", i, "cite"], r["cite"])
+
+    def check_presets(self, targets):
+        """Presets: taught answers exist."""
+        k = self.k
         ids = [p["id"] for p in k["presets"]]
         if len(set(ids)) != len(ids):
             self.fail("presets.yaml", ["presets"], "duplicate preset id")
@@ -334,6 +391,8 @@ def build(data_dir: Path = DATA_DIR, bib_path: Path | None = None) -> dict:
         "vocabulary": raw["vocabulary.yaml"],
         "facts": raw["facts.yaml"],
         "verdicts": cond["verdicts"],
+        "legend": cond["legend"],
+        "overlaps": cond["overlaps"],
         "conditions": cond["conditions"],
         "lookalike_suggest_at": cond["lookalike_suggest_at"],
         "lookalikes": cond["lookalikes"],

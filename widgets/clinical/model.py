@@ -19,7 +19,7 @@ import copy
 from .errors import ValidationError
 from .messages import ascii_lower, code_point_key, error, fill, type_name, warning_message
 from .numbers import as_number, fmt, round_half_away, round_scaled
-from .scenario import Scenario, parse_scenario, sections
+from .scenario import Scenario, other_unit_in_range, parse_scenario, sections, shape_problem
 from .units import convert, from_canonical, to_canonical, unit_problem
 
 
@@ -71,6 +71,8 @@ def evaluate(expr, facts: dict):
     if "not" in expr:
         v = evaluate(expr["not"], facts)
         return None if v is None else (not v)
+    if "unknown" in expr:
+        return evaluate(expr["unknown"], facts) is None
     v = facts[expr["fact"]]
     if v is None:
         return None
@@ -143,6 +145,9 @@ def resolve_ranges(rules: dict, ranges) -> dict:
     }
     if ranges is None:
         return out
+    problem = shape_problem(rules, ranges)
+    if problem:
+        raise ValidationError([{"field": "ranges", "message": problem}])
     if not isinstance(ranges, dict):
         raise ValidationError([error(rules, "ranges", "not_mapping", type=type_name(ranges))])
     errors: list[dict] = []
@@ -213,6 +218,7 @@ def input_warnings(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
                     ),
                 }
             )
+    warnings.extend(_unit_hints(rules, sc, ref_ranges))
     for a, r in ref_ranges.items():
         if r["source"] == "local":
             unit = rules["units"]["analytes"][a]["canonical"]
@@ -232,14 +238,34 @@ def input_warnings(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
     return warnings
 
 
+def _unit_hints(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
+    """A value outside its reference range that would be inside it in another unit of the
+    same analyte looks like the other unit system: say so ("did you mean mg/dL?")."""
+    out = []
+    for a, lab in sc.labs.items():
+        r = ref_ranges.get(a)
+        if r is None or r["low"] <= lab["canonical"] <= r["high"]:
+            continue
+        other = other_unit_in_range(rules, a, lab["value"], lab["unit"], r)
+        if other:
+            label = rules["units"]["analytes"][a]["label"]
+            kw = {"label": label, "value": fmt(lab["value"]), "unit": lab["unit"], "other": other}
+            out.append({"field": f"labs.{a}.unit", "message": warning_message(rules, "unit_hint", **kw)})
+    return out
+
+
 # ----------------------------------------------------------------------------- stage: facts
 def scenario_facts(rules: dict, sc: Scenario) -> dict:
-    """The facts the scenario states: <group>.<item> for every vocabulary item, sex, age, BMI
-    and warfarin days (None when not recorded)."""
+    """The facts the scenario states: <group>.<item> for every vocabulary item (True present,
+    False examined and absent, None not recorded), whether a biopsy result is recorded, sex,
+    age, BMI and warfarin days (None when not recorded)."""
     facts: dict = {}
     present = {group: getattr(sc, section) for section, group in sections(rules)}
+    absent = {group: sc.absent.get(section, []) for section, group in sections(rules)}
     for item in rules["vocabulary"]["items"]:
-        facts[f"{item['group']}.{item['id']}"] = item["id"] in present[item["group"]]
+        g, i = item["group"], item["id"]
+        facts[f"{g}.{i}"] = True if i in present[g] else (False if i in absent[g] else None)
+    facts["biopsy_recorded"] = bool(sc.histology or sc.absent.get("histology"))
     facts["sex"] = sc.patient.get("sex")
     facts["age"] = sc.patient.get("age")
     facts["bmi"] = sc.patient.get("bmi")
@@ -385,7 +411,64 @@ def derive(rules: dict, sc: Scenario, ref_ranges: dict, facts: dict) -> tuple[di
 
 
 # ----------------------------------------------------------------------------- stage: verdicts
-def _apply_rules(rules: dict, facts: dict) -> dict:
+def patient_values(derived: dict, facts: dict) -> dict:
+    """The patient's values a reason may name ({calcium}, {phosphate}, ...), as shown text."""
+
+    def shown(v):
+        return "not recorded" if v is None else fmt(v)
+
+    cb, cxp = derived["calcium_for_bands"], derived["ca_x_p"]
+    phosphate = derived["values"].get("phosphate", {}).get("mmol/L")
+    minerals = []  # only the values this patient has
+    if cb:
+        minerals.append(f"calcium {fmt(cb['mmol/L'])} mmol/L ({cb['basis']})")
+    if phosphate is not None:
+        minerals.append(f"phosphate {fmt(phosphate)} mmol/L")
+    if cxp:
+        minerals.append(f"Ca x P {fmt(cxp['mg2/dL2'])} mg2/dL2")
+    return {
+        "calcium": shown(cb["mmol/L"] if cb else None),
+        "calcium_basis": cb["basis"] if cb else "not recorded",
+        "phosphate": shown(phosphate),
+        "ca_x_p": shown(cxp["mg2/dL2"] if cxp else None),
+        "minerals": ", ".join(minerals) or "not recorded",
+        "pth_x_uln": shown(derived["pth_x_uln"]),
+        "gfr_category": derived["gfr_category"] or "not recorded",
+        "gfr_note": f" (GFR category {derived['gfr_category']})" if derived["gfr_category"] else "",
+        "warfarin_days": shown(facts["warfarin_days"]),
+        "age": shown(facts["age"]),
+        "bmi": shown(facts["bmi"]),
+        "bmi_note": f" (BMI {fmt(facts['bmi'])})" if facts["bmi"] is not None else "",
+    }
+
+
+def _fired(rules: dict, expr, facts: dict, want: bool, out: list) -> None:
+    """Add to `out` the labels of the recorded vocabulary items that make `expr` `want`."""
+    if isinstance(expr, str):
+        if facts.get(expr) is not want:
+            return
+        item = vocabulary_by_fact(rules).get(expr)
+        if item is not None:
+            label = item["label"] if want else item.get("absent_label", f"Examined, absent: {item['label']}")
+            _add_unique(out, label)
+        elif expr in rules["facts"]["composites"]:
+            _fired(rules, rules["facts"]["composites"][expr]["when"], facts, want, out)
+        return
+    if "not" in expr:
+        _fired(rules, expr["not"], facts, not want, out)
+        return
+    for key in ("all", "any"):
+        for sub in expr.get(key, []):
+            if evaluate(sub, facts) is want:
+                _fired(rules, sub, facts, want, out)
+
+
+def vocabulary_by_fact(rules: dict) -> dict:
+    """{"<group>.<id>": vocabulary item}."""
+    return {f"{i['group']}.{i['id']}": i for i in rules["vocabulary"]["items"]}
+
+
+def _apply_rules(rules: dict, facts: dict, values: dict) -> dict:
     """{target id: {score, reasons, caps, missing}} from every rule whose condition holds."""
     targets = {
         t["id"]: {"score": 0, "reasons": [], "caps": [], "missing": []}
@@ -401,19 +484,22 @@ def _apply_rules(rules: dict, facts: dict) -> dict:
         if "hint" in rule:
             _add_unique(t["missing"], rule["text"])
             continue
-        reason = {
-            "rule": rule["id"],
-            "text": rule["text"],
-            "cite": list(rule["cite"]),
-            "beyond": bool(rule.get("beyond", False)),
-            "points": rule.get("points"),
-            "cap": rule.get("cap"),
-        }
-        if "points" in rule:
-            t["score"] += rule["points"]
+        points = rule.get("points")
+        found: list = []
+        _fired(rules, rule["when"], facts, True, found)
+        if points is None:
+            direction = "against"
         else:
+            direction = "note" if points == 0 else ("for" if points > 0 else "against")
+        t["reasons"].append({
+            "rule": rule["id"], "text": fill(rule["text"], values), "finding": "; ".join(found),
+            "direction": direction, "cite": list(rule["cite"]), "beyond": bool(rule.get("beyond", False)),
+            "points": points, "cap": rule.get("cap"),
+        })  # fmt: skip
+        if points is None:
             t["caps"].append(rule["cap"])
-        t["reasons"].append(reason)
+        else:
+            t["score"] += points
     return targets
 
 
@@ -430,25 +516,50 @@ def _not_judged_derived(rules: dict, sc: Scenario, facts: dict) -> list[dict]:
 
 def _verdict(rules: dict, t: dict) -> str:
     verdict_ids = [v["id"] for v in rules["verdicts"]]
-    verdict = next(
-        (v["id"] for v in rules["verdicts"] if "min_score" in v and t["score"] >= v["min_score"]), "unlikely"
-    )
+    scored = [v["id"] for v in rules["verdicts"] if "min_score" in v and t["score"] >= v["min_score"]]
+    verdict = scored[0] if scored else "unlikely"
     for cap in t["caps"]:
         if verdict_ids.index(cap) > verdict_ids.index(verdict):
             verdict = cap
     return verdict
 
 
-def judge(rules: dict, sc: Scenario, facts: dict) -> tuple[list, list, list]:
+def _level(rules: dict, condition: dict, verdict: str, facts: dict) -> tuple[str, dict | None]:
+    """The verdict lowered until the condition meets what its level requires, and the first
+    limit applied ({level, requires, text}) or None."""
+    scored = [v["id"] for v in rules["verdicts"] if "min_score" in v]
+    labels = {v["id"]: v["label"] for v in rules["verdicts"]}
+    limit = None
+    while verdict in scored:
+        need = condition["levels"].get(verdict)
+        if need is None or evaluate(need["when"], facts) is True:
+            break
+        if limit is None:
+            text = fill(
+                rules["messages"]["level_limit"], {"level": labels[verdict], "requires": need["text"]}
+            )
+            limit = {"level": verdict, "requires": need["text"], "text": text}
+        i = scored.index(verdict)
+        verdict = scored[i + 1] if i + 1 < len(scored) else "unlikely"
+    return verdict, limit
+
+
+def _evidence(reasons: list) -> tuple[list, list]:
+    return [r for r in reasons if r["direction"] == "for"], [
+        r for r in reasons if r["direction"] == "against"
+    ]
+
+
+def judge(rules: dict, sc: Scenario, facts: dict, derived: dict) -> tuple[list, list, list]:
     """(conditions ranked, look-alikes suggested, not judged) from the rules over `facts`."""
-    targets = _apply_rules(rules, facts)
+    targets = _apply_rules(rules, facts, patient_values(derived, facts))
     verdict_ids = [v["id"] for v in rules["verdicts"]]
     verdict_label = {v["id"]: v["label"] for v in rules["verdicts"]}
     not_judged = _not_judged_derived(rules, sc, facts)
     conditions = []
     for order, c in enumerate(rules["conditions"]):
         t = targets[c["id"]]
-        verdict = _verdict(rules, t)
+        verdict, limit = _level(rules, c, _verdict(rules, t), facts)
         missing = list(t["missing"])
         unknown_needs = [n for n in c["needs"] if facts[n] is None]
         if verdict == "unlikely" and unknown_needs:
@@ -457,56 +568,91 @@ def judge(rules: dict, sc: Scenario, facts: dict) -> tuple[list, list, list]:
             texts = [composites[n].get("missing", composites[n]["label"]) for n in unknown_needs]
             for text in texts:
                 _add_unique(missing, text)
-            not_judged.append(
-                {
-                    "id": c["id"],
-                    "label": c["name"],
-                    "reason": fill(rules["messages"]["condition_not_judged"], {"missing": "; ".join(texts)}),
-                }
-            )
-        conditions.append(
-            {
-                "id": c["id"],
-                "name": c["name"],
-                "verdict": verdict,
-                "verdict_label": verdict_label[verdict],
-                "score": t["score"],
-                "reasons": t["reasons"],
-                "confirm": c["confirm"],
-                "missing": missing,
-                "_order": order,
-            }
-        )
+            reason = fill(rules["messages"]["condition_not_judged"], {"missing": "; ".join(texts)})
+            not_judged.append({"id": c["id"], "label": c["name"], "reason": reason})
+        evidence_for, evidence_against = _evidence(t["reasons"])
+        conditions.append({
+            "id": c["id"], "name": c["name"], "verdict": verdict, "verdict_label": verdict_label[verdict],
+            "score": t["score"], "reasons": t["reasons"], "evidence_for": evidence_for,
+            "evidence_against": evidence_against, "level_limit": limit, "confirm": c["confirm"],
+            "missing": missing, "_order": order,
+        })  # fmt: skip
     conditions.sort(key=lambda x: (verdict_ids.index(x["verdict"]), -x["score"], x["_order"]))
     lookalikes = []
     for order, la in enumerate(rules["lookalikes"]):
         t = targets[la["id"]]
         if t["score"] >= rules["lookalike_suggest_at"]:
-            lookalikes.append(
-                {
-                    "id": la["id"],
-                    "name": la["name"],
-                    "score": t["score"],
-                    "reasons": t["reasons"],
-                    "distinguish": la["distinguish"],
-                    "_order": order,
-                }
-            )
+            evidence_for, evidence_against = _evidence(t["reasons"])
+            lookalikes.append({
+                "id": la["id"], "name": la["name"], "score": t["score"], "reasons": t["reasons"],
+                "evidence_for": evidence_for, "evidence_against": evidence_against,
+                "distinguish": la["distinguish"], "leads": False, "_order": order,
+            })  # fmt: skip
     lookalikes.sort(key=lambda x: (-x["score"], x["_order"]))
     for x in conditions + lookalikes:
         del x["_order"]
+    if lookalikes and _lookalike_leads(conditions[0], lookalikes[0]):
+        lookalikes[0]["leads"] = True
     return conditions, lookalikes, not_judged
 
 
 # ----------------------------------------------------------------------------- stage: summary
-def summarise(rules: dict, conditions: list, lookalikes: list) -> str:
-    """The headline (sentences in messages.yaml)."""
-    top = conditions[0]
+def _lookalike_leads(top: dict, lookalike: dict) -> bool:
+    """A look-alike leads when it outscores the top condition, or equals it while no condition
+    is more than possible; a supported condition is never overtaken."""
+    if top["verdict"] == "supported":
+        return False
+    if lookalike["score"] > top["score"]:
+        return True
+    return top["verdict"] != "consistent" and lookalike["score"] == top["score"]
+
+
+def _overlap(rules: dict, a: dict, b: dict):
+    """What separates conditions a and b when both fit and the headline should name both."""
+    fits = ("supported", "consistent", "possible")
+    if a["verdict"] not in fits or b["verdict"] not in fits:
+        return None
+    for pair in rules["overlaps"]:
+        if {a["id"], b["id"]} == set(pair["ids"]) and "supported" not in (a["verdict"], b["verdict"]):
+            return pair["separates"]
+    if a["verdict"] == b["verdict"] and a["verdict"] in ("supported", "consistent"):
+        return rules["messages"]["summary"]["separates_generic"]
+    return None
+
+
+def summarise(rules: dict, conditions: list, lookalikes: list, not_judged: list) -> dict:
+    """The headline {text, kind, ids, separates, missing} (sentences in messages.yaml): a
+    leading look-alike is named as such, two close candidates together with what separates
+    them, and when nothing fits, the data that are missing."""
     sentences = rules["messages"]["summary"]
+    phrase = {v["id"]: v["phrase"] for v in rules["verdicts"]}
+    label = {v["id"]: v["label"] for v in rules["verdicts"]}
+    top = conditions[0]
+    if lookalikes and lookalikes[0]["leads"]:
+        la = lookalikes[0]
+        if top["verdict"] in ("unlikely", "not-judged"):
+            rest = sentences["lookalike_none"]
+        else:
+            kw = {"top": ascii_lower(top["name"]), "level": ascii_lower(label[top["verdict"]])}
+            rest = fill(sentences["lookalike_best"], kw)
+        kw = {"name": la["name"], "distinguish": la["distinguish"], "rest": rest}
+        return {"text": fill(sentences["lookalike"], kw), "kind": "lookalike", "ids": [la["id"]],
+                "separates": None, "missing": []}  # fmt: skip
+    separates = _overlap(rules, top, conditions[1]) if len(conditions) > 1 else None
+    if separates is not None:
+        other = conditions[1]
+        kw = {"phrase": phrase[top["verdict"]], "name": ascii_lower(top["name"]), "separates": separates,
+              "other_phrase": phrase[other["verdict"]], "other": ascii_lower(other["name"])}  # fmt: skip
+        return {"text": fill(sentences["overlap"], kw), "kind": "overlap", "ids": [top["id"], other["id"]],
+                "separates": separates, "missing": []}  # fmt: skip
     if top["verdict"] in ("unlikely", "not-judged"):
-        return sentences["none"]
-    phrase = next(v["phrase"] for v in rules["verdicts"] if v["id"] == top["verdict"])
-    return fill(sentences["top"], {"phrase": phrase, "name": ascii_lower(top["name"])})
+        missing = [n["label"] for n in not_judged]
+        text = fill(
+            sentences["none_missing"] if missing else sentences["none"], {"missing": "; ".join(missing)}
+        )
+        return {"text": text, "kind": "nothing", "ids": [], "separates": None, "missing": missing}
+    text = fill(sentences["top"], {"phrase": phrase[top["verdict"]], "name": ascii_lower(top["name"])})
+    return {"text": text, "kind": "condition", "ids": [top["id"]], "separates": None, "missing": []}
 
 
 def _add_unique(lst, text):
@@ -521,10 +667,14 @@ def assess_dict(sc: Scenario, rules: dict, ranges=None) -> dict:
     warnings = input_warnings(rules, sc, ref_ranges)
     facts = scenario_facts(rules, sc)
     derived, derive_warnings = derive(rules, sc, ref_ranges, facts)
-    conditions, lookalikes, not_judged = judge(rules, sc, facts)
+    conditions, lookalikes, not_judged = judge(rules, sc, facts, derived)
+    headline = summarise(rules, conditions, lookalikes, not_judged)
     return {
         "education_note": rules["education_note"],
-        "summary": summarise(rules, conditions, lookalikes),
+        "summary": headline["text"],
+        "headline": headline,
+        "levels": [{key: v[key] for key in ("id", "label", "requires")} for v in rules["verdicts"]],
+        "legend": rules["legend"],
         "derived": derived,
         "conditions": conditions,
         "lookalikes": lookalikes,

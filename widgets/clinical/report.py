@@ -18,6 +18,26 @@ def _cites(reason: dict) -> str:
     return f" [{', '.join(reason['cite'])}]{tag}"
 
 
+def _reason(r: dict) -> str:
+    if r["points"] is None:
+        sign = f"at most {r['cap']}:"
+    else:
+        sign = "note" if r["points"] == 0 else f"{r['points']:+d}"
+    patient = f" (this patient: {r['finding']})" if r["finding"] else ""
+    return f"{sign}  {r['text']}{patient}{_cites(r)}"
+
+
+def _evidence(out: list[str], item: dict) -> None:
+    """Evidence for, evidence against and notes of a condition or look-alike."""
+    groups = (("for", "evidence for"), ("against", "evidence against"), ("note", "notes"))
+    for direction, heading in groups:
+        reasons = [r for r in item["reasons"] if r["direction"] == direction]
+        if reasons:
+            out.append(f"       {heading}:")
+            for r in reasons:
+                out.extend(_wrap(_reason(r), "         "))
+
+
 def render_text(a: dict, title: str | None = None) -> str:
     d = a["derived"]
     out: list[str] = []
@@ -58,23 +78,21 @@ def render_text(a: dict, title: str | None = None) -> str:
     out.append("Conditions, ranked (the findings are 'consistent with', never a diagnosis)")
     for i, c in enumerate(a["conditions"], 1):
         out.append(f"  {i}. {c['name']}: {c['verdict_label'].lower()} (score {c['score']})")
-        for r in c["reasons"]:
-            if r["points"] is None:
-                sign = f"at most {r['cap']}:"
-            else:
-                sign = "note" if r["points"] == 0 else f"{r['points']:+d}"
-            out.extend(_wrap(f"{sign}  {r['text']}{_cites(r)}", "       "))
+        _evidence(out, c)
+        if c["level_limit"]:
+            out.extend(_wrap("level: " + c["level_limit"]["text"], "       "))
         if c["verdict"] not in ("unlikely",):
             out.extend(_wrap("confirm: " + c["confirm"], "       "))
         for m in c["missing"]:
             out.extend(_wrap("would help: " + m, "       "))
+    out.extend(_wrap(a["legend"], "  "))
     out.append("")
     if a["lookalikes"]:
         out.append("Look-alikes suggested by the findings")
         for la in a["lookalikes"]:
-            out.append(f"  - {la['name']} (score {la['score']})")
-            for r in la["reasons"]:
-                out.extend(_wrap(f"{r['points']:+d}  {r['text']}{_cites(r)}", "       "))
+            lead = ", leads" if la["leads"] else ""
+            out.append(f"  - {la['name']} (score {la['score']}{lead})")
+            _evidence(out, la)
             out.extend(_wrap("tells it apart: " + la["distinguish"], "       "))
     else:
         out.append("Look-alikes suggested by the findings: none")

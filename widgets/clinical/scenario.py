@@ -7,12 +7,8 @@ ValidationError; numbers in messages use the shared formatter so the browser say
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import yaml
 
 from .errors import ValidationError
 from .messages import ascii_lower, code_point_key, fill, type_name
@@ -21,6 +17,26 @@ from .units import from_canonical, to_canonical, unit_problem
 
 PATIENT_KEYS = ["age", "sex", "bmi"]
 LAB_KEYS = ["value", "unit"]
+MAX_DEPTH = 6  # levels of mappings and lists; a scenario needs 3 (history -> warfarin -> days)
+MAX_TEXT = 2000  # characters in one key or text value
+
+
+def shape_problem(rules: dict, data, depth: int = 0) -> str | None:
+    """The first limit `data` breaks (nested too deep, a text too long), as a message, or None."""
+    if isinstance(data, str):
+        if len(data) > MAX_TEXT:
+            return fill(rules["messages"]["validation"]["too_long"], {"length": len(data), "max": MAX_TEXT})
+        return None
+    if isinstance(data, (dict, list)):
+        if depth >= MAX_DEPTH:
+            return fill(rules["messages"]["validation"]["too_deep"], {"max": MAX_DEPTH})
+        pairs = list(data.items()) if isinstance(data, dict) else [(None, v) for v in data]
+        for key, value in pairs:
+            problem = shape_problem(rules, key, depth + 1) if isinstance(key, str) else None
+            problem = problem or shape_problem(rules, value, depth + 1)
+            if problem:
+                return problem
+    return None
 
 
 def sections(rules: dict) -> list[tuple[str, str]]:
@@ -39,8 +55,9 @@ class Scenario:
     patient: dict = field(default_factory=dict)  # age, sex, bmi: value or None
     labs: dict = field(default_factory=dict)  # analyte -> {value, unit, canonical}
     history: dict = field(default_factory=dict)  # id -> {param: value or None}
-    findings: list = field(default_factory=list)  # ids, vocabulary order
+    findings: list = field(default_factory=list)  # ids present, vocabulary order
     histology: list = field(default_factory=list)
+    absent: dict = field(default_factory=dict)  # section -> ids examined and absent, vocabulary order
     meta: object = None
 
     def to_dict(self) -> dict:
@@ -48,8 +65,9 @@ class Scenario:
         out: dict = {"patient": {k: v for k, v in self.patient.items() if v is not None}}
         out["labs"] = {a: {"value": lab["value"], "unit": lab["unit"]} for a, lab in self.labs.items()}
         out["history"] = {i: (dict(p) if p else True) for i, p in self.history.items()}
-        out["findings"] = list(self.findings)
-        out["histology"] = list(self.histology)
+        out["history"].update({i: False for i in self.absent.get("history", [])})
+        for section in ("findings", "histology"):
+            out[section] = list(getattr(self, section)) + [{i: False} for i in self.absent.get(section, [])]
         if self.meta is not None:
             out["meta"] = self.meta
         return out
@@ -94,6 +112,18 @@ class _Collector:
         return f
 
 
+def other_unit_in_range(rules: dict, analyte: str, value: float, unit: str, ref_range: dict | None = None):
+    """Another unit of the analyte in which `value` would lie within the reference range (the
+    default one unless given), or None: a value that looks like the other unit system."""
+    r = ref_range or rules["ranges"].get(analyte)
+    if r is None:
+        return None
+    for other in rules["units"]["analytes"][analyte]["units"]:
+        if other != unit and r["low"] <= to_canonical(rules, analyte, value, other) <= r["high"]:
+            return other
+    return None
+
+
 def _limit_value(rules, analyte, unit, canonical_value):
     dec = rules["units"]["analytes"][analyte]["units"][unit]["decimals"]
     return round_half_away(from_canonical(rules, analyte, canonical_value, unit), dec)
@@ -108,6 +138,9 @@ def parse_scenario(data, rules: dict | None = None) -> Scenario:
         rules = knowledge()
     c = _Collector(rules)
     sc = Scenario()
+    problem = shape_problem(rules, data)
+    if problem:
+        raise ValidationError([{"field": "scenario", "message": problem}])
     if not isinstance(data, dict):
         c.add("scenario", "not_mapping", type=type_name(data))
         raise ValidationError(c.errors)
@@ -200,15 +233,9 @@ def _labs(c, rules, labs, sc):
         lo = _limit_value(rules, a, resolved, spec["accept"][0])
         hi = _limit_value(rules, a, resolved, spec["accept"][1])
         if f < lo or f > hi:
-            c.add(
-                f"{where}.value",
-                "out_of_range",
-                value=fmt(f),
-                unit=resolved,
-                label=spec["label"],
-                min=fmt(lo),
-                max=fmt(hi),
-            )
+            other = other_unit_in_range(rules, a, f, resolved)
+            kw = {"value": fmt(f), "unit": resolved, "label": spec["label"], "min": fmt(lo), "max": fmt(hi)}
+            c.add(f"{where}.value", "out_of_range_hint" if other else "out_of_range", other=other, **kw)
             continue
         sc.labs[a] = {"value": f, "unit": resolved, "canonical": to_canonical(rules, a, f, resolved)}
 
@@ -216,6 +243,7 @@ def _labs(c, rules, labs, sc):
 def _items(c, rules, section, group, value, sc):
     vocab = {i["id"]: i for i in rules["vocabulary"]["items"]}
     present: dict[str, dict] = {}
+    absent: set[str] = set()
     if value is None:
         pairs = []
     elif isinstance(value, (list, tuple)):
@@ -242,8 +270,12 @@ def _items(c, rules, section, group, value, sc):
         if item is None or item["group"] != group:
             c.add(where, "unknown_item", group=group, item=item_id)
             continue
-        if v is False or v is None:
-            present.pop(item_id, None)
+        present.pop(item_id, None)
+        absent.discard(item_id)
+        if v is None:  # not recorded
+            continue
+        if v is False:  # examined and absent
+            absent.add(item_id)
             continue
         if v is True:
             present[item_id] = {p: None for p in item.get("params", {})}
@@ -290,6 +322,7 @@ def _items(c, rules, section, group, value, sc):
         if good:
             present[item_id] = values
     order = [i["id"] for i in rules["vocabulary"]["items"] if i["group"] == group]
+    sc.absent[section] = [i for i in order if i in absent]
     if group == "history":
         sc.history = {i: present[i] for i in order if i in present}
     else:
@@ -298,34 +331,8 @@ def _items(c, rules, section, group, value, sc):
 
 def load_scenario(path) -> Scenario:
     """Read a scenario from a YAML or JSON file (by extension; YAML otherwise) and parse it.
-    A missing or unreadable file, or a syntax error, is a ValidationError with field 'file'."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError([{"field": "file", "message": f"{p}: no such file"}]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError([{"field": "file", "message": f"{p}: cannot be read ({exc})"}]) from None
-    try:
-        if p.suffix.lower() == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            [
-                {
-                    "field": "file",
-                    "message": f"{p}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                }
-            ]
-        ) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ValidationError(
-            [{"field": "file", "message": f"{p}: invalid YAML{where}: {exc.problem}"}]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ValidationError([{"field": "file", "message": f"{p}: invalid YAML: {exc}"}]) from None
-    return parse_scenario(data)
+    A missing or unreadable file, a syntax error, a duplicate key or a file beyond the limits
+    of files.read_data_file is a ValidationError with field 'file'."""
+    from .files import read_data_file
+
+    return parse_scenario(read_data_file(path))

@@ -172,6 +172,24 @@ function unitProblem(rules, analyte, unit, field) {
 }
 var PATIENT_KEYS = ["age", "sex", "bmi"];
 var LAB_KEYS = ["value", "unit"];
+var MAX_DEPTH = 6;
+var MAX_TEXT = 2e3;
+function shapeProblem(rules, data, depth = 0) {
+  if (typeof data === "string") {
+    const length = [...data].length;
+    if (length <= MAX_TEXT) return null;
+    return fill(rules.messages.validation.too_long, { length, max: MAX_TEXT });
+  }
+  if (data !== null && typeof data === "object") {
+    if (depth >= MAX_DEPTH) return fill(rules.messages.validation.too_deep, { max: MAX_DEPTH });
+    const pairs = Array.isArray(data) ? data.map((v) => [null, v]) : Object.entries(data);
+    for (const [key, value] of pairs) {
+      const problem = (key === null ? null : shapeProblem(rules, key, depth + 1)) || shapeProblem(rules, value, depth + 1);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
 var sections = (rules) => Object.entries(rules.vocabulary.groups).map(([gid, g]) => [g.section, gid]);
 var topKeys = (rules) => ["patient", "labs", ...sections(rules).map(([s2]) => s2), "meta"];
 var Collector = class {
@@ -201,13 +219,25 @@ var Collector = class {
     return f;
   }
 };
+function otherUnitInRange(rules, analyte, value, unit, refRange = null) {
+  const r = refRange || (hasOwn(rules.ranges, analyte) ? rules.ranges[analyte] : null);
+  if (r === null) return null;
+  for (const other of Object.keys(rules.units.analytes[analyte].units))
+    if (other !== unit) {
+      const c = toCanonical(rules, analyte, value, other);
+      if (r.low <= c && c <= r.high) return other;
+    }
+  return null;
+}
 function limitValue(rules, analyte, unit, canonicalValue) {
   const dec = rules.units.analytes[analyte].units[unit].decimals;
   return roundHalfAway(fromCanonical(rules, analyte, canonicalValue, unit), dec);
 }
 function parseScenario(rules, data) {
   const c = new Collector(rules);
-  const sc = { patient: { age: null, sex: null, bmi: null }, labs: {}, history: {} };
+  const problem = shapeProblem(rules, data);
+  if (problem) throw new ValidationError([{ field: "scenario", message: problem }]);
+  const sc = { patient: { age: null, sex: null, bmi: null }, labs: {}, history: {}, absent: {} };
   for (const [section, group] of sections(rules)) if (group !== "history") sc[section] = [];
   if (!isMapping(data)) {
     c.add("scenario", "not_mapping", { type: typeName(data) });
@@ -292,13 +322,9 @@ function parseLabs(c, rules, labs, sc) {
     const lo = limitValue(rules, a, resolved, spec.accept[0]);
     const hi = limitValue(rules, a, resolved, spec.accept[1]);
     if (f < lo || f > hi) {
-      c.add(`${where}.value`, "out_of_range", {
-        value: fmt(f),
-        unit: resolved,
-        label: spec.label,
-        min: fmt(lo),
-        max: fmt(hi)
-      });
+      const other = otherUnitInRange(rules, a, f, resolved);
+      const kw = { value: fmt(f), unit: resolved, label: spec.label, min: fmt(lo), max: fmt(hi), other };
+      c.add(`${where}.value`, other ? "out_of_range_hint" : "out_of_range", kw);
       continue;
     }
     sc.labs[a] = { value: f, unit: resolved, canonical: toCanonical(rules, a, f, resolved) };
@@ -308,6 +334,7 @@ function parseItems(c, rules, section, group, value, sc) {
   const vocab = {};
   for (const i of rules.vocabulary.items) vocab[i.id] = i;
   const present = /* @__PURE__ */ new Map();
+  const absent = /* @__PURE__ */ new Set();
   let pairs = [];
   if (isNone(value)) pairs = [];
   else if (Array.isArray(value)) {
@@ -330,8 +357,11 @@ function parseItems(c, rules, section, group, value, sc) {
       c.add(where, "unknown_item", { group, item: itemId });
       continue;
     }
-    if (v === false || isNone(v)) {
-      present.delete(itemId);
+    present.delete(itemId);
+    absent.delete(itemId);
+    if (isNone(v)) continue;
+    if (v === false) {
+      absent.add(itemId);
       continue;
     }
     const params = item.params || {};
@@ -384,6 +414,7 @@ function parseItems(c, rules, section, group, value, sc) {
     if (good) present.set(itemId, values);
   }
   const order = rules.vocabulary.items.filter((i) => i.group === group).map((i) => i.id);
+  sc.absent[section] = order.filter((i) => absent.has(i));
   if (group === "history") {
     for (const i of order) if (present.has(i)) sc.history[i] = present.get(i);
   } else {
@@ -406,6 +437,7 @@ function evaluate(expr, facts) {
     const v2 = evaluate(expr.not, facts);
     return v2 === null ? null : !v2;
   }
+  if (hasOwn(expr, "unknown")) return evaluate(expr.unknown, facts) === null;
   const v = facts[expr.fact];
   if (v === null) return null;
   if (hasOwn(expr, "in")) return expr.in.includes(v);
@@ -463,6 +495,8 @@ function resolveRanges(rules, ranges) {
   const out = {};
   for (const [a, r] of Object.entries(rules.ranges)) out[a] = { low: r.low, high: r.high, source: "default" };
   if (isNone(ranges)) return out;
+  const problem = shapeProblem(rules, ranges);
+  if (problem) throw new ValidationError([{ field: "ranges", message: problem }]);
   if (!isMapping(ranges))
     throw new ValidationError([error(rules, "ranges", "not_mapping", { type: typeName(ranges) })]);
   const errors = [];
@@ -517,6 +551,7 @@ function inputWarnings(rules, sc, refRanges) {
         })
       });
   }
+  warnings.push(...unitHints(rules, sc, refRanges));
   for (const [a, r] of Object.entries(refRanges)) {
     if (r.source !== "local") continue;
     const unit = rules.units.analytes[a].canonical;
@@ -532,13 +567,32 @@ function inputWarnings(rules, sc, refRanges) {
   }
   return warnings;
 }
+function unitHints(rules, sc, refRanges) {
+  const out = [];
+  for (const [a, lab] of Object.entries(sc.labs)) {
+    const r = hasOwn(refRanges, a) ? refRanges[a] : null;
+    if (r === null || r.low <= lab.canonical && lab.canonical <= r.high) continue;
+    const other = otherUnitInRange(rules, a, lab.value, lab.unit, r);
+    if (other) {
+      const kw = { label: rules.units.analytes[a].label, value: fmt(lab.value), unit: lab.unit, other };
+      out.push({ field: `labs.${a}.unit`, message: warningMessage(rules, "unit_hint", kw) });
+    }
+  }
+  return out;
+}
 function scenarioFacts(rules, sc) {
   const facts = {};
   const present = {};
-  for (const [section, group] of sections(rules))
+  const absent = {};
+  for (const [section, group] of sections(rules)) {
     present[group] = group === "history" ? Object.keys(sc.history) : sc[section];
-  for (const item of rules.vocabulary.items)
-    facts[`${item.group}.${item.id}`] = present[item.group].includes(item.id);
+    absent[group] = hasOwn(sc.absent, section) ? sc.absent[section] : [];
+  }
+  for (const item of rules.vocabulary.items) {
+    const g = item.group;
+    facts[`${g}.${item.id}`] = present[g].includes(item.id) ? true : absent[g].includes(item.id) ? false : null;
+  }
+  facts.biopsy_recorded = sc.histology.length > 0 || hasOwn(sc.absent, "histology") && sc.absent.histology.length > 0;
   facts.sex = sc.patient.sex;
   facts.age = sc.patient.age;
   facts.bmi = sc.patient.bmi;
@@ -674,7 +728,58 @@ function derive(rules, sc, refRanges, facts) {
 function addUnique(list, text) {
   if (!list.includes(text)) list.push(text);
 }
-function applyRules(rules, facts) {
+function patientValues(derived, facts) {
+  const shown2 = (v) => isNone(v) ? "not recorded" : fmt(v);
+  const cb = derived.calcium_for_bands;
+  const cxp = derived.ca_x_p;
+  const phosphate = hasOwn(derived.values, "phosphate") ? derived.values.phosphate["mmol/L"] : null;
+  const minerals = [];
+  if (cb) minerals.push(`calcium ${fmt(cb["mmol/L"])} mmol/L (${cb.basis})`);
+  if (phosphate !== null) minerals.push(`phosphate ${fmt(phosphate)} mmol/L`);
+  if (cxp) minerals.push(`Ca x P ${fmt(cxp["mg2/dL2"])} mg2/dL2`);
+  return {
+    calcium: shown2(cb ? cb["mmol/L"] : null),
+    calcium_basis: cb ? cb.basis : "not recorded",
+    phosphate: shown2(phosphate),
+    ca_x_p: shown2(cxp ? cxp["mg2/dL2"] : null),
+    minerals: minerals.join(", ") || "not recorded",
+    pth_x_uln: shown2(derived.pth_x_uln),
+    gfr_category: derived.gfr_category || "not recorded",
+    gfr_note: derived.gfr_category ? ` (GFR category ${derived.gfr_category})` : "",
+    warfarin_days: shown2(facts.warfarin_days),
+    age: shown2(facts.age),
+    bmi: shown2(facts.bmi),
+    bmi_note: isNone(facts.bmi) ? "" : ` (BMI ${fmt(facts.bmi)})`
+  };
+}
+function vocabularyByFact(rules) {
+  const out = {};
+  for (const i of rules.vocabulary.items) out[`${i.group}.${i.id}`] = i;
+  return out;
+}
+function fired(rules, vocab, expr, facts, want, out) {
+  if (typeof expr === "string") {
+    if (facts[expr] !== want) return;
+    if (hasOwn(vocab, expr)) {
+      const item = vocab[expr];
+      addUnique(
+        out,
+        want ? item.label : hasOwn(item, "absent_label") ? item.absent_label : `Examined, absent: ${item.label}`
+      );
+    } else if (hasOwn(rules.facts.composites, expr))
+      fired(rules, vocab, rules.facts.composites[expr].when, facts, want, out);
+    return;
+  }
+  if (hasOwn(expr, "not")) {
+    fired(rules, vocab, expr.not, facts, !want, out);
+    return;
+  }
+  for (const key of ["all", "any"])
+    for (const sub of hasOwn(expr, key) ? expr[key] : [])
+      if (evaluate(sub, facts) === want) fired(rules, vocab, sub, facts, want, out);
+}
+function applyRules(rules, facts, values) {
+  const vocab = vocabularyByFact(rules);
   const targets = {};
   for (const t of [...rules.conditions, ...rules.lookalikes])
     targets[t.id] = { score: 0, reasons: [], caps: [], missing: [] };
@@ -687,16 +792,23 @@ function applyRules(rules, facts) {
       addUnique(t.missing, rule.text);
       continue;
     }
+    const points = hasOwn(rule, "points") ? rule.points : null;
+    const found = [];
+    fired(rules, vocab, rule.when, facts, true, found);
+    let direction = "against";
+    if (points !== null) direction = points === 0 ? "note" : points > 0 ? "for" : "against";
     t.reasons.push({
       rule: rule.id,
-      text: rule.text,
+      text: fill(rule.text, values),
+      finding: found.join("; "),
+      direction,
       cite: [...rule.cite],
       beyond: Boolean(rule.beyond),
-      points: hasOwn(rule, "points") ? rule.points : null,
+      points,
       cap: hasOwn(rule, "cap") ? rule.cap : null
     });
-    if (hasOwn(rule, "points")) t.score += rule.points;
-    else t.caps.push(rule.cap);
+    if (points === null) t.caps.push(rule.cap);
+    else t.score += points;
   }
   return targets;
 }
@@ -711,19 +823,40 @@ function notJudgedDerived(rules, sc, facts) {
 }
 function verdictOf(rules, t) {
   const verdictIds = rules.verdicts.map((v) => v.id);
-  const scored = rules.verdicts.find((v) => hasOwn(v, "min_score") && t.score >= v.min_score);
-  let verdict = scored ? scored.id : "unlikely";
+  const scored = rules.verdicts.filter((v) => hasOwn(v, "min_score") && t.score >= v.min_score).map((v) => v.id);
+  let verdict = scored.length ? scored[0] : "unlikely";
   for (const cap of t.caps) if (verdictIds.indexOf(cap) > verdictIds.indexOf(verdict)) verdict = cap;
   return verdict;
 }
-function judge(rules, sc, facts) {
-  const targets = applyRules(rules, facts);
+function levelOf(rules, condition, verdictIn, facts) {
+  const scored = rules.verdicts.filter((v) => hasOwn(v, "min_score")).map((v) => v.id);
+  const labels = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  let verdict = verdictIn;
+  let limit = null;
+  while (scored.includes(verdict)) {
+    const need = hasOwn(condition.levels, verdict) ? condition.levels[verdict] : null;
+    if (need === null || evaluate(need.when, facts) === true) break;
+    if (limit === null) {
+      const text = fill(rules.messages.level_limit, { level: labels[verdict], requires: need.text });
+      limit = { level: verdict, requires: need.text, text };
+    }
+    const i = scored.indexOf(verdict);
+    verdict = i + 1 < scored.length ? scored[i + 1] : "unlikely";
+  }
+  return [verdict, limit];
+}
+var evidence = (reasons) => [
+  reasons.filter((r) => r.direction === "for"),
+  reasons.filter((r) => r.direction === "against")
+];
+function judge(rules, sc, facts, derived) {
+  const targets = applyRules(rules, facts, patientValues(derived, facts));
   const verdictIds = rules.verdicts.map((v) => v.id);
   const verdictLabel = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
   const notJudged = notJudgedDerived(rules, sc, facts);
   const conditions = rules.conditions.map((c, order) => {
     const t = targets[c.id];
-    let verdict = verdictOf(rules, t);
+    let [verdict, limit] = levelOf(rules, c, verdictOf(rules, t), facts);
     const missing = [...t.missing];
     const unknownNeeds = c.needs.filter((n) => facts[n] === null);
     if (verdict === "unlikely" && unknownNeeds.length) {
@@ -739,6 +872,7 @@ function judge(rules, sc, facts) {
         reason: fill(rules.messages.condition_not_judged, { missing: texts.join("; ") })
       });
     }
+    const [evidenceFor, evidenceAgainst] = evidence(t.reasons);
     return {
       id: c.id,
       name: c.name,
@@ -746,6 +880,9 @@ function judge(rules, sc, facts) {
       verdict_label: verdictLabel[verdict],
       score: t.score,
       reasons: t.reasons,
+      evidence_for: evidenceFor,
+      evidence_against: evidenceAgainst,
+      level_limit: limit,
       confirm: c.confirm,
       missing,
       _order: order
@@ -757,26 +894,86 @@ function judge(rules, sc, facts) {
   const lookalikes = [];
   rules.lookalikes.forEach((la, order) => {
     const t = targets[la.id];
-    if (t.score >= rules.lookalike_suggest_at)
+    if (t.score >= rules.lookalike_suggest_at) {
+      const [evidenceFor, evidenceAgainst] = evidence(t.reasons);
       lookalikes.push({
         id: la.id,
         name: la.name,
         score: t.score,
         reasons: t.reasons,
+        evidence_for: evidenceFor,
+        evidence_against: evidenceAgainst,
         distinguish: la.distinguish,
+        leads: false,
         _order: order
       });
+    }
   });
   lookalikes.sort((x, y) => y.score - x.score || x._order - y._order);
   for (const x of [...conditions, ...lookalikes]) delete x._order;
+  if (lookalikes.length && lookalikeLeads(conditions[0], lookalikes[0])) lookalikes[0].leads = true;
   return [conditions, lookalikes, notJudged];
 }
-function summarise(rules, conditions, _lookalikes) {
-  const top = conditions[0];
+function lookalikeLeads(top, lookalike) {
+  if (top.verdict === "supported") return false;
+  if (lookalike.score > top.score) return true;
+  return top.verdict !== "consistent" && lookalike.score === top.score;
+}
+function overlapOf(rules, a, b) {
+  const fits = ["supported", "consistent", "possible"];
+  if (!fits.includes(a.verdict) || !fits.includes(b.verdict)) return null;
+  for (const pair of rules.overlaps) {
+    const same = pair.ids.length === 2 && pair.ids.includes(a.id) && pair.ids.includes(b.id) && a.id !== b.id;
+    if (same && a.verdict !== "supported" && b.verdict !== "supported") return pair.separates;
+  }
+  if (a.verdict === b.verdict && ["supported", "consistent"].includes(a.verdict))
+    return rules.messages.summary.separates_generic;
+  return null;
+}
+function summarise(rules, conditions, lookalikes, notJudged) {
   const sentences = rules.messages.summary;
-  if (top.verdict === "unlikely" || top.verdict === "not-judged") return sentences.none;
-  const phrase = rules.verdicts.find((v) => v.id === top.verdict).phrase;
-  return fill(sentences.top, { phrase, name: asciiLower(top.name) });
+  const phrase = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.phrase]));
+  const label = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  const top = conditions[0];
+  if (lookalikes.length && lookalikes[0].leads) {
+    const la = lookalikes[0];
+    const rest = ["unlikely", "not-judged"].includes(top.verdict) ? sentences.lookalike_none : fill(sentences.lookalike_best, { top: asciiLower(top.name), level: asciiLower(label[top.verdict]) });
+    const kw = { name: la.name, distinguish: la.distinguish, rest };
+    return {
+      text: fill(sentences.lookalike, kw),
+      kind: "lookalike",
+      ids: [la.id],
+      separates: null,
+      missing: []
+    };
+  }
+  const separates = conditions.length > 1 ? overlapOf(rules, top, conditions[1]) : null;
+  if (separates !== null) {
+    const other = conditions[1];
+    const kw = {
+      phrase: phrase[top.verdict],
+      name: asciiLower(top.name),
+      separates,
+      other_phrase: phrase[other.verdict],
+      other: asciiLower(other.name)
+    };
+    return {
+      text: fill(sentences.overlap, kw),
+      kind: "overlap",
+      ids: [top.id, other.id],
+      separates,
+      missing: []
+    };
+  }
+  if (top.verdict === "unlikely" || top.verdict === "not-judged") {
+    const missing = notJudged.map((n) => n.label);
+    const text2 = fill(missing.length ? sentences.none_missing : sentences.none, {
+      missing: missing.join("; ")
+    });
+    return { text: text2, kind: "nothing", ids: [], separates: null, missing };
+  }
+  const text = fill(sentences.top, { phrase: phrase[top.verdict], name: asciiLower(top.name) });
+  return { text, kind: "condition", ids: [top.id], separates: null, missing: [] };
 }
 function assess(rules, scenarioInput, ranges = null) {
   const sc = parseScenario(rules, scenarioInput);
@@ -784,10 +981,14 @@ function assess(rules, scenarioInput, ranges = null) {
   const warnings = inputWarnings(rules, sc, refRanges);
   const facts = scenarioFacts(rules, sc);
   const [derived, deriveWarnings] = derive(rules, sc, refRanges, facts);
-  const [conditions, lookalikes, notJudged] = judge(rules, sc, facts);
+  const [conditions, lookalikes, notJudged] = judge(rules, sc, facts, derived);
+  const headline = summarise(rules, conditions, lookalikes, notJudged);
   return {
     education_note: rules.education_note,
-    summary: summarise(rules, conditions, lookalikes),
+    summary: headline.text,
+    headline,
+    levels: rules.verdicts.map((v) => ({ id: v.id, label: v.label, requires: v.requires })),
+    legend: rules.legend,
     derived,
     conditions,
     lookalikes,
@@ -1487,7 +1688,7 @@ function render({ model, el }) {
       `Calcium–phosphate plane with the reference box and the Ca × P ${capLines(rules).join(" and ")} mg²/dL² lines. ${description}`
     );
   }
-  function evidence(item) {
+  function evidence2(item) {
     const reasons = item.reasons ?? [];
     const dir = (r) => r.direction ?? (r.points > 0 ? "for" : r.points < 0 || r.cap ? "against" : "note");
     return {
@@ -1545,7 +1746,7 @@ function render({ model, el }) {
       );
     const list = h("ol", { class: "cx-conditions", "aria-label": "Conditions, most consistent first" });
     a.conditions.forEach((c, i) => {
-      const ev = evidence(c);
+      const ev = evidence2(c);
       const item = h("li", { class: `cx-condition cx-${c.verdict}`, "data-id": c.id });
       const head = () => [
         h("span", { class: "cx-verdict", text: c.verdict_label }),
@@ -1594,7 +1795,7 @@ function render({ model, el }) {
           "ul",
           { class: "cx-lookalikes" },
           ...a.lookalikes.map((l) => {
-            const ev = evidence(l);
+            const ev = evidence2(l);
             return h(
               "li",
               { "data-id": l.id },

@@ -1,0 +1,109 @@
+"""_ext/offline.py: its HTML repairs fail the build when they match nothing (a theme upgrade
+must not silently undo them), and formulas become MathML with no math script on any page."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sphinx.errors import ExtensionError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("offline_ext", ROOT / "_ext" / "offline.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+OFFLINE = _load()
+
+# Markup as sphinx-book-theme 1.3 / pydata-sphinx-theme 0.17 / docutils write it today.
+TODAY = (
+    '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">\n'
+    '<script defer src="../_static/scripts/fontawesome.js?digest=abc"></script>\n'
+    '<details><summary><span class="toctree-toggle" role="presentation">x</span></summary></details>\n'
+    '<div role="doc-biblioentry">entry</div>\n'
+)
+# The same page after a hypothetical theme upgrade that renamed things.
+UPGRADED = (
+    '<aside id="pst-primary-sidebar" class="bd-sidebar-primary">\n'
+    '<script defer="defer" src="../_static/scripts/fontawesome.js"></script>\n'
+    '<details><summary><span class="toggle">x</span></summary></details>\n'
+    '<li class="citation">entry</li>\n'
+)
+
+
+def test_repairs_apply_to_todays_markup():
+    changed, problems = OFFLINE.repair_pages({"a.html": TODAY})
+    assert problems == []
+    html = changed["a.html"]
+    assert 'role="region" aria-label="Book navigation"' in html
+    assert '<summary aria-label="Show or hide the sections of this chapter">' in html
+    assert 'role="listitem"' in html and "doc-biblioentry" not in html
+    assert "fontawesome.js" not in html.replace("fontawesome.js removed", "")
+
+
+def test_repairs_are_idempotent_and_count_pages_already_repaired():
+    """An incremental build rewrites no page: what an earlier build fixed still counts."""
+    once, _ = OFFLINE.repair_pages({"a.html": TODAY})
+    again, problems = OFFLINE.repair_pages(once)
+    assert problems == [] and again == {}
+
+
+def test_every_repair_that_matches_nothing_is_named():
+    _, problems = OFFLINE.repair_pages({"a.html": UPGRADED})
+    unmatched = [p for p in problems if p.startswith("matched no page")]
+    assert len(unmatched) == len(OFFLINE.REPAIRS), problems
+    # the changed script tag is still loaded: the removal's safety net names the page
+    assert any(p.startswith("a.html: still loads") and "fontawesome.js" in p for p in problems), problems
+
+
+def test_a_page_loading_a_math_library_is_a_problem():
+    _, problems = OFFLINE.repair_pages(
+        {"a.html": TODAY + '<script src="_static/vendor/mathjax/tex-chtml.js"></script>'}
+    )
+    assert any("tex-chtml" in p for p in problems), problems
+
+
+def test_the_build_fails_when_a_repair_matches_nothing(tmp_path):
+    (tmp_path / "index.html").write_text(UPGRADED, encoding="utf-8")
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    with pytest.raises(ExtensionError, match="matched no page"):
+        OFFLINE._repair_html(app, None)
+
+
+def test_formula_becomes_mathml():
+    from docutils import nodes
+
+    node = nodes.math_block(
+        r"\text{Ca} + 0.02 \times (40 - \text{albumin})", r"\text{Ca} + 0.02 \times (40 - \text{albumin})"
+    )
+    html = OFFLINE._mathml(node, display=True)
+    assert html.startswith("<math") and 'display="block"' in html
+    assert "<mn>0.02</mn>" in html and "<mtext>albumin</mtext>" in html
+
+
+def test_bad_formula_names_its_place():
+    from docutils import nodes
+
+    for latex in (r"\left( x", r"x + \notacommand{y}"):
+        node = nodes.math(latex, latex)
+        node.source, node.line = "chapters/x.md", 12
+        with pytest.raises(ExtensionError, match=r"chapters/x\.md:12"):
+            OFFLINE._mathml(node, display=False)
+
+
+@pytest.mark.build
+def test_built_pages_carry_mathml_and_no_math_script(site):
+    pages = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+    with_math = sorted(path for path, html in pages.items() if "<math " in html)
+    assert "chapters/calcium.html" in with_math, with_math
+    for path, html in pages.items():
+        assert "tex-chtml" not in html and "mathjax/" not in html.lower(), f"{path} loads MathJax"

@@ -1,0 +1,130 @@
+"""The self-assessment quiz (an anywidget): one item or a set, live and in the static book.
+
+    from widgets import Quiz
+    Quiz(bank="differential")                       # a whole bank
+    Quiz(bank="dystrophic", chapter="dystrophic")   # a chapter's items
+    Quiz(bank=["foundations", "wisn"], n=8, seed=3) # a mixed set drawn with a seed
+    q.responses                                     # what the learner answered (live)
+    q.score                                         # {"answered": .., "correct": .., "total": ..}
+
+The learner commits an answer, then sees per-option feedback with references; options are
+shuffled with `seed`, so stored notebook outputs stay stable. In the static book progress is
+kept in localStorage per quiz (versioned); corrupt stored progress resets with a message.
+For education, not for clinical decisions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+from . import quizbank
+from .references import reference_labels
+
+STATIC = Path(__file__).parent / "static"
+
+
+class Quiz(anywidget.AnyWidget):
+    _esm = (STATIC / "quiz.js").read_text(encoding="utf-8")
+    _css = (STATIC / "quiz.css").read_text(encoding="utf-8")
+    # the bank text is the same for every page that shows it: the site can supply it once
+    _site_data_traits = ("bank_json",)
+
+    item_ids = traitlets.List(traitlets.Unicode()).tag(sync=True)  # which items: stays in the page
+    bank_json = traitlets.Unicode().tag(sync=True)  # their content: site data
+    quiz_id = traitlets.Unicode().tag(sync=True)
+    title = traitlets.Unicode("").tag(sync=True)
+    seed = traitlets.Int(0).tag(sync=True)
+    bibliography_url = traitlets.Unicode("references.html").tag(sync=True)
+    ref_labels = traitlets.Dict().tag(sync=True)
+    # learner state: {item_id: {"choice": ..., "correct": bool}}; the page fills it
+    answers = traitlets.Dict().tag(sync=True)
+
+    def __init__(
+        self,
+        bank: str | list[str] = "differential",
+        *,
+        chapter: str | None = None,
+        items: list[str] | None = None,
+        n: int | None = None,
+        seed: int = 0,
+        title: str = "",
+        bibliography_url: str = "references.html",
+        **kwargs,
+    ) -> None:
+        banks = [bank] if isinstance(bank, str) else list(bank)
+        if banks == ["all"]:
+            banks = [p.stem for p in quizbank.bank_files()]
+        selected = quizbank.page_data(items, banks)
+        if chapter is not None:
+            selected = [it for it in selected if it["chapter"] == chapter]
+        if n is not None and n < len(selected):
+            selected = random.Random(seed).sample(selected, n)
+        if not selected:
+            raise ValueError(
+                f"no items in bank(s) {', '.join(banks)}" + (f" for chapter {chapter!r}" if chapter else "")
+            )
+        ids = [it["id"] for it in selected]
+        quiz_id = "-".join(banks)[:40] + "-" + hashlib.sha1(" ".join(ids).encode()).hexdigest()[:8]
+        labels = reference_labels()
+        keys = sorted({k for it in selected for k in _cites(it)})
+        super().__init__(
+            item_ids=ids,
+            bank_json=quizbank.dumps({"items": selected}),
+            quiz_id=quiz_id,
+            title=title,
+            seed=seed,
+            bibliography_url=bibliography_url,
+            ref_labels={k: labels[k] for k in keys if k in labels},
+            **kwargs,
+        )
+
+    @classmethod
+    def _site_data(cls, state: dict) -> dict:
+        """The site data traits recomputed from the current banks, given a page's state."""
+        return {"bank_json": quizbank.dumps({"items": quizbank.page_data(list(state["item_ids"]))})}
+
+    @property
+    def items(self) -> list[dict]:
+        import json
+
+        return json.loads(self.bank_json)["items"]
+
+    @property
+    def responses(self) -> list[dict]:
+        """What the learner answered, item by item, in the quiz's order."""
+        out = []
+        for it in self.items:
+            a = self.answers.get(it["id"])
+            if a is not None:
+                out.append(
+                    {
+                        "item": it["id"],
+                        "chapter": it["chapter"],
+                        "type": it["type"],
+                        "choice": a.get("choice"),
+                        "correct": bool(a.get("correct")),
+                    }
+                )
+        return out
+
+    @property
+    def score(self) -> dict:
+        r = self.responses
+        return {"answered": len(r), "correct": sum(x["correct"] for x in r), "total": len(self.items)}
+
+    def __repr__(self) -> str:
+        return f"Quiz(quiz_id={self.quiz_id!r}, items={len(self.items)})"
+
+
+def _cites(item: dict):
+    for o in item.get("options", []):
+        yield from o["cite"]
+    for p in item.get("pairs", []):
+        yield from p["cite"]
+    if "answer" in item:
+        yield from item["answer"]["cite"]
