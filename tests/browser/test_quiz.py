@@ -194,9 +194,10 @@ def test_bank_text_is_shown_as_text_never_as_markup(browser, base_url):
         hostile = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=1\"> *emphasis* and Ca^2+^ and H~2~O"
         page.evaluate("""async (hostile) => {
             const state = JSON.parse(document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]').textContent).state;
-            const entry = Object.values(state).find((e) => e.state._esm && e.state._esm.includes('cq-quiz'));
-            const url = URL.createObjectURL(new Blob([entry.state._esm], {type: 'text/javascript'}));
-            const mod = await import(url);
+            const entry = Object.values(state).find((e) => e.state._anywidget_id === 'widgets.quiz.Quiz');
+            // the module the build wrote once for the site (_ext/components.py), from the site root
+            const root = new URL('../', document.querySelector('script[src*="anywidget-loader"]').src);
+            const mod = await import(new URL(entry.state._site_module, root).href);
             const items = [{id: 'x1', type: 'sba', chapter: 'calcium', objective: 'o', stem: hostile, question: hostile + '?',
               options: [0,1,2,3,4].map((i) => ({text: hostile + i, correct: i === 0, feedback: hostile, cite: ['young2018']}))}];
             const data = {bank_json: JSON.stringify({items}), quiz_id: 'xss-test', seed: 0, ref_labels: {}, bibliography_url: '', answers: {}};

@@ -17,24 +17,6 @@ from conftest import toc_pages
 
 PAGES = [*toc_pages(), "genindex.html", "search.html"]
 ROOT = Path(__file__).resolve().parents[2]
-# Pages that embed the scenario explorer, which is not yet phone-fit (issue 10, the EXPLORER
-# engineer's): their sideways scroll is a known failure, marked strict so that the fix shows.
-EXPLORER_PAGES = {
-    f"chapters/{nb.stem}.html"
-    for nb in (ROOT / "chapters").glob("*.ipynb")
-    if "Explorer(" in nb.read_text(encoding="utf-8")
-}
-SIDEWAYS = [
-    pytest.param(
-        p,
-        marks=pytest.mark.xfail(
-            strict=True, reason="the explorer component is wider than 360 px (issue 10); remove when it fits"
-        ),
-    )
-    if p in EXPLORER_PAGES
-    else p
-    for p in PAGES
-]
 PHONE = {"width": 360, "height": 800}
 A4_CONTENT_PX = 688  # 210 mm - 2 x 14 mm (course.css @page) at 96 px per inch
 MIN_TEXT_PX = 11
@@ -164,7 +146,7 @@ def test_phone_figures_and_tables(browser, base_url, path):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("path", SIDEWAYS)
+@pytest.mark.parametrize("path", PAGES)
 def test_page_does_not_scroll_sideways_at_360(browser, base_url, path):
     page = _open(browser, f"{base_url}/{path}", PHONE)
     try:
