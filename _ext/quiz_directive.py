@@ -64,14 +64,22 @@ class QuizDirective(SphinxDirective):
         o = self.options
         banks = o.get("bank", "differential").split()
         try:
-            quiz = Quiz(bank=banks if len(banks) > 1 else banks[0], chapter=o.get("chapter") or None,
-                        items=o["items"].split() if o.get("items") else None, n=o.get("n"),
-                        seed=o.get("seed", 0), title=o.get("title", ""))
+            quiz = Quiz(
+                bank=banks if len(banks) > 1 else banks[0],
+                chapter=o.get("chapter") or None,
+                items=o["items"].split() if o.get("items") else None,
+                n=o.get("n"),
+                seed=o.get("seed", 0),
+                title=o.get("title", ""),
+            )
         except (ValueError, DataFileError) as exc:
             raise self.error(f"quiz: {exc}") from None
         # rebuild this page when a bank or the quiz front-end changes
         src = Path(self.env.srcdir)
-        for p in [*sorted((src / "quizzes").glob("*.yml")), *sorted((src / "widgets" / "static").glob("quiz.*"))]:
+        for p in [
+            *sorted((src / "quizzes").glob("*.yml")),
+            *sorted((src / "widgets" / "static").glob("quiz.*")),
+        ]:
             self.env.note_dependency(str(p))
         raw = nodes.raw("", '<div class="cq-static">' + widget_html(quiz) + "</div>", format="html")
         quiz.close()

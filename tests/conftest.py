@@ -107,3 +107,86 @@ def page_text(page: str | Path) -> str:
 
     text = jupytext.writes(jupytext.read(path), fmt="md:myst")
     return re.sub(r"\A---\n.*?\n---\n+", "", text, flags=re.S)
+
+
+@pytest.fixture(scope="session")
+def jupyterlab(tmp_path_factory):
+    """One JupyterLab server (no token, loopback only) for the live-notebook tests. Yields a
+    function `open_notebook(name, cells) -> url` that writes a notebook of code cells into the
+    server's folder and returns its address."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    import nbformat
+
+    root = tmp_path_factory.mktemp("lab")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root",
+         f"--port={port}", "--ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
+         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/lab", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("JupyterLab did not start")
+
+    def open_notebook(name: str, cells: list[str]) -> str:
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+        nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+        nbformat.write(nb, root / name)
+        return f"{url}/lab/tree/{name}"
+
+    yield open_notebook
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+class LiveNotebook:
+    """A notebook open in JupyterLab in a Chromium page, its kernel ready: `run(i)` runs code
+    cell i, `output(i)` waits for and returns its output text, `errors` collects console errors."""
+
+    def __init__(self, browser, url: str):
+        self.page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.goto(url)
+        self.cells = self.page.locator(".jp-Notebook .jp-CodeCell")
+        self.cells.first.wait_for(timeout=60_000)
+        self.page.get_by_text("| Idle").first.wait_for(timeout=90_000)  # the kernel is ready
+
+    def run(self, i: int) -> None:
+        self.cells.nth(i).locator(".jp-InputArea-editor").click()
+        self.page.keyboard.press("Shift+Enter")
+
+    def output(self, i: int) -> str:
+        out = self.cells.nth(i).locator(".jp-OutputArea-output")
+        out.wait_for(timeout=30_000)
+        return out.inner_text().strip()
+
+
+@pytest.fixture
+def live_notebook(browser, jupyterlab):
+    """`live_notebook(name, cells)` -> a LiveNotebook; its page is closed after the test."""
+    opened: list[LiveNotebook] = []
+
+    def open_(name: str, cells: list[str]) -> LiveNotebook:
+        opened.append(LiveNotebook(browser, jupyterlab(name, cells)))
+        return opened[-1]
+
+    yield open_
+    for nb in opened:
+        nb.page.close()

@@ -16,7 +16,9 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 def open_page(browser, url, problems, viewport=None):
     page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on(
+        "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} ({r.failure})"))
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
@@ -49,7 +51,7 @@ def test_page_loads_clean_and_accessible(browser, base_url, path):
             failed = page.locator(".anywidget-static-notice").all_inner_texts()
             assert not failed, f"components that did not mount: {failed}"
         load_problems = list(problems)  # axe's CSS preload fetches @imports itself (and
-        results = Axe().run(page)       # resolves them against the page): judge the page alone
+        results = Axe().run(page)  # resolves them against the page): judge the page alone
         violations = [
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}"
             for v in results.response["violations"]

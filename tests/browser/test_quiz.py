@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import ROOT
 from test_pages import open_page
 
 PHONE = {"width": 360, "height": 780}
 SHOTS = Path("/work/handoff/shots/quiz")
-PAGE = "chapters/leg-ulcers.html"   # a Markdown page: the quiz comes from the {quiz} directive
+PAGE = "chapters/leg-ulcers.html"  # a Markdown page: the quiz comes from the {quiz} directive
 
 
 def item(root, item_id):
@@ -55,8 +54,8 @@ def test_answer_right_and_wrong_reload_and_corrupt(browser, base_url):
         key_row = first.locator(".cq-option.cq-key")
         assert "Your answer · Best answer" in key_row.inner_text()
         assert "fails to heal with best practice" in key_row.locator(".cq-feedback").inner_text()
-        assert first.locator(".cq-feedback").count() == 5           # feedback beside every option
-        assert first.locator(".cq-cite a").count() >= 5             # references link to the references page
+        assert first.locator(".cq-feedback").count() == 5  # feedback beside every option
+        assert first.locator(".cq-cite a").count() >= 5  # references link to the references page
         assert score.inner_text() == "Score: 1 correct of 1 answered (4 questions)."
         first.scroll_into_view_if_needed()
         shot(page, "01-answered-right-360.png")
@@ -90,7 +89,9 @@ def test_answer_right_and_wrong_reload_and_corrupt(browser, base_url):
         assert root.locator(".cq-item").count() == 4
 
         # corrupt the stored progress: a clean reset with a message, nothing broken
-        page.evaluate("""(k) => localStorage.setItem(k, '{"v":1,"answers":{"lu-burden":{"choice":"x"}}')""", key)
+        page.evaluate(
+            """(k) => localStorage.setItem(k, '{"v":1,"answers":{"lu-burden":{"choice":"x"}}')""", key
+        )
         page.reload()
         page.wait_for_load_state("networkidle")
         root = page.locator(".cq-quiz").first
@@ -100,7 +101,7 @@ def test_answer_right_and_wrong_reload_and_corrupt(browser, base_url):
         root.scroll_into_view_if_needed()
         shot(page, "03-corrupt-reset-360.png")
         # an older version's record resets too
-        assert page.evaluate("(k) => localStorage.getItem(k)", key) is None   # the damaged record is gone
+        assert page.evaluate("(k) => localStorage.getItem(k)", key) is None  # the damaged record is gone
         page.evaluate("""(k) => localStorage.setItem(k, '{"v":0,"answers":{}}')""", key)
         page.reload()
         page.wait_for_load_state("networkidle")
@@ -128,13 +129,15 @@ def test_keyboard_numeric_matching_and_axe_on_the_self_assessment_page(browser, 
         assert "is not a number" in it.locator(".cq-msg").inner_text()
         field.fill("2.40")
         field.press("Tab")
-        page.keyboard.press("Enter")                                # keyboard: Tab to the button, Enter
+        page.keyboard.press("Enter")  # keyboard: Tab to the button, Enter
         assert item(root, "ca-corrected-si").locator(".cq-result").inner_text() == "Correct."
         it.scroll_into_view_if_needed()
         shot(page, "04-numeric-360.png")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         assert problems == []
-        results = Axe().run(page, context=".cq-quiz")   # (axe fetches stylesheets' @imports itself: judged apart)
+        results = Axe().run(
+            page, context=".cq-quiz"
+        )  # (axe fetches stylesheets' @imports itself: judged apart)
         assert results.violations_count == 0, results.generate_report()
         problems.clear()
     finally:
@@ -148,11 +151,13 @@ def test_keyboard_numeric_matching_and_axe_on_the_self_assessment_page(browser, 
         root.wait_for()
         it = item(root, "cc-variant-feature")
         check = it.get_by_role("button", name="Check answer")
-        pairs = {"Dystrophic calcification": "Damaged tissue, normal calcium and phosphate",
-                 "Metastatic calcification": "Abnormal calcium or phosphate metabolism",
-                 "Idiopathic calcification": "Extravasated intravenous calcium",          # wrong on purpose
-                 "Iatrogenic calcification": "Normal minerals and no tissue damage",      # wrong on purpose
-                 "Calciphylaxis": "Calcified small vessels with ischaemic necrosis"}
+        pairs = {
+            "Dystrophic calcification": "Damaged tissue, normal calcium and phosphate",
+            "Metastatic calcification": "Abnormal calcium or phosphate metabolism",
+            "Idiopathic calcification": "Extravasated intravenous calcium",  # wrong on purpose
+            "Iatrogenic calcification": "Normal minerals and no tissue damage",  # wrong on purpose
+            "Calciphylaxis": "Calcified small vessels with ischaemic necrosis",
+        }
         for left, right in pairs.items():
             assert check.is_disabled()
             it.get_by_label(left, exact=True).select_option(label=right)
@@ -160,8 +165,14 @@ def test_keyboard_numeric_matching_and_axe_on_the_self_assessment_page(browser, 
         it = item(root, "cc-variant-feature")
         assert it.locator(".cq-result").inner_text().startswith("Not quite")
         assert it.locator(".cq-pair.cq-wrong").count() == 2
-        assert 'it matches "Normal minerals and no tissue damage"' in it.locator(".cq-pair.cq-wrong").first.inner_text()
-        assert "Your match: Extravasated intravenous calcium" in it.locator(".cq-pair.cq-wrong").first.inner_text()
+        assert (
+            'it matches "Normal minerals and no tissue damage"'
+            in it.locator(".cq-pair.cq-wrong").first.inner_text()
+        )
+        assert (
+            "Your match: Extravasated intravenous calcium"
+            in it.locator(".cq-pair.cq-wrong").first.inner_text()
+        )
         assert root.locator(".cq-score").inner_text() == "Score: 0 correct of 1 answered (4 questions)."
         it.scroll_into_view_if_needed()
         shot(page, "05-matching-360.png")
@@ -191,8 +202,9 @@ def test_bank_text_is_shown_as_text_never_as_markup(browser, base_url):
     page = open_page(browser, f"{base_url}/{PAGE}", problems, viewport=PHONE)
     try:
         page.locator(".cq-quiz").first.wait_for()
-        hostile = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=1\"> *emphasis* and Ca^2+^ and H~2~O"
-        page.evaluate("""async (hostile) => {
+        hostile = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> *emphasis* and Ca^2+^ and H~2~O'
+        page.evaluate(
+            """async (hostile) => {
             const state = JSON.parse(document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]').textContent).state;
             const entry = Object.values(state).find((e) => e.state._anywidget_id === 'widgets.quiz.Quiz');
             // the module the build wrote once for the site (_ext/components.py), from the site root
@@ -204,15 +216,22 @@ def test_bank_text_is_shown_as_text_never_as_markup(browser, base_url):
             const model = {get: (k) => data[k], set: (k, v) => { data[k] = v; }, save_changes() {}, on() {}};
             const el = document.createElement('div'); el.id = 'xss-host'; document.body.append(el);
             mod.default.render({model, el});
-        }""", hostile)
+        }""",
+            hostile,
+        )
         host = page.locator("#xss-host")
-        host.get_by_label(hostile.replace("*emphasis*", "emphasis").replace("Ca^2+^", "Ca2+").replace("H~2~O", "H2O") + "0").check()
+        host.get_by_label(
+            hostile.replace("*emphasis*", "emphasis").replace("Ca^2+^", "Ca2+").replace("H~2~O", "H2O") + "0"
+        ).check()
         host.get_by_role("button", name="Check answer").click()
         assert page.evaluate("window.__pwned") is None
         assert host.locator("img, script").count() == 0
         assert "<script>window.__pwned=1</script>" in host.locator(".cq-stem").inner_text()
         assert host.locator(".cq-stem em").inner_text() == "emphasis"
-        assert host.locator(".cq-stem sup").inner_text() == "2+" and host.locator(".cq-stem sub").inner_text() == "2"
+        assert (
+            host.locator(".cq-stem sup").inner_text() == "2+"
+            and host.locator(".cq-stem sub").inner_text() == "2"
+        )
         assert problems == []
     finally:
         page.close()
@@ -226,70 +245,22 @@ LIVE_CELLS = [
 
 
 @pytest.mark.browser
-def test_quiz_live_in_jupyterlab_reports_responses_to_python(browser, tmp_path):
+def test_quiz_live_in_jupyterlab_reports_responses_to_python(live_notebook):
     """Live: the learner answers in the page, `q.responses` / `q.score` see it; the educator
     resets from Python and the page follows."""
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in LIVE_CELLS]
-    nbformat.write(nb, tmp_path / "live.ipynb")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    jupyter = Path(sys.executable).with_name("jupyter")
-    proc = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", "--allow-root", f"--port={port}", "--ip=127.0.0.1",
-         "--IdentityProvider.token=", "--ServerApp.password=", "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    nb = live_notebook("live-quiz.ipynb", LIVE_CELLS)
+    nb.run(0)
+    root = nb.page.locator(".cq-quiz").first
+    root.wait_for(timeout=60_000)
+    answer(nb.page, root, "dd-scrotal", "Idiopathic calcification")  # right
+    answer(nb.page, root, "dd-myeloma", "Dystrophic calcification")  # wrong
+    assert root.locator(".cq-score").inner_text().startswith("Score: 1 correct of 2 answered")
+    nb.run(1)
+    assert nb.output(1) == "LIVE 2 1 [('dd-scrotal', True), ('dd-myeloma', False)]"
+    nb.run(2)
+    nb.page.wait_for_function(
+        "() => document.querySelector('.cq-quiz .cq-score').textContent.startsWith('Score: 0 correct of 0')",
+        timeout=30_000,
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/lab", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not start")
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(f"{url}/lab/tree/live.ipynb")
-        cells = page.locator(".jp-Notebook .jp-CodeCell")
-        cells.first.wait_for(timeout=60_000)
-        page.get_by_text("| Idle").first.wait_for(timeout=90_000)
-
-        def run(i):
-            cells.nth(i).locator(".jp-InputArea-editor").click()
-            page.keyboard.press("Shift+Enter")
-
-        run(0)
-        root = page.locator(".cq-quiz").first
-        root.wait_for(timeout=60_000)
-        answer(page, root, "dd-scrotal", "Idiopathic calcification")   # right
-        answer(page, root, "dd-myeloma", "Dystrophic calcification")   # wrong
-        assert root.locator(".cq-score").inner_text().startswith("Score: 1 correct of 2 answered")
-        run(1)
-        out = cells.nth(1).locator(".jp-OutputArea-output")
-        out.wait_for(timeout=30_000)
-        assert out.inner_text().strip() == "LIVE 2 1 [('dd-scrotal', True), ('dd-myeloma', False)]"
-        run(2)
-        page.wait_for_function(
-            "() => document.querySelector('.cq-quiz .cq-score').textContent.startsWith('Score: 0 correct of 0')",
-            timeout=30_000)
-        assert root.locator(".cq-feedback").count() == 0
-        assert not errors, errors
-        page.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    assert root.locator(".cq-feedback").count() == 0
+    assert not nb.errors, nb.errors
