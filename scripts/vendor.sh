@@ -5,10 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund --loglevel=error
 out=_vendor/_static/vendor
-rm -rf _vendor && mkdir -p "$out/mathjax" "$out/plotly"
-# MathJax 3: the tex-chtml component and the files it loads on demand (fonts, extensions).
-cp -r node_modules/mathjax/es5/. "$out/mathjax/"
-cp node_modules/mathjax/LICENSE "$out/mathjax/LICENSE"
+rm -rf _vendor && mkdir -p "$out/plotly"
+# No math library: formulas become MathML at build time (_ext/offline.py).
 # plotly.js basic bundle (scatter, bar, pie): the same plotly.js version as the Python wheel.
 cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js "$out/plotly/"
 cp node_modules/plotly.js-basic-dist-min/LICENSE "$out/plotly/LICENSE"
