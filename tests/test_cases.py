@@ -286,3 +286,17 @@ def test_nothing_shown_before_a_commitment_names_the_answer(path):
         {"wisn"} if case["answer"]["id"] == "wisn" else set()
     )
     assert not [w for w in words if w in shown], shown
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_each_chapter_a_case_teaches_links_to_it(path):
+    """A case's `variants` are the chapters that should send a learner to it (a look-alike's
+    case goes to the differential page); each of those pages links to the case's anchor."""
+    case = _load(path)
+    for variant in case["variants"]:
+        page = ROOT / "chapters" / f"{variant}.ipynb"
+        if not page.exists():
+            page = ROOT / "chapters" / "differential.ipynb"
+        assert f"<case-{case['id']}>" in page.read_text(encoding="utf-8"), (
+            f"{page.name} does not link to the case {case['id']!r} (its variants list {variant!r})"
+        )
