@@ -18,11 +18,12 @@ For education, not for clinical decisions.
 from __future__ import annotations
 
 from .errors import ClinicalError, DataError, ValidationError
+from .files import load_scenario
 from .knowledge import knowledge, rules_json
 from .model import Assessment, assess, corrected_calcium, evaluate
 from .numbers import fmt, round_half_away, round_scaled
 from .plane import ca_p_plane
-from .scenario import Scenario, load_scenario, parse_scenario
+from .scenario import Scenario, parse_scenario
 from .units import convert
 
 __all__ = [

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ValidationError
-from .scenario import MAX_DEPTH, MAX_TEXT, shape_problem  # noqa: F401  (the limits are shared)
+from .scenario import MAX_DEPTH, MAX_TEXT, Scenario, parse_scenario, shape_problem  # noqa: F401  (the limits are shared)
 
 MAX_BYTES = 64 * 1024
 
@@ -99,3 +99,10 @@ def read_data_file(path) -> object:
     if problem:
         raise fail(problem)
     return data
+
+
+def load_scenario(path) -> Scenario:
+    """Read a scenario from a YAML or JSON file (by extension; YAML otherwise) and parse it.
+    A missing or unreadable file, a syntax error, a duplicate key or a file beyond the limits
+    of read_data_file is a ValidationError with field 'file'."""
+    return parse_scenario(read_data_file(path))

@@ -327,12 +327,3 @@ def _items(c, rules, section, group, value, sc):
         sc.history = {i: present[i] for i in order if i in present}
     else:
         setattr(sc, section, [i for i in order if i in present])
-
-
-def load_scenario(path) -> Scenario:
-    """Read a scenario from a YAML or JSON file (by extension; YAML otherwise) and parse it.
-    A missing or unreadable file, a syntax error, a duplicate key or a file beyond the limits
-    of files.read_data_file is a ValidationError with field 'file'."""
-    from .files import read_data_file
-
-    return parse_scenario(read_data_file(path))
