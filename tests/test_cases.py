@@ -23,10 +23,6 @@ VARIANTS = {"dystrophic", "metastatic", "idiopathic", "iatrogenic", "calciphylax
 # entry must be removed.
 MODEL_DISAGREEMENTS = {
     ("shin-ulcer-colitis", "history"): "no vocabulary for a fast-growing ulcer that began as a pustule",
-    (
-        "necrotic-purpura",
-        "diagnosis",
-    ): "a biopsy with vasculitis and no calcium does not count against calciphylaxis",
 }
 
 

@@ -40,8 +40,16 @@ def test_python_side_follows_the_learner_path():
         {"stage": "investigations", "choice": 0},
         {"stage": "biopsy", "choice": None},
     ]
-    assert w.scenario["history"] == {"warfarin": {"days": 5}}
-    assert "microthrombi_no_calcification" in w.scenario["histology"]
+    # the history stage's text: restarted 5 days ago without heparin cover, not on dialysis;
+    # investigations: platelet count normal (absences the story states are recorded as false)
+    assert w.scenario["history"] == {
+        "warfarin": {"days": 5},
+        "heparin_overlap": False,
+        "dialysis": False,
+        "heparin_induced_thrombocytopenia": False,
+    }
+    assert w.scenario["histology"]["microthrombi_no_calcification"] is not False
+    assert w.scenario["histology"]["calcium_on_stain"] is False  # von Kossa negative
     assert w.panel["items"][0]["id"] == "wisn"
 
 
