@@ -243,7 +243,8 @@ def test_chapter_structure(page):
 @pytest.mark.parametrize("page", sorted(VARIANT_PAGES))
 def test_variant_chapter_has_preset_and_case(page):
     text = page_text(page)
-    presets = re.findall(r'^Explorer\(preset="(\w+)"\)\s*$', text, re.M)
+    # e.g. Explorer(preset="V11", mode="practice"): the preset is the first argument
+    presets = re.findall(r'^Explorer\(preset="(\w+)"(?:, \w+="[\w-]+")*\)\s*$', text, re.M)
     assert presets, f"{page}: no explorer preset (a code cell with Explorer(preset=...))"
     assert set(presets) <= PRESET_IDS, f"{page}: unknown preset {presets}"
     assert re.search(r"Case: .*fictional teaching composite", text), f"{page}: no fictional case box"
