@@ -148,7 +148,8 @@ def jupyterlab(tmp_path_factory):
         nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
         nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
         nbformat.write(nb, root / name)
-        return f"{url}/lab/tree/{name}"
+        # each notebook in a workspace of its own, reset: no tab of an earlier test reopens
+        return f"{url}/lab/workspaces/{Path(name).stem}/tree/{name}?reset"
 
     yield open_notebook
     proc.terminate()

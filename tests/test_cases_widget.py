@@ -98,5 +98,9 @@ def test_stored_walkthrough_state_is_current():
 def test_unverified_citations_carry_the_marker():
     labels = Walkthrough("dialysis-thigh-pain").ref_labels
     assert labels["sato2012"].get("unverified") is True  # cited by the article, details not found
-    assert "unverified" not in labels["latus2011"]  # details verified
-    assert "‡" in (ROOT / "widgets" / "static" / "walkthrough.js").read_text(encoding="utf-8")
+    assert labels["latus2011"]["unverified"] is False  # details verified
+    # every component renders citations with the shared helper, which adds the marker
+    assert "‡" in (ROOT / "widgets" / "static" / "dom.js").read_text(encoding="utf-8")
+    for component in ("explorer", "quiz", "walkthrough"):
+        source = (ROOT / "widgets" / "static" / f"{component}.js").read_text(encoding="utf-8")
+        assert 'import { citeLinks, h } from "./dom.js";' in source, component

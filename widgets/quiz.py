@@ -29,7 +29,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 class Quiz(anywidget.AnyWidget):
-    _esm = (STATIC / "quiz.js").read_text(encoding="utf-8")
+    _esm = (STATIC / "dist" / "quiz.js").read_text(encoding="utf-8")  # make bundle
     _css = (STATIC / "quiz.css").read_text(encoding="utf-8")
     # the bank text is the same for every page that shows it: the site can supply it once
     _site_data_traits = ("bank_json",)

@@ -40,7 +40,7 @@ def _names(field: str) -> list[str]:
 
 
 def _label(fields: dict[str, str], key: str) -> str:
-    """"Author, year", "Author et al., year" or "Organisation, year"; "n.d." without a year.
+    """ "Author, year", "Author et al., year" or "Organisation, year"; "n.d." without a year.
     A `shortauthor` field, if present, names the work in place of its authors (used for the
     works whose entry has no author); the book's citations (_ext/bibstyle.py) honour it too.
     Without author or shortauthor the title stands in, as sphinxcontrib-bibtex does
@@ -62,11 +62,17 @@ def _label(fields: dict[str, str], key: str) -> str:
 
 @lru_cache(maxsize=1)
 def reference_labels(path: Path = BIBFILE) -> dict[str, dict]:
-    """{key: {"label": short label, "list": 1 | 2}}: list 2 holds the works beyond the article
-    (keywords = {beyond}), as on the book's references page. Empty if the file is absent."""
+    """{key: {"label": short label, "list": 1 | 2, "unverified": bool}}: list 2 holds the works
+    beyond the article (keywords = {beyond}), as on the book's references page; `unverified`
+    marks works the article cites whose details could not be verified (keywords = {unverified}),
+    which every page and component shows with the course's ‡ marker. Empty if the file is absent."""
     if not Path(path).is_file():
         return {}
     return {
-        key: {"label": _label(fields, key), "list": 2 if is_beyond(fields) else 1}
+        key: {
+            "label": _label(fields, key),
+            "list": 2 if is_beyond(fields) else 1,
+            "unverified": "unverified" in fields.get("keywords", ""),
+        }
         for key, fields in read_bibtex(path).items()
     }

@@ -16,7 +16,6 @@ For education, not for clinical decisions.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import anywidget
@@ -24,43 +23,13 @@ import traitlets
 
 from . import cases as _cases
 from . import clinical
-from .bibtex import read_bibtex
-from .references import BIBFILE, reference_labels
-
-
-def _labels() -> dict:
-    """reference_labels() with `unverified: true` for works the article cites whose
-    bibliographic details could not be verified (keywords = {unverified}), shown with the
-    course's ‡ marker."""
-    entries = read_bibtex(BIBFILE) if BIBFILE.is_file() else {}
-    return {
-        key: {
-            **info,
-            **({"unverified": True} if "unverified" in entries.get(key, {}).get("keywords", "") else {}),
-        }
-        for key, info in reference_labels().items()
-    }
-
+from .references import reference_labels
 
 STATIC = Path(__file__).parent / "static"
-_IMPORT = re.compile(r'^import \{[^}]*\} from "\./clinical\.js";\n', re.M)
-
-
-def _esm() -> str:
-    # walkthrough.js imports the browser evaluator with a real ES import. Where the bundler of
-    # handoff/components.md has written widgets/static/dist/walkthrough.js (`make bundle`), that
-    # bundle is the module; otherwise clinical.js is concatenated in front and the import line
-    # dropped, as widgets/explorer.py did.
-    dist = STATIC / "dist" / "walkthrough.js"
-    if dist.is_file():
-        return dist.read_text(encoding="utf-8")
-    return (
-        (STATIC / "clinical.js").read_text() + "\n" + _IMPORT.sub("", (STATIC / "walkthrough.js").read_text())
-    )
 
 
 class Walkthrough(anywidget.AnyWidget):
-    _esm = _esm()
+    _esm = (STATIC / "dist" / "walkthrough.js").read_text(encoding="utf-8")  # make bundle
     _css = (STATIC / "walkthrough.css").read_text()
     # Data that is the same on every page showing this case: the site may supply it once.
     _site_data_traits = ("case_json", "rules_json")
@@ -82,7 +51,7 @@ class Walkthrough(anywidget.AnyWidget):
             case=data["id"],
             case_json=_cases.case_json(data),
             rules_json=json.dumps(clinical.rules_json(), ensure_ascii=False),
-            ref_labels=_labels(),
+            ref_labels=reference_labels(),
             bibliography_url=bibliography_url,
             **kwargs,
         )

@@ -8,6 +8,7 @@
 // Two modes: "open" shows the ranking as you type; "practice" names presets neutrally and
 // shows the ranking only after the learner has committed an answer (model trait `answer`).
 import { assess, convert, ValidationError } from "./clinical.js";
+import { citeLinks, h } from "./dom.js";
 
 const LABS = ["calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr"];
 const UNITS = {
@@ -47,18 +48,6 @@ export function typeset(text) {
   let out = String(text ?? "");
   for (const [re, sub] of UNIT_TEXT) out = out.replace(re, sub);
   return out;
-}
-
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.filter((c) => c != null && c !== false));
-  return node;
 }
 
 // A field's text -> {missing} | {value} | {error}. A comma is a decimal mark only when it
@@ -557,20 +546,12 @@ function render({ model, el }) {
   if (window.matchMedia?.("(min-width: 60em)").matches) planeDetails.open = true;
 
   // ---- links to the references page, with author-year labels
-  function refLinks(keys) {
-    const base = model.get("bibliography_url");
-    const labels = model.get("ref_labels") ?? {};
-    const span = h("span", { class: "cx-refs" });
-    (keys ?? []).forEach((key, i) => {
-      const info = labels[key] ?? { label: key, list: 1 };
-      span.append(
-        i ? "; " : " (",
-        base ? h("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label,
-      );
+  const refLinks = (keys) =>
+    citeLinks(keys, {
+      labels: model.get("ref_labels") ?? {},
+      base: model.get("bibliography_url"),
+      cls: "cx-refs",
     });
-    if (keys?.length) span.append(")");
-    return span;
-  }
 
   // ---- fields
   function example(f) {

@@ -3,6 +3,8 @@
 // with textContent; a small safe subset is recognised: *emphasis*, ^superscript^, ~subscript~.
 // Progress is kept per quiz in localStorage (versioned); corrupt data resets with a message.
 
+import { citeLinks, h } from "./dom.js";
+
 const STORE_VERSION = 1;
 const STORE_PREFIX = "calcinosis-quiz:";
 const TYPE_HINT = {
@@ -11,18 +13,6 @@ const TYPE_HINT = {
   numeric: "Type a number.",
   matching: "Match each item on the left with one on the right.",
 };
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "text") el.textContent = v;
-    else if (k === "class") el.className = v;
-    else el.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) el.append(c);
-  return el;
-}
 
 // *em* ^sup^ ~sub~ -> elements whose content is set as text; nothing else is interpreted.
 export function rich(text) {
@@ -173,28 +163,13 @@ function render({ model, el }) {
   }
 
   function cites(cite, beyond) {
-    const span = h("span", { class: "cq-cite" });
-    cite.forEach((k, i) => {
-      const info = labels[k];
-      const text = info?.label ?? k;
-      span.append(
-        i ? "; " : "(",
-        bib && info ? h("a", { href: `${bib}#ref-${info.list}-${k}`, text }) : text,
-      );
-    });
-    span.append(")");
+    const span = citeLinks(cite, { labels, base: bib, cls: "cq-cite" });
     if (beyond) span.append(" ", h("span", { class: "cq-beyond", text: "beyond the article" }));
     return span;
   }
 
   function feedbackBlock(text, cite, beyond, cls) {
-    return h(
-      "div",
-      { class: `cq-feedback ${cls ?? ""}` },
-      h("span", {}, rich(text)),
-      " ",
-      cites(cite, beyond),
-    );
+    return h("div", { class: `cq-feedback ${cls ?? ""}` }, h("span", {}, rich(text)), cites(cite, beyond));
   }
 
   function updateScore() {

@@ -1016,6 +1016,35 @@ function convert(rules, value, fromUnit, toUnit, analyte) {
   return fromCanonical(rules, analyte, toCanonical(rules, analyte, f, units[0]), units[1]);
 }
 
+// widgets/static/dom.js
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value == null) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  node.append(...children.filter((c) => c != null && c !== false));
+  return node;
+}
+function citeLinks(keys, { labels = {}, base = "", cls = "refs" } = {}) {
+  const span = h("span", { class: cls });
+  (keys ?? []).forEach((key, i) => {
+    const info = labels[key] ?? { label: key, list: 1 };
+    span.append(
+      i ? "; " : " (",
+      base ? h("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label
+    );
+    if (info.unverified) {
+      span.append(h("abbr", { title: "bibliographic details of this citation not verified", text: "‡" }));
+    }
+  });
+  if (keys?.length) span.append(")");
+  return span;
+}
+
 // widgets/static/explorer.js
 var LABS = ["calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr"];
 var UNITS = {
@@ -1053,17 +1082,6 @@ function typeset(text) {
   let out = String(text ?? "");
   for (const [re, sub] of UNIT_TEXT) out = out.replace(re, sub);
   return out;
-}
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.filter((c) => c != null && c !== false));
-  return node;
 }
 function parseNumber(text, example) {
   let t = String(text).trim();
@@ -1505,20 +1523,11 @@ function render({ model, el }) {
     end.focus();
   });
   if (window.matchMedia?.("(min-width: 60em)").matches) planeDetails.open = true;
-  function refLinks(keys) {
-    const base = model.get("bibliography_url");
-    const labels = model.get("ref_labels") ?? {};
-    const span = h("span", { class: "cx-refs" });
-    (keys ?? []).forEach((key, i) => {
-      const info = labels[key] ?? { label: key, list: 1 };
-      span.append(
-        i ? "; " : " (",
-        base ? h("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label
-      );
-    });
-    if (keys?.length) span.append(")");
-    return span;
-  }
+  const refLinks = (keys) => citeLinks(keys, {
+    labels: model.get("ref_labels") ?? {},
+    base: model.get("bibliography_url"),
+    cls: "cx-refs"
+  });
   function example(f) {
     if (f.name === WARFARIN_DAYS) return "4";
     const unit = UNITS[units][f.name];

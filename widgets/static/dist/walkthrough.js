@@ -997,6 +997,35 @@ function assess(rules, scenarioInput, ranges = null) {
   };
 }
 
+// widgets/static/dom.js
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value == null) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  node.append(...children.filter((c) => c != null && c !== false));
+  return node;
+}
+function citeLinks(keys, { labels = {}, base = "", cls = "refs" } = {}) {
+  const span = h("span", { class: cls });
+  (keys ?? []).forEach((key, i) => {
+    const info = labels[key] ?? { label: key, list: 1 };
+    span.append(
+      i ? "; " : " (",
+      base ? h("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label
+    );
+    if (info.unverified) {
+      span.append(h("abbr", { title: "bibliographic details of this citation not verified", text: "‡" }));
+    }
+  });
+  if (keys?.length) span.append(")");
+  return span;
+}
+
 // widgets/static/walkthrough.js
 var WT_STORE_VERSION = 1;
 var WT_LEVELS = ["supported", "consistent", "possible", "not-judged", "unlikely"];
@@ -1018,18 +1047,6 @@ var WT_GRADE = {
   harmful: "This could harm the patient"
 };
 var wtCounter = 0;
-function wtEl(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.filter((c) => c != null));
-  return node;
-}
 function mergeReveals(reveals) {
   const out = {};
   const asMap = (s) => Array.isArray(s) ? Object.fromEntries(s.map((i) => [i, true])) : { ...s ?? {} };
@@ -1100,13 +1117,13 @@ function render({ model, el }) {
     data = JSON.parse(model.get("case_json"));
     rules = JSON.parse(model.get("rules_json"));
   } catch {
-    el.append(wtEl("p", { class: "wt-message", text: "This case could not be read." }));
+    el.append(h("p", { class: "wt-message", text: "This case could not be read." }));
     return;
   }
   const stages = data.stages;
   const storeKey = `calcinosis-course:case:${data.id}`;
-  const root = wtEl("section", { class: "wt-case", "aria-label": `Case: ${data.title}` });
-  const live = wtEl("p", { class: "wt-live", role: "status", "aria-live": "polite" });
+  const root = h("section", { class: "wt-case", "aria-label": `Case: ${data.title}` });
+  const live = h("p", { class: "wt-live", role: "status", "aria-live": "polite" });
   el.append(root);
   const fresh = () => ({ steps: [{ stage: data.start, choice: null }], working: {} });
   const valid = (s) => {
@@ -1172,24 +1189,11 @@ function render({ model, el }) {
       saving = false;
     }
   }
-  function refs(keys) {
-    const base = model.get("bibliography_url");
-    const labels = model.get("ref_labels") ?? {};
-    const span = wtEl("span", { class: "wt-refs" });
-    (keys ?? []).forEach((key, i) => {
-      const info = labels[key] ?? { label: key, list: 1 };
-      span.append(
-        i ? "; " : " (",
-        base ? wtEl("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label
-      );
-      if (info.unverified)
-        span.append(
-          wtEl("abbr", { title: "bibliographic details of this citation not verified", text: "‡" })
-        );
-    });
-    if (keys?.length) span.append(")");
-    return span;
-  }
+  const refs = (keys) => citeLinks(keys, {
+    labels: model.get("ref_labels") ?? {},
+    base: model.get("bibliography_url"),
+    cls: "wt-refs"
+  });
   const nameOf = (id) => data.names?.[id] ?? id;
   const visited = () => {
     const out = [];
@@ -1202,19 +1206,17 @@ function render({ model, el }) {
     try {
       view = panelView(rules, assess(rules, scenario));
     } catch (e) {
-      return wtEl("p", { class: "wt-message", text: `The differential could not be computed: ${e.message}` });
+      return h("p", { class: "wt-message", text: `The differential could not be computed: ${e.message}` });
     }
-    const box = wtEl("div", { class: "wt-panel" });
-    box.append(
-      wtEl("p", { class: "wt-panel-title", text: "The model's differential on what is known so far" })
-    );
+    const box = h("div", { class: "wt-panel" });
+    box.append(h("p", { class: "wt-panel-title", text: "The model's differential on what is known so far" }));
     const mine = state.working[stepIndex];
     const top = view.items[0];
     if (mine) {
       const yours = mine === "unsure" ? "not sure yet" : nameOf(mine);
       const agree = top && mine === top.id;
       box.append(
-        wtEl(
+        h(
           "p",
           { class: "wt-compare" },
           `Your working diagnosis: ${yours}. `,
@@ -1222,43 +1224,43 @@ function render({ model, el }) {
         )
       );
     }
-    if (view.summary) box.append(wtEl("p", { class: "wt-summary", text: view.summary }));
+    if (view.summary) box.append(h("p", { class: "wt-summary", text: view.summary }));
     if (!view.items.length)
-      box.append(wtEl("p", { text: "Nothing is more than unlikely on what has been revealed so far." }));
-    const list = wtEl("ol", { class: "wt-ranking" });
+      box.append(h("p", { text: "Nothing is more than unlikely on what has been revealed so far." }));
+    const list = h("ol", { class: "wt-ranking" });
     for (const item of view.items) {
-      const li = wtEl(
+      const li = h(
         "li",
         { class: `wt-item wt-level-${item.level}` },
-        wtEl("span", { class: "wt-item-name", text: item.name }),
-        wtEl("span", {
+        h("span", { class: "wt-item-name", text: item.name }),
+        h("span", {
           class: "wt-badge",
           text: `${item.level_label}${item.kind === "lookalike" ? " · look-alike" : ""}`
         })
       );
-      const det = wtEl(
+      const det = h(
         "details",
         { class: "wt-reasons" },
-        wtEl("summary", { text: `Why (${item.for.length} for, ${item.against.length} against)` })
+        h("summary", { text: `Why (${item.for.length} for, ${item.against.length} against)` })
       );
       if (item.for.length)
         det.append(
-          wtEl("p", { class: "wt-sub", text: "For" }),
-          wtEl("ul", {}, ...item.for.map((r) => wtEl("li", {}, r.text, refs(r.cite))))
+          h("p", { class: "wt-sub", text: "For" }),
+          h("ul", {}, ...item.for.map((r) => h("li", {}, r.text, refs(r.cite))))
         );
       if (item.against.length)
         det.append(
-          wtEl("p", { class: "wt-sub", text: "Against or limiting" }),
-          wtEl("ul", {}, ...item.against.map((r) => wtEl("li", {}, r.text, refs(r.cite))))
+          h("p", { class: "wt-sub", text: "Against or limiting" }),
+          h("ul", {}, ...item.against.map((r) => h("li", {}, r.text, refs(r.cite))))
         );
       li.append(det);
       list.append(li);
     }
     box.append(list);
-    if (view.legend) box.append(wtEl("p", { class: "wt-legend", text: view.legend }));
+    if (view.legend) box.append(h("p", { class: "wt-legend", text: view.legend }));
     else
       box.append(
-        wtEl("p", {
+        h("p", {
           class: "wt-legend",
           text: "Levels, best first: supported, consistent, possible. The panel says what the revealed findings are consistent with; it does not diagnose."
         })
@@ -1266,19 +1268,19 @@ function render({ model, el }) {
     return box;
   }
   function workingForm(stepIndex) {
-    const form = wtEl("form", { class: "wt-working" });
+    const form = h("form", { class: "wt-working" });
     const id = `${uid}-working-${stepIndex}`;
-    const select = wtEl(
+    const select = h(
       "select",
       { id, name: "working" },
-      wtEl("option", { value: "unsure", text: "Not sure yet" }),
-      ...Object.entries(data.names ?? {}).map(([k, v]) => wtEl("option", { value: k, text: v }))
+      h("option", { value: "unsure", text: "Not sure yet" }),
+      ...Object.entries(data.names ?? {}).map(([k, v]) => h("option", { value: k, text: v }))
     );
     if (state.working[stepIndex]) select.value = state.working[stepIndex];
     form.append(
-      wtEl("label", { for: id, text: "Your working diagnosis at this stage" }),
+      h("label", { for: id, text: "Your working diagnosis at this stage" }),
       select,
-      wtEl("button", {
+      h("button", {
         type: "submit",
         class: "wt-button",
         text: state.working[stepIndex] ? "Change" : "Commit and show the panel"
@@ -1298,11 +1300,11 @@ function render({ model, el }) {
   function progress(current) {
     const kinds = data.kind_order;
     const reached = new Set(state.steps.map((s) => stages[s.stage].kind));
-    const list = wtEl("ol", { class: "wt-progress", "aria-label": "Stages of the case" });
+    const list = h("ol", { class: "wt-progress", "aria-label": "Stages of the case" });
     for (const k of kinds) {
       const here = stages[current].kind === k;
       list.append(
-        wtEl("li", {
+        h("li", {
           class: `${reached.has(k) ? "wt-done" : ""}${here ? " wt-here" : ""}`,
           "aria-current": here ? "step" : null,
           text: WT_KIND_LABEL[k]
@@ -1312,20 +1314,20 @@ function render({ model, el }) {
     return list;
   }
   function pathSummary() {
-    const list = wtEl("ol", { class: "wt-path" });
+    const list = h("ol", { class: "wt-path" });
     state.steps.forEach((s, i) => {
       const st = stages[s.stage];
-      const li = wtEl("li", {}, wtEl("strong", { text: `${WT_KIND_LABEL[st.kind]}: ${st.title}` }));
+      const li = h("li", {}, h("strong", { text: `${WT_KIND_LABEL[st.kind]}: ${st.title}` }));
       if (state.working[i])
         li.append(
-          wtEl("span", {
+          h("span", {
             text: ` · your working diagnosis: ${state.working[i] === "unsure" ? "not sure yet" : nameOf(state.working[i])}`
           })
         );
       if (s.choice != null) {
         const ch = st.decision.choices[s.choice];
         li.append(
-          wtEl("div", { class: `wt-grade-${ch.grade}` }, `You chose: ${ch.text} — ${WT_GRADE[ch.grade]}`)
+          h("div", { class: `wt-grade-${ch.grade}` }, `You chose: ${ch.text} — ${WT_GRADE[ch.grade]}`)
         );
       }
       list.append(li);
@@ -1338,18 +1340,18 @@ function render({ model, el }) {
     const st = stages[step.stage];
     root.replaceChildren();
     root.append(
-      wtEl("p", { class: "wt-title", text: data.title }),
-      wtEl("p", { class: "wt-composite", text: data.composite }),
-      wtEl("p", { class: "wt-edu", text: "For education, not for clinical decisions." })
+      h("p", { class: "wt-title", text: data.title }),
+      h("p", { class: "wt-composite", text: data.composite }),
+      h("p", { class: "wt-edu", text: "For education, not for clinical decisions." })
     );
-    if (message) root.append(wtEl("p", { class: "wt-message", role: "alert", text: message }));
+    if (message) root.append(h("p", { class: "wt-message", role: "alert", text: message }));
     root.append(progress(step.stage));
-    const body = wtEl("div", { class: "wt-stage", tabindex: "-1" });
+    const body = h("div", { class: "wt-stage", tabindex: "-1" });
     body.append(
-      wtEl("h3", { class: "wt-stage-title", text: `${WT_KIND_LABEL[st.kind]}: ${st.title}` }),
-      wtEl("p", { text: st.text })
+      h("h3", { class: "wt-stage-title", text: `${WT_KIND_LABEL[st.kind]}: ${st.title}` }),
+      h("p", { text: st.text })
     );
-    if (st.cite) body.append(wtEl("p", { class: "wt-sub" }, "Sources:", refs(st.cite)));
+    if (st.cite) body.append(h("p", { class: "wt-sub" }, "Sources:", refs(st.cite)));
     root.append(body);
     const ending = !st.decision && !st.next;
     if (!ending) {
@@ -1357,11 +1359,11 @@ function render({ model, el }) {
       if (state.working[i]) root.append(panel(i));
     }
     if (st.decision) {
-      const fs = wtEl("fieldset", { class: "wt-decision" }, wtEl("legend", { text: st.decision.question }));
+      const fs = h("fieldset", { class: "wt-decision" }, h("legend", { text: st.decision.question }));
       st.decision.choices.forEach((ch, ci) => {
         const chosen = step.choice === ci;
         fs.append(
-          wtEl("button", {
+          h("button", {
             type: "button",
             class: `wt-choice${chosen ? " wt-chosen" : ""}`,
             "aria-pressed": chosen ? "true" : "false",
@@ -1380,12 +1382,12 @@ function render({ model, el }) {
       if (step.choice != null) {
         const ch = st.decision.choices[step.choice];
         root.append(
-          wtEl(
+          h(
             "div",
             { class: `wt-feedback wt-grade-${ch.grade}`, tabindex: "-1" },
-            wtEl("p", { class: "wt-grade", text: WT_GRADE[ch.grade] }),
-            wtEl("p", {}, ch.feedback, refs(ch.cite)),
-            wtEl("button", {
+            h("p", { class: "wt-grade", text: WT_GRADE[ch.grade] }),
+            h("p", {}, ch.feedback, refs(ch.cite)),
+            h("button", {
               type: "button",
               class: "wt-button wt-continue",
               text: ch.next === step.stage ? "Try again" : "Continue",
@@ -1396,7 +1398,7 @@ function render({ model, el }) {
       }
     } else if (st.next) {
       root.append(
-        wtEl("button", {
+        h("button", {
           type: "button",
           class: "wt-button wt-continue",
           text: "Continue",
@@ -1406,24 +1408,24 @@ function render({ model, el }) {
     } else {
       const d = st.debrief;
       root.append(
-        wtEl(
+        h(
           "div",
           { class: "wt-debrief", tabindex: "-1" },
-          wtEl("h3", { text: "Debrief" }),
-          wtEl("p", { text: d.happened }),
-          wtEl("p", { class: "wt-sub", text: "Key learning points" }),
-          wtEl("ul", {}, ...d.points.map((p) => wtEl("li", { text: p }))),
-          wtEl("p", { class: "wt-sub" }, "References:", refs(d.cite)),
-          wtEl("p", { class: "wt-answer", text: `The diagnosis in this case: ${data.answer.name}.` }),
-          wtEl("p", { class: "wt-sub", text: "The path you took" }),
+          h("h3", { text: "Debrief" }),
+          h("p", { text: d.happened }),
+          h("p", { class: "wt-sub", text: "Key learning points" }),
+          h("ul", {}, ...d.points.map((p) => h("li", { text: p }))),
+          h("p", { class: "wt-sub" }, "References:", refs(d.cite)),
+          h("p", { class: "wt-answer", text: `The diagnosis in this case: ${data.answer.name}.` }),
+          h("p", { class: "wt-sub", text: "The path you took" }),
           pathSummary()
         )
       );
       root.append(panel(i));
     }
-    const nav = wtEl("div", { class: "wt-nav" });
+    const nav = h("div", { class: "wt-nav" });
     nav.append(
-      wtEl("button", {
+      h("button", {
         type: "button",
         class: "wt-button",
         text: "Back",
@@ -1431,7 +1433,7 @@ function render({ model, el }) {
         onclick: back
       })
     );
-    nav.append(wtEl("button", { type: "button", class: "wt-button", text: "Restart", onclick: restart }));
+    nav.append(h("button", { type: "button", class: "wt-button", text: "Restart", onclick: restart }));
     root.append(nav, live);
     live.textContent = announce;
     if (focusSelector) root.querySelector(focusSelector)?.focus?.({ preventScroll: false });
