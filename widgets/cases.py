@@ -102,11 +102,10 @@ def _line(lines: dict, path) -> int:
 
 
 # ----------------------------------------------------------------------------- references
-@lru_cache(maxsize=1)
 def bib_keys() -> frozenset:
-    from .references import reference_labels
+    from .references import bib_keys as keys
 
-    return frozenset(reference_labels())
+    return keys()
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,6 @@ assessment), and the saved notebook. For education, not for clinical decisions.
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 import anywidget
@@ -26,10 +25,6 @@ from . import clinical
 from .references import reference_labels
 
 STATIC = Path(__file__).parent / "static"
-
-
-def _rules_text() -> str:
-    return json.dumps(clinical.rules_json(), ensure_ascii=False)
 
 
 class Explorer(anywidget.AnyWidget):
@@ -42,7 +37,7 @@ class Explorer(anywidget.AnyWidget):
 
     @classmethod
     def _site_data(cls, state: dict) -> dict:
-        return {"rules_json": _rules_text(), "ref_labels": reference_labels()}
+        return {"rules_json": clinical.rules_json_text(), "ref_labels": reference_labels()}
 
     # The rules travel as JSON text, not a dict: stored notebooks sort dict keys, and the
     # evaluator reads some mappings in order (composite facts build on earlier ones).
@@ -77,7 +72,7 @@ class Explorer(anywidget.AnyWidget):
         if scenario is None:
             scenario = presets[preset or "healthy"]["scenario"]
         super().__init__(
-            rules_json=_rules_text(),
+            rules_json=clinical.rules_json_text(),
             scenario=copy.deepcopy(scenario),
             units=units,
             preset=preset,

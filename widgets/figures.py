@@ -361,68 +361,12 @@ LABEL_OFFSETS_NARROW = {**LABEL_OFFSETS, "V3": (0, 26)}
 
 
 def plane_data() -> dict:
-    """The plane as the model gives it: ``widgets.clinical.ca_p_plane()`` where the model has
-    it, else the same shape from the model's public API (rules_json, presets, assess)."""
+    """The plane as the model gives it (``widgets.clinical.ca_p_plane()``), with the
+    hypercalcaemia band edges and the variant cases the figure marks."""
     from . import clinical
 
-    rules = clinical.rules_json()
-    if hasattr(clinical, "ca_p_plane"):
-        data = dict(clinical.ca_p_plane())
-    else:
-        cap = rules["bands"]["cap"]
-        factor = cap["mg_factor_calcium"] * cap["mg_factor_phosphate"]
-        lines = cap.get("lines") or {
-            "kdoqi_target": {"mg2_dl2": 55, "label": "55 mg2/dL2: the KDOQI 2003 target (history)"},
-            "classic_threshold": {
-                "mg2_dl2": 70,
-                "label": "70 mg2/dL2: the classic metastatic-calcification threshold",
-            },
-        }
-        data = {
-            "x": {
-                "analyte": "phosphate",
-                "label": "Phosphate",
-                "unit": "mmol/L",
-                "min": 0.4,
-                "max": 3.0,
-                "tick_step": 0.5,
-            },
-            "y": {
-                "analyte": "calcium",
-                "label": "Corrected calcium",
-                "unit": "mmol/L",
-                "min": 1.6,
-                "max": 3.8,
-                "tick_step": 0.4,
-            },
-            "reference_box": {
-                "x": [rules["ranges"]["phosphate"]["low"], rules["ranges"]["phosphate"]["high"]],
-                "y": [rules["ranges"]["calcium"]["low"], rules["ranges"]["calcium"]["high"]],
-            },
-            "curves": [
-                {
-                    "id": i,
-                    "mg2_dl2": line["mg2_dl2"],
-                    "mmol2_l2": round(line["mg2_dl2"] / factor, 2),
-                    "label": line["label"],
-                }
-                for i, line in lines.items()
-            ],
-            "vignettes": [],
-        }
-        for preset in clinical.presets():
-            d = clinical.assess(preset["scenario"]).to_dict()["derived"]
-            if d["calcium_for_bands"] and "phosphate" in d["values"]:
-                data["vignettes"].append(
-                    {
-                        "id": preset["id"],
-                        "title": preset["title"],
-                        "taught": preset["taught"],
-                        "calcium": d["calcium_for_bands"]["mmol/L"],
-                        "phosphate": d["values"]["phosphate"]["mmol/L"],
-                        "ca_x_p_mg2_dl2": d["ca_x_p"]["mg2/dL2"],
-                    }
-                )
+    rules = clinical.knowledge()  # read only
+    data = dict(clinical.ca_p_plane())
     # hypercalcaemia: the upper reference limit, then the numeric edges of the calcium bands
     edges = [b.get("below", b.get("upto")) for b in rules["bands"]["bands"]["calcium"]["bands"]]
     data["hypercalcaemia"] = [

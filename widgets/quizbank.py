@@ -28,6 +28,7 @@ from xml.etree import ElementTree as ET
 
 from . import datafile
 from .datafile import DataFileError, Document
+from .references import bib_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 # In a copy of the repository: quizzes/ beside the package. Installed from the wheel the book
@@ -48,16 +49,6 @@ NEGATIVE_LEAD = re.compile(r"\b(not|except|least|false|incorrect|untrue)\b", re.
 def schema() -> dict:
     """The bank schema (quizzes/schema.yml) as a dict."""
     return datafile.load(SCHEMA_PATH).data
-
-
-@functools.lru_cache(maxsize=1)
-def _bib_keys() -> frozenset[str]:
-    bib = ROOT / "references.bib"
-    if not bib.is_file():
-        bib = BUNDLED / "references.bib"
-    if not bib.is_file():
-        return frozenset()
-    return frozenset(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", bib.read_text(encoding="utf-8")))
 
 
 @functools.lru_cache(maxsize=1)
@@ -182,7 +173,7 @@ def check_document(doc: Document, *, chapters: set[str] | None = None) -> list[D
     if data["bank"] != stem and not doc.path.startswith("<"):
         errs.append(doc.error(["bank"], f"bank id '{data['bank']}' must match the file name '{stem}'"))
     chapters = _chapters() if chapters is None else chapters
-    keys = _bib_keys()
+    keys = bib_keys()
     ids: dict[str, int] = {}
     for i, item in enumerate(data["items"]):
         if item["id"] in ids:

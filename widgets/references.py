@@ -76,3 +76,10 @@ def reference_labels(path: Path = BIBFILE) -> dict[str, dict]:
         }
         for key, fields in read_bibtex(path).items()
     }
+
+
+@lru_cache(maxsize=1)
+def bib_keys() -> frozenset[str]:
+    """The keys of references.bib (the bundled copy when installed from the wheel); empty if
+    the file is absent. Banks and cases check their `cite:` keys against it."""
+    return frozenset(reference_labels())

@@ -15,7 +15,6 @@ For education, not for clinical decisions.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import anywidget
@@ -50,7 +49,7 @@ class Walkthrough(anywidget.AnyWidget):
         super().__init__(
             case=data["id"],
             case_json=_cases.case_json(data),
-            rules_json=json.dumps(clinical.rules_json(), ensure_ascii=False),
+            rules_json=clinical.rules_json_text(),
             ref_labels=reference_labels(),
             bibliography_url=bibliography_url,
             **kwargs,
@@ -62,7 +61,7 @@ class Walkthrough(anywidget.AnyWidget):
         edited case or rule reaches the built site without re-executing the notebook."""
         return {
             "case_json": _cases.case_json(_cases.find_case(state["case"])),
-            "rules_json": json.dumps(clinical.rules_json(), ensure_ascii=False),
+            "rules_json": clinical.rules_json_text(),
         }
 
     @property

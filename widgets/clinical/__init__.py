@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from .errors import ClinicalError, DataError, ValidationError
 from .files import load_scenario
-from .knowledge import knowledge, rules_json
+from .knowledge import knowledge, rules_json, rules_json_text
 from .model import Assessment, assess, corrected_calcium, evaluate
 from .numbers import fmt, round_half_away, round_scaled
 from .plane import ca_p_plane
@@ -47,6 +47,7 @@ __all__ = [
     "round_half_away",
     "round_scaled",
     "rules_json",
+    "rules_json_text",
     "vocabulary",
 ]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from pathlib import Path
 
 import yaml
@@ -418,3 +419,9 @@ def knowledge() -> dict:
 def rules_json() -> dict:
     """A deep copy of everything the browser evaluator needs (JSON-serialisable)."""
     return copy.deepcopy(_cached())
+
+
+@functools.lru_cache(maxsize=1)
+def rules_json_text() -> str:
+    """rules_json() as the JSON text the components carry (text, so key order survives)."""
+    return json.dumps(_cached(), ensure_ascii=False)

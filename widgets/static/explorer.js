@@ -752,15 +752,12 @@ function render({ model, el }) {
     );
   }
 
-  // Reasons split into evidence for and against (issue 9's evidence_for / evidence_against
-  // when the model gives them; from the sign of today's points otherwise).
+  // The model splits each item's reasons: evidence for, evidence against, and notes.
   function evidence(item) {
-    const reasons = item.reasons ?? [];
-    const dir = (r) => r.direction ?? (r.points > 0 ? "for" : r.points < 0 || r.cap ? "against" : "note");
     return {
-      for: item.evidence_for ?? reasons.filter((r) => dir(r) === "for"),
-      against: item.evidence_against ?? reasons.filter((r) => dir(r) === "against"),
-      note: reasons.filter((r) => dir(r) === "note"),
+      for: item.evidence_for,
+      against: item.evidence_against,
+      note: item.reasons.filter((r) => r.direction === "note"),
     };
   }
 
@@ -786,21 +783,15 @@ function render({ model, el }) {
     );
   }
 
-  function legendLine(a) {
-    if (a.legend) return typeset(a.legend.replace(/^Levels:\s*/, ""));
-    const levels = a.levels ?? rules.verdicts;
-    return levels.map((v) => `${v.label}: ${v.legend ?? v.requires ?? v.phrase}`).join(" · ");
-  }
+  const legendLine = (a) => typeset(a.legend.replace(/^Levels:\s*/, ""));
 
   function showRanking(a) {
-    const key = JSON.stringify([a.headline ?? a.summary, a.conditions, a.lookalikes, a.not_judged, units]);
+    const key = JSON.stringify([a.headline, a.conditions, a.lookalikes, a.not_judged, units]);
     if (ranking.dataset.key === key && ranking.childElementCount) return;
     ranking.dataset.key = key;
     const headline = a.headline;
-    const parts = [
-      h("p", { class: "cx-summary" }, h("strong", { text: typeset(headline?.text ?? a.summary) })),
-    ];
-    if (headline?.separates)
+    const parts = [h("p", { class: "cx-summary" }, h("strong", { text: typeset(headline.text) }))];
+    if (headline.separates)
       parts.push(
         h(
           "p",
@@ -809,7 +800,7 @@ function render({ model, el }) {
           typeset(headline.separates),
         ),
       );
-    if (headline?.missing?.length)
+    if (headline.missing.length)
       parts.push(
         h("p", { class: "cx-missing" }, h("strong", { text: "Missing data: " }), headline.missing.join("; ")),
       );
@@ -954,7 +945,7 @@ function render({ model, el }) {
   }
 
   function headlineText(a) {
-    return typeset(a.headline?.text ?? a.summary);
+    return typeset(a.headline.text);
   }
 
   function hidden() {

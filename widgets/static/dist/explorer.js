@@ -1698,12 +1698,10 @@ function render({ model, el }) {
     );
   }
   function evidence2(item) {
-    const reasons = item.reasons ?? [];
-    const dir = (r) => r.direction ?? (r.points > 0 ? "for" : r.points < 0 || r.cap ? "against" : "note");
     return {
-      for: item.evidence_for ?? reasons.filter((r) => dir(r) === "for"),
-      against: item.evidence_against ?? reasons.filter((r) => dir(r) === "against"),
-      note: reasons.filter((r) => dir(r) === "note")
+      for: item.evidence_for,
+      against: item.evidence_against,
+      note: item.reasons.filter((r) => r.direction === "note")
     };
   }
   function reasonList(title, list, cls) {
@@ -1727,20 +1725,14 @@ function render({ model, el }) {
       )
     );
   }
-  function legendLine(a) {
-    if (a.legend) return typeset(a.legend.replace(/^Levels:\s*/, ""));
-    const levels = a.levels ?? rules.verdicts;
-    return levels.map((v) => `${v.label}: ${v.legend ?? v.requires ?? v.phrase}`).join(" · ");
-  }
+  const legendLine = (a) => typeset(a.legend.replace(/^Levels:\s*/, ""));
   function showRanking(a) {
-    const key = JSON.stringify([a.headline ?? a.summary, a.conditions, a.lookalikes, a.not_judged, units]);
+    const key = JSON.stringify([a.headline, a.conditions, a.lookalikes, a.not_judged, units]);
     if (ranking.dataset.key === key && ranking.childElementCount) return;
     ranking.dataset.key = key;
     const headline = a.headline;
-    const parts = [
-      h("p", { class: "cx-summary" }, h("strong", { text: typeset(headline?.text ?? a.summary) }))
-    ];
-    if (headline?.separates)
+    const parts = [h("p", { class: "cx-summary" }, h("strong", { text: typeset(headline.text) }))];
+    if (headline.separates)
       parts.push(
         h(
           "p",
@@ -1749,7 +1741,7 @@ function render({ model, el }) {
           typeset(headline.separates)
         )
       );
-    if (headline?.missing?.length)
+    if (headline.missing.length)
       parts.push(
         h("p", { class: "cx-missing" }, h("strong", { text: "Missing data: " }), headline.missing.join("; "))
       );
@@ -1869,7 +1861,7 @@ function render({ model, el }) {
     warnings.replaceChildren(...list.map((t) => h("li", { text: t })));
   }
   function headlineText(a) {
-    return typeset(a.headline?.text ?? a.summary);
+    return typeset(a.headline.text);
   }
   function hidden() {
     return practice && !revealed;
