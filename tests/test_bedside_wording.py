@@ -302,3 +302,226 @@ def test_optional_depth_is_marked():
     assert len(boxes) >= 2, f"calcium.md: optional depth boxes {boxes}"
     assert any("unit" in b.lower() for b in boxes) and any("older targets" in b.lower() for b in boxes)
     assert "Optional depth" in pages()["intro.md"], "intro.md does not explain the two reading levels"
+
+
+# --------------------------------------------------------------------------- third edition (issue 22)
+# Sources: FACTS.md part 2E. Each test names the item of the issue it keeps fixed.
+TEACHING_PAGES = [
+    "leg-ulcers.md",
+    "atypical-ulcers.md",
+    "calcium.md",
+    "calcium-explorer.ipynb",
+    "calcinosis-cutis.md",
+    "dystrophic.ipynb",
+    "metastatic.ipynb",
+    "idiopathic.ipynb",
+    "iatrogenic.ipynb",
+    "calciphylaxis.ipynb",
+    "wisn.ipynb",
+    "differential.ipynb",
+    "treatment.md",
+    "conclusion.md",
+    "patients.md",
+]
+IN_SHORT = re.compile(r"^:::\{admonition\} In short\n(?::[^\n]*\n)*(.*?)^:::\s*$", re.S | re.M)
+
+
+def in_short(text: str) -> str | None:
+    m = IN_SHORT.search(text)
+    return m.group(1) if m else None
+
+
+@pytest.mark.parametrize("page", TEACHING_PAGES)
+def test_in_short_box_opens_every_teaching_page(page):
+    """Item 13: a plain box at the top (before the objectives), no citations, 5-8 sentences."""
+    text = pages()[page]
+    box = in_short(text)
+    assert box is not None, f"{page}: no In short box"
+    assert text.find(":::{admonition} In short") < text.find("Learning objectives"), (
+        f"{page}: the In short box is not at the top"
+    )
+    assert "{cite" not in box and "{ref" not in box, f"{page}: the In short box cites or links"
+    sentences = len(re.findall(r"[.!?](?=\s|$)", flat(box)))
+    assert 5 <= sentences <= 8, f"{page}: In short box has {sentences} sentences (5-8 wanted)"
+
+
+def test_in_short_checker_can_fail():
+    assert in_short("# T\n\nNo box here.\n") is None
+    assert in_short(":::{admonition} In short\n:class: hint\n\nOne. Two.\n:::\n").strip() == "One. Two."
+
+
+def test_lower_limb_red_flags_with_actions():
+    """Item 1: the national red flags, each with an action, on the leg-ulcers page."""
+    text = flat(pages()["leg-ulcers.md"])
+    for flag in (
+        "Acute infection of the leg or foot",
+        "Symptoms of sepsis",
+        "Acute **or chronic** limb-threatening ischaemia",
+        "Suspected deep vein thrombosis",
+        "Suspected skin cancer",
+    ):
+        assert flag in text, f"leg-ulcers: red flag missing: {flag}"
+    assert "escalate immediately" in text and "nip2021redflags" in text
+    assert "Action: who, how fast" in text, "leg-ulcers: the red-flag tables have no action column"
+
+
+def test_extravasation_first_steps_third_edition():
+    """Item 2: remove the cannula, mark, photograph, analgesia, early plastics; never wait for
+    necrosis, never 'leave the cannula in'."""
+    iat = flat(pages()["iatrogenic.ipynb"])
+    for step in ("Remove the cannula", "do not flush", "mark", "photograph", "give analgesia", "Refer early"):
+        assert step in iat, f"iatrogenic: step missing: {step}"
+    assert "gault1993" in iat
+    bad = hits(r"leave the cannula in") + hits(r"plastic surgery if the skin becomes necrotic")
+    assert not bad, "\n".join(bad)
+
+
+def test_sodium_thiosulfate_status():
+    """Item 3: off-label, observational, no significant benefit; adverse effects; no unsourced QT."""
+    text = flat(pages()["calciphylaxis.ipynb"])
+    for phrase in ("off-label", "did not differ significantly", "nausea", "anion gap", "low blood pressure"):
+        assert phrase in text, f"calciphylaxis: STS teaching lacks {phrase!r}"
+    assert "wen2023" in text
+    assert not hits(r"\bQT\b"), "QT prolongation is not in any retrieved source (FACTS 2E item 4)"
+
+
+def test_analgesia_in_kidney_failure():
+    """Item 4: SPS grouping; morphine is caution, not avoid; analgesia before dressing changes."""
+    text = flat(pages()["treatment.md"])
+    for phrase in (
+        "Fentanyl, alfentanil, buprenorphine",
+        "Dihydrocodeine and pethidine",
+        "Before dressing changes",
+    ):
+        assert phrase in text, f"treatment: {phrase!r} missing"
+    assert "sps2012opioids" in text and "kidney360nsaids" in text
+    bad = hits(r"avoid(?:ed)? (?:\w+ ){0,3}morphine|morphine (?:should be |is )?avoided")
+    assert not bad, "morphine taught as 'avoid' (SPS: caution):\n" + "\n".join(bad)
+
+
+def test_compression_wording():
+    """Item 5: mild compression without red flags; none over calciphylaxis unless the team decides."""
+    bad = hits(r"do not compress (?:an ulcer )?until (?:its )?arterial supply is confirmed")
+    assert not bad, "\n".join(bad)
+    text = flat(pages()["treatment.md"])
+    assert "20 mmHg or less" in text
+    assert re.search(r"Over calciphylaxis lesions: no compression unless the specialist team decides", text)
+
+
+def test_calciphylaxis_wound_care_is_practical():
+    """Item 6."""
+    text = flat(pages()["calciphylaxis.ipynb"])
+    for phrase in ("non-infected {term}`eschar <Eschar>` intact", "Atraumatic", "sepsis", "Nutrition"):
+        assert phrase in text, f"calciphylaxis: wound care lacks {phrase!r}"
+    assert "martin2004" in text
+
+
+def test_wisn_management_and_prevention():
+    """Item 7: the steps and the overlap rule, on primary or review sources, not study notes."""
+    text = flat(pages()["wisn.ipynb"])
+    for phrase in (
+        "Stop warfarin",
+        "Give vitamin K",
+        "protein C concentrate",
+        "at least 2 weeks",
+        "at least 5 days",
+    ):
+        assert phrase in text, f"wisn: management lacks {phrase!r}"
+    for key in ("silvestre2009", "kearon2012", "schramm1993"):
+        assert key in text, f"wisn: {key} not cited"
+    assert "h4rveywisn" not in text, "wisn: a study-notes website still carries an action"
+
+
+def test_vasculitis_and_dermatomyositis_at_the_bedside():
+    """Item 8, and rheumatology in the team table."""
+    text = flat(pages()["differential.ipynb"])
+    for phrase in ("palpable purpura", "ANCA", "cryoglobulins", "Gottron", "heliotrope", "CK", "cancer"):
+        assert phrase.lower() in text.lower(), f"differential: {phrase!r} missing"
+    assert "* - Rheumatology" in pages()["leg-ulcers.md"], "leg-ulcers: no rheumatology in the team table"
+
+
+def test_calcinosis_medical_options():
+    """Item 9: options with the evidence level; low-dose warfarin not recommended."""
+    text = flat(pages()["treatment.md"])
+    for phrase in ("Diltiazem", "Bisphosphonates", "Minocycline", "**Should not be used**", "traineau2020"):
+        assert phrase in text, f"treatment: {phrase!r} missing"
+
+
+def test_sharp_debridement_has_prerequisites():
+    """Item 10."""
+    text = flat(pages()["treatment.md"])
+    assert "(debridement-prerequisites)=" in pages()["treatment.md"]
+    for phrase in ("Competence", "Bleeding", "Blood supply", "dialysis fistula"):
+        assert phrase in text, f"treatment: debridement prerequisite missing: {phrase}"
+
+
+def test_calciphylaxis_risk_factors_signs_and_imaging():
+    """Item 11."""
+    text = flat(pages()["calciphylaxis.ipynb"])
+    for phrase in (
+        "calcium-based phosphate binders",
+        "matrix Gla protein",
+        "corticosteroids",
+        "rapid weight loss",
+        "retiform",
+        "halasz2017",
+    ):
+        assert phrase in text, f"calciphylaxis: {phrase!r} missing"
+
+
+def test_unsupported_citations_are_gone():
+    """Item 12: the French cohort does not say 'led by the renal team'; MSD only for its threshold."""
+    bad = hits(r"led by the renal team")
+    calcium = flat(pages()["calcium.md"])
+    for m in re.finditer(r"[^.]*msdhypercalcemia[^.]*\.", calcium):
+        if "ionised" in m.group(0) and "1.30" not in m.group(0):
+            bad.append(f"calcium.md: {m.group(0)[:120]}")
+    assert not bad, "\n".join(bad)
+
+
+def test_atypical_ulcers_page():
+    """Missing altogether: the pathway, biopsy, cancer and the look-alikes."""
+    text = flat(pages()["atypical-ulcers.md"])
+    for phrase in (
+        "24 hours",
+        "14 days",
+        "12 weeks",
+        "consideration of a biopsy",
+        "1 in 10",
+        "squamous cell",
+        "basal cell",
+    ):
+        assert phrase in text, f"atypical-ulcers: {phrase!r} missing"
+    for key in ("senet2012", "sign120", "miller2004", "nip2021redflags"):
+        assert key in text, f"atypical-ulcers: {key} not cited"
+    assert "atypical-ulcers" in pages()["differential.ipynb"], "differential does not link the page"
+
+
+def test_unsourced_mimics_are_not_taught():
+    """FACTS.md has no source for these; they may be named only as pending."""
+    allowed = ("errata.md", "atypical-ulcers.md")
+    bad = hits(
+        r"cholesterol embol|antiphospholipid|livedoid vasculopathy|purpura fulminans|Marjolin", skip=allowed
+    )
+    assert not bad, "\n".join(bad)
+    assert "Not yet taught here" in pages()["atypical-ulcers.md"]
+
+
+def test_low_items():
+    bad = hits(r"told apart by histology")
+    bad += hits(r"About half of serum calcium is bound")
+    bad += hits(r"commonest setting")
+    bad += hits(r"are planned")
+    for m in re.finditer(r"[^.]*produces vitamin D[^.]*", flat(pages()["calcium.md"])):
+        bad.append(f"calcium.md: {m.group(0)[:100]}")
+    assert not bad, "\n".join(bad)
+    assert "does not exclude" in flat(pages()["differential.ipynb"])
+
+
+def test_patients_page_links_out_but_loads_nothing():
+    text = pages()["patients.md"]
+    assert not re.search(r"<(img|script|iframe|link)\b", text, re.I), "patients: embeds a resource"
+    links = re.findall(r"\]\(https?://", text)
+    assert len(links) >= 3, "patients: fewer than three leaflet links"
+    marked = len(re.findall(r"\]\(https?://[^)]+\)\s*\n?\s*\(external site", text))
+    assert marked == len(links), "patients: a link is not marked external"

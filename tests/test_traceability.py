@@ -97,7 +97,7 @@ def claim_problems(claims: list[dict], toc: set[str], bib: dict[str, str]) -> li
         for key in keys:
             if key not in bib:
                 problems.append(f"{cid}: cite key {key!r} is not in references.bib")
-        if claim.get("beyond") and not re.fullmatch(r"[1-5][A-D]?(\.\d+)?", str(claim.get("facts", ""))):
+        if claim.get("beyond") and not re.fullmatch(r"[1-5][A-E]?(\.\d+)?", str(claim.get("facts", ""))):
             problems.append(
                 f"{cid}: a statement beyond the article must name the FACTS.md part that verifies it"
             )
