@@ -402,6 +402,7 @@ def test_analgesia_in_kidney_failure():
 def test_compression_wording():
     """Item 5: mild compression without red flags; none over calciphylaxis unless the team decides."""
     bad = hits(r"do not compress (?:an ulcer )?until (?:its )?arterial supply is confirmed")
+    bad += hits(r"\bno compression (?:before|without) a vascular assessment")
     assert not bad, "\n".join(bad)
     text = flat(pages()["treatment.md"])
     assert "20 mmHg or less" in text
