@@ -146,11 +146,11 @@ def test_histology_tells_wisn_from_calciphylaxis():
     }
     a = assess(base).to_dict()
     assert any(
-        t.startswith("Time on warfarin usually separates WISN") and "deep biopsy" in t
+        t.startswith("When doubt remains between WISN and calciphylaxis") and "deep biopsy" in t
         for t in cond(a, "wisn")["missing"]
     )
     assert any(
-        t.startswith("Time on warfarin usually separates WISN") and "deep biopsy" in t
+        t.startswith("When doubt remains between WISN and calciphylaxis") and "deep biopsy" in t
         for t in cond(a, "calciphylaxis")["missing"]
     )
     w = assess({**base, "histology": ["microthrombi_no_calcification"]}).to_dict()
@@ -219,7 +219,8 @@ def test_iv_extravasation_is_iatrogenic():
 
 
 def test_lookalikes_named_by_the_article_and_beyond():
-    # the article's five, then the two FACTS.md 2D adds (Martorell ulcer, venous limb gangrene)
+    # the article's five, the two FACTS.md 2D adds (Martorell ulcer, venous limb gangrene), and
+    # skin cancer in a non-healing ulcer (FACTS.md 2E item 2: SIGN 120, Senet 2012, Miller 2004)
     ids = [la["id"] for la in knowledge()["lookalikes"]]
     assert ids == [
         "vasculitis",
@@ -229,10 +230,12 @@ def test_lookalikes_named_by_the_article_and_beyond():
         "necrotising_fasciitis",
         "martorell_ulcer",
         "venous_limb_gangrene",
+        "skin_cancer",
     ]
     beyond_only = {la["id"]: la for la in knowledge()["lookalikes"]}
     assert beyond_only["martorell_ulcer"]["cite"] == ["hafner2010"]
     assert beyond_only["venous_limb_gangrene"]["cite"] == ["warkentin1997"]
+    assert beyond_only["skin_cancer"]["cite"] == ["sign120", "senet2012", "miller2004"]
 
 
 # ----------------------------------------------------------------------------- missing data
