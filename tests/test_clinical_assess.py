@@ -462,3 +462,35 @@ def test_real_data_cite_only_keys_of_the_book_bibliography():
     # the package itself never reaches outside its folder; the check runs when a path is given
     assert build(bib_path=ROOT / "references.bib")["rules"]
     assert "parents[2]" not in (ROOT / "widgets" / "clinical" / "knowledge.py").read_text()
+
+
+# ----------------------------------------------------------------------------- contradictory entries
+@pytest.mark.parametrize(
+    "section,value",
+    [
+        ("findings", ["livedo", {"livedo": False}]),
+        ("findings", [{"livedo": False}, "livedo"]),
+        ("histology", ["vasculitis", {"vasculitis": None}]),
+        ("history", [{"warfarin": {"days": 4}}, {"warfarin": False}]),
+    ],
+)
+def test_an_id_both_present_and_absent_is_refused_naming_it(section, value):
+    with pytest.raises(ValidationError) as e:
+        assess({section: value})
+    iid = next(iter(value[0])) if isinstance(value[0], dict) else value[0]
+    assert len(e.value.errors) == 1 and e.value.errors[0]["field"] == f"{section}.{iid}"
+    assert f"'{iid}' is given twice" in e.value.errors[0]["message"]
+
+
+def test_the_same_id_twice_with_the_same_value_is_accepted():
+    assert assess({"findings": ["livedo", "livedo"]}).to_dict()["conditions"]
+
+
+def test_contradictory_file_exits_2_with_one_line(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("findings: [livedo, {livedo: false}]\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "widgets", "assess", str(path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().count("\n") == 0 and "livedo" in proc.stderr, proc.stderr
