@@ -182,7 +182,10 @@ def test_wisn_without_warfarin_is_unlikely():
         "findings": ["skin_necrosis", "fat_rich_site", "haemorrhagic_blisters"],
         "histology": ["microthrombi_no_calcification"],
     }
-    assert cond(assess(s).to_dict(), "wisn")["verdict"] == "unlikely"
+    a = cond(assess(s).to_dict(), "wisn")
+    # warfarin not recorded: not judged, and the model asks (issue 18: not recorded is no evidence)
+    assert a["verdict"] == "not-judged" and any("warfarin" in m for m in a["missing"])
+    assert cond(assess({**s, "history": {"warfarin": False}}).to_dict(), "wisn")["verdict"] == "unlikely"
 
 
 def test_warfarin_days_missing_is_said():
