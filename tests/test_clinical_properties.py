@@ -358,6 +358,7 @@ def test_no_condition_above_possible_without_its_setting(rec, labs, days):
             assert c["setting"]["met"] is True, (c["id"], c["verdict"], c["setting"])
     if any(la["leads"] for la in a["lookalikes"]):
         assert all(c["verdict"] not in ("supported", "consistent") for c in a["conditions"])
+        assert a["headline"]["kind"] == "lookalike" and a["lookalikes"][0]["name"] in a["summary"]
 
 
 @SETTINGS

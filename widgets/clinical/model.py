@@ -650,7 +650,8 @@ def _cap_below_lookalike(rules: dict, conditions: list, lead: dict, facts: dict)
 
 
 def used_vocabulary(rules: dict) -> set:
-    """The vocabulary facts ("group.id") some rule, composite, level, setting or look-alike weighs."""
+    """The vocabulary facts ("group.id") some rule, composite, level, setting, look-alike or band
+    weighs (hints do not count: they ask for what is missing)."""
     used: set = set()
     vocab = vocabulary_by_fact(rules)
 
@@ -680,6 +681,11 @@ def used_vocabulary(rules: dict) -> set:
     for la in rules["lookalikes"]:
         if "defining" in la:
             walk(la["defining"]["when"])
+    for caveat in rules["bands"]["payne"]["caveats"]:  # shown with the corrected calcium
+        walk(caveat["when"])
+    for band in rules["bands"]["bands"].values():
+        if "override" in band:
+            walk(band["override"]["when"])
     return used
 
 

@@ -1005,6 +1005,8 @@ function usedVocabulary(rules) {
       if (hasOwn(c, "setting") && hasOwn(c.setting, key)) walk(c.setting[key]);
   }
   for (const la of rules.lookalikes) if (hasOwn(la, "defining")) walk(la.defining.when);
+  for (const caveat of rules.bands.payne.caveats) walk(caveat.when);
+  for (const band of Object.values(rules.bands.bands)) if (hasOwn(band, "override")) walk(band.override.when);
   return used;
 }
 function unusedRecorded(rules, facts) {
