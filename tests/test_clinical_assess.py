@@ -146,11 +146,11 @@ def test_histology_tells_wisn_from_calciphylaxis():
     }
     a = assess(base).to_dict()
     assert any(
-        t.startswith("Time on warfarin usually separates WISN") and "deep biopsy" in t
+        t.startswith("When doubt remains between WISN and calciphylaxis") and "deep biopsy" in t
         for t in cond(a, "wisn")["missing"]
     )
     assert any(
-        t.startswith("Time on warfarin usually separates WISN") and "deep biopsy" in t
+        t.startswith("When doubt remains between WISN and calciphylaxis") and "deep biopsy" in t
         for t in cond(a, "calciphylaxis")["missing"]
     )
     w = assess({**base, "histology": ["microthrombi_no_calcification"]}).to_dict()
@@ -182,7 +182,10 @@ def test_wisn_without_warfarin_is_unlikely():
         "findings": ["skin_necrosis", "fat_rich_site", "haemorrhagic_blisters"],
         "histology": ["microthrombi_no_calcification"],
     }
-    assert cond(assess(s).to_dict(), "wisn")["verdict"] == "unlikely"
+    a = cond(assess(s).to_dict(), "wisn")
+    # warfarin not recorded: not judged, and the model asks (issue 18: not recorded is no evidence)
+    assert a["verdict"] == "not-judged" and any("warfarin" in m for m in a["missing"])
+    assert cond(assess({**s, "history": {"warfarin": False}}).to_dict(), "wisn")["verdict"] == "unlikely"
 
 
 def test_warfarin_days_missing_is_said():
@@ -219,7 +222,8 @@ def test_iv_extravasation_is_iatrogenic():
 
 
 def test_lookalikes_named_by_the_article_and_beyond():
-    # the article's five, then the two FACTS.md 2D adds (Martorell ulcer, venous limb gangrene)
+    # the article's five, the two FACTS.md 2D adds (Martorell ulcer, venous limb gangrene), and
+    # skin cancer in a non-healing ulcer (FACTS.md 2E item 2: SIGN 120, Senet 2012, Miller 2004)
     ids = [la["id"] for la in knowledge()["lookalikes"]]
     assert ids == [
         "vasculitis",
@@ -229,10 +233,12 @@ def test_lookalikes_named_by_the_article_and_beyond():
         "necrotising_fasciitis",
         "martorell_ulcer",
         "venous_limb_gangrene",
+        "skin_cancer",
     ]
     beyond_only = {la["id"]: la for la in knowledge()["lookalikes"]}
     assert beyond_only["martorell_ulcer"]["cite"] == ["hafner2010"]
     assert beyond_only["venous_limb_gangrene"]["cite"] == ["warkentin1997"]
+    assert beyond_only["skin_cancer"]["cite"] == ["sign120", "senet2012", "miller2004"]
 
 
 # ----------------------------------------------------------------------------- missing data
@@ -459,3 +465,35 @@ def test_real_data_cite_only_keys_of_the_book_bibliography():
     # the package itself never reaches outside its folder; the check runs when a path is given
     assert build(bib_path=ROOT / "references.bib")["rules"]
     assert "parents[2]" not in (ROOT / "widgets" / "clinical" / "knowledge.py").read_text()
+
+
+# ----------------------------------------------------------------------------- contradictory entries
+@pytest.mark.parametrize(
+    "section,value",
+    [
+        ("findings", ["livedo", {"livedo": False}]),
+        ("findings", [{"livedo": False}, "livedo"]),
+        ("histology", ["vasculitis", {"vasculitis": None}]),
+        ("history", [{"warfarin": {"days": 4}}, {"warfarin": False}]),
+    ],
+)
+def test_an_id_both_present_and_absent_is_refused_naming_it(section, value):
+    with pytest.raises(ValidationError) as e:
+        assess({section: value})
+    iid = next(iter(value[0])) if isinstance(value[0], dict) else value[0]
+    assert len(e.value.errors) == 1 and e.value.errors[0]["field"] == f"{section}.{iid}"
+    assert f"'{iid}' is given twice" in e.value.errors[0]["message"]
+
+
+def test_the_same_id_twice_with_the_same_value_is_accepted():
+    assert assess({"findings": ["livedo", "livedo"]}).to_dict()["conditions"]
+
+
+def test_contradictory_file_exits_2_with_one_line(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("findings: [livedo, {livedo: false}]\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "widgets", "assess", str(path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().count("\n") == 0 and "livedo" in proc.stderr, proc.stderr

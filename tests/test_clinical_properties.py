@@ -290,3 +290,106 @@ def test_warfarin_time_speaks_for_one_condition_never_both(early, late, sign):
     wisn, cx = rules_for(late)
     if late > 90:
         assert "cx_long_term_warfarin" in cx and not {"wisn_window", "wisn_late"} & wisn
+
+
+# ----------------------------------------------------------------------------- issue 18 properties
+RANK = ["supported", "consistent", "possible", "not-judged", "unlikely"]
+# Examined-and-absent findings and the conditions each is decisive evidence against.
+DECISIVE_ABSENT = {
+    ("findings", "ischaemic_pain"): ["calciphylaxis"],
+    ("findings", "livedo"): ["calciphylaxis"],
+    ("findings", "xray_calcification"): [
+        "calciphylaxis",
+        "dystrophic",
+        "metastatic",
+        "idiopathic",
+        "iatrogenic",
+    ],
+    ("findings", "hard_white_deposits_wound_bed"): ["dystrophic", "metastatic", "idiopathic", "iatrogenic"],
+    ("findings", "firm_nodules"): ["dystrophic", "metastatic", "idiopathic", "iatrogenic"],
+    ("histology", "arteriolar_calcification_thrombosis"): ["calciphylaxis"],
+    ("histology", "calcium_on_stain"): ["dystrophic", "metastatic", "idiopathic", "iatrogenic"],
+    ("history", "warfarin"): ["wisn", "calciphylaxis"],
+}
+RISK_FACTORS = ["diabetes", "obesity", "corticosteroids", "smoker"]
+# Each look-alike's defining setting as items to add, and the conditions it mimics.
+LOOKALIKE_SETTINGS = {la["id"]: la for la in K["lookalikes"] if "defining" in la}
+DEFINING_ITEMS = {
+    "martorell_ulcer": {
+        "history": {"hypertension": True},
+        "findings": {"laterodorsal_leg_site": True, "absent_pulses": False},
+    },
+    "venous_limb_gangrene": {
+        "history": {"heparin_induced_thrombocytopenia": True},
+        "findings": {"dvt_same_limb": True},
+    },
+    "vasculitis": {"history": {"anca_positive": True}, "findings": {"palpable_purpura": True}},
+    "pyoderma_gangrenosum": {
+        "history": {"inflammatory_bowel_disease": True},
+        "findings": {"undermined_violaceous_edge": True},
+    },
+    "necrotising_fasciitis": {"findings": {"rapid_spread_hours": True, "systemic_toxicity": True}},
+}
+
+
+def _verdicts(s):
+    return {c["id"]: c["verdict"] for c in assess(s).to_dict()["conditions"]}
+
+
+@SETTINGS
+@given(recorded, lab_sets, warfarin_days, st.sampled_from(sorted(DECISIVE_ABSENT)))
+def test_adding_a_decisive_absent_finding_never_raises_its_conditions(rec, labs, days, key):
+    section, iid = key
+    s = _scenario(rec, labs, days)
+    if iid in s[section]:
+        return
+    before = _verdicts(s)
+    after = _verdicts({**s, section: {**s[section], iid: False}})
+    for cid in DECISIVE_ABSENT[key]:
+        assert RANK.index(after[cid]) >= RANK.index(before[cid]), (cid, before[cid], after[cid])
+
+
+@SETTINGS
+@given(recorded, lab_sets, warfarin_days)
+def test_no_condition_above_possible_without_its_setting(rec, labs, days):
+    a = assess(_scenario(rec, labs, days)).to_dict()
+    for c in a["conditions"]:
+        if c["verdict"] in ("supported", "consistent"):
+            assert c["setting"]["met"] is True, (c["id"], c["verdict"], c["setting"])
+    if any(la["leads"] for la in a["lookalikes"]):
+        assert all(c["verdict"] not in ("supported", "consistent") for c in a["conditions"])
+        assert a["headline"]["kind"] == "lookalike" and a["lookalikes"][0]["name"] in a["summary"]
+
+
+@SETTINGS
+@given(recorded, lab_sets, warfarin_days, st.lists(st.sampled_from(RISK_FACTORS), min_size=1, unique=True))
+def test_risk_factors_alone_never_lift_a_condition_without_its_setting(rec, labs, days, factors):
+    s = _scenario(rec, labs, days)
+    a = assess(s).to_dict()
+    more = {**s, "history": {**s["history"], **{f: True for f in factors}}, "patient": {"sex": "female"}}
+    b = assess(more).to_dict()
+    for c_before, c_after in zip(
+        sorted(a["conditions"], key=lambda c: c["id"]), sorted(b["conditions"], key=lambda c: c["id"])
+    ):
+        if c_after["setting"]["met"] is not True:
+            assert c_after["verdict"] not in ("supported", "consistent"), c_after["id"]
+        if c_before["verdict"] in ("possible", "not-judged", "unlikely"):
+            assert c_after["verdict"] not in ("supported", "consistent") or c_after["setting"]["met"] is True
+
+
+@SETTINGS
+@given(recorded, lab_sets, warfarin_days, st.sampled_from(sorted(DEFINING_ITEMS)))
+def test_a_lookalikes_setting_never_raises_what_it_mimics(rec, labs, days, la_id):
+    s = _scenario(rec, labs, days)
+    add = DEFINING_ITEMS[la_id]
+    if any(iid in s[section] for section, items in add.items() for iid in items):
+        return
+    before = _verdicts(s)
+    t = {**s, **{section: {**s[section], **items} for section, items in add.items()}}
+    a = assess(t).to_dict()
+    after = {c["id"]: c["verdict"] for c in a["conditions"]}
+    for cid in LOOKALIKE_SETTINGS[la_id]["mimics"]:
+        assert RANK.index(after[cid]) >= RANK.index(before[cid]), (la_id, cid, before[cid], after[cid])
+    lead = a["lookalikes"][0] if a["lookalikes"] else None
+    if lead is not None and lead["id"] == la_id and lead["defining"]:
+        assert lead["leads"] and all(RANK.index(v) >= RANK.index("possible") for v in after.values())

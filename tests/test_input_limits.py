@@ -116,7 +116,7 @@ def test_duplicate_keys_fail_in_the_loader_not_last_one_wins(tmp_path):
 @pytest.mark.parametrize(
     "lab,other",
     [
-        ({"phosphate": {"value": 3.3, "unit": "mmol/L"}}, "mg/dL"),  # 3.3 mg/dL = 1.07 mmol/L
+        ({"phosphate": {"value": 5.2, "unit": "mmol/L"}}, "mg/dL"),  # 5.2 mg/dL = 1.68 mmol/L
         ({"calcium": {"value": 2.3, "unit": "mg/dL"}}, "mmol/L"),  # 2.3 mmol/L is normal
     ],
 )
@@ -137,6 +137,9 @@ def test_value_in_the_other_unit_system_gets_a_hint(tmp_path, lab, other):
         {"phosphate": {"value": 2.45, "unit": "mmol/L"}},  # V3: truly high, 2.45 mg/dL would be low
         {"phosphate": {"value": 1.1, "unit": "mmol/L"}},  # within range
         {"pth": {"value": 95, "unit": "pmol/L"}},  # V3: 95 pg/mL would still be high
+        {"phosphate": {"value": 3.3, "unit": "mmol/L"}},  # tumour lysis / dialysis: real (issue 18)
+        {"pth": {"value": 40, "unit": "pmol/L"}},  # dialysis PTH, 2-9 x the upper limit: real
+        {"vitamin_d": {"value": 20, "unit": "nmol/L"}},  # vitamin D deficiency: real
     ],
 )
 def test_no_hint_for_plausible_values(lab):

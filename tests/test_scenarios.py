@@ -91,6 +91,22 @@ def problems(a: dict, expect: dict) -> list[str]:
     for text in expect.get("no_text", []):
         if any(text in t for t in texts):
             out.append(f"text {text!r} appears")
+    for cid, texts in expect.get("missing", {}).items():
+        for text in texts:
+            if not any(text in m for m in item(a, cid)["missing"]):
+                out.append(f"{cid}: 'would help' lacks {text!r}: {item(a, cid)['missing']}")
+    for cid, texts in expect.get("no_missing", {}).items():
+        for text in texts:
+            if any(text in m for m in item(a, cid)["missing"]):
+                out.append(f"{cid}: 'would help' lists {text!r}, which is recorded")
+    checks = [c["field"] for c in a["check_values"]]
+    if "check_fields" in expect and checks != expect["check_fields"]:
+        out.append(f"values to check {checks}, expected {expect['check_fields']}")
+    if "unused" in expect and [u["id"] for u in a["unused"]] != expect["unused"]:
+        out.append(f"recorded but unused {[u['id'] for u in a['unused']]}, expected {expect['unused']}")
+    for cid, met in expect.get("setting", {}).items():
+        if item(a, cid)["setting"]["met"] is not met:
+            out.append(f"{cid}: setting met {item(a, cid)['setting']['met']}, expected {met}")
     for cid, level in expect.get("level_limit", {}).items():
         limit = item(a, cid)["level_limit"]
         if not limit or limit["level"] != level:
@@ -106,6 +122,15 @@ def test_there_are_at_least_twelve_scenarios_in_the_hard_zones():
         assert {"headline_kind", "headline_contains", "top", "top_in", "lookalike_top"} & set(
             meta["expect"]
         ), path.name
+
+
+def test_issue_18_vignettes_cover_each_principle():
+    """At least 14 vignettes for issue 18, each naming the principle it tests."""
+    new = [p for p in SCENARIOS if p.stem.startswith("i18_")]
+    assert len(new) >= 14
+    zones = " ".join(load(p)[0]["zone"] for p in new)
+    for principle in range(1, 8):
+        assert f"principle {principle}" in zones or f"principles {principle}" in zones, principle
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

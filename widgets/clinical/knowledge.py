@@ -329,6 +329,16 @@ class _Checker:
                         self.fail("conditions.yaml", [kind, i, "needs", j], f"unknown fact '{need}'")
                 for level, spec in c.get("levels", {}).items():
                     self.expr("conditions.yaml", [kind, i, "levels", level, "when"], spec["when"], types)
+                for part in ("setting", "defining"):
+                    for key in ("when", "unless"):
+                        if key in c.get(part, {}):
+                            self.expr("conditions.yaml", [kind, i, part, key], c[part][key], types)
+                if "setting" in c:
+                    self.cite("conditions.yaml", [kind, i, "setting", "cite"], c["setting"]["cite"])
+        for i, la in enumerate(k["lookalikes"]):
+            for j, cid in enumerate(la.get("mimics", [])):
+                if targets.get(cid) != "conditions":
+                    self.fail("conditions.yaml", ["lookalikes", i, "mimics", j], f"unknown condition '{cid}'")
         for i, pair in enumerate(k["overlaps"]):
             for j, cid in enumerate(pair["ids"]):
                 if targets.get(cid) != "conditions":

@@ -178,6 +178,7 @@ def _shown(rules, analyte, canonical_value, unit):
 def input_warnings(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
     """Possible but unusual input: a child, an unusual age or BMI, an unusual lab value, a local range."""
     warnings: list[dict] = []
+    checks = check_values(rules, sc)
     pspec = rules["units"]["patient"]
     age = sc.patient.get("age")
     if age is not None and age < pspec["age"]["usual"][0]:
@@ -203,7 +204,8 @@ def input_warnings(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
     for a, spec in rules["units"]["analytes"].items():
         lab = sc.labs.get(a)
         lo, hi = spec["usual"]
-        if lab is not None and (lab["canonical"] < lo or lab["canonical"] > hi):
+        flagged = any(c["analyte"] == a for c in checks)
+        if lab is not None and not flagged and (lab["canonical"] < lo or lab["canonical"] > hi):
             warnings.append(
                 {
                     "field": f"labs.{a}.value",
@@ -218,7 +220,7 @@ def input_warnings(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
                     ),
                 }
             )
-    warnings.extend(_unit_hints(rules, sc, ref_ranges))
+    warnings.extend({"field": c["field"], "message": c["message"]} for c in checks)
     for a, r in ref_ranges.items():
         if r["source"] == "local":
             unit = rules["units"]["analytes"][a]["canonical"]
@@ -238,19 +240,23 @@ def input_warnings(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
     return warnings
 
 
-def _unit_hints(rules: dict, sc: Scenario, ref_ranges: dict) -> list[dict]:
-    """A value outside its reference range that would be inside it in another unit of the
-    same analyte looks like the other unit system: say so ("did you mean mg/dL?")."""
+def check_values(rules: dict, sc: Scenario) -> list[dict]:
+    """Values implausible in the unit given but plausible in another unit of the same analyte
+    (judged against the disease ranges in units.yaml `plausible`, not the reference range):
+    they look like the other unit system. [{field, analyte, value, unit, other, message}]"""
     out = []
     for a, lab in sc.labs.items():
-        r = ref_ranges.get(a)
-        if r is None or r["low"] <= lab["canonical"] <= r["high"]:
+        spec = rules["units"]["analytes"][a]
+        lo, hi = spec["plausible"]
+        if lo <= lab["canonical"] <= hi:
             continue
-        other = other_unit_in_range(rules, a, lab["value"], lab["unit"], r)
+        other = other_unit_in_range(rules, a, lab["value"], lab["unit"], {"low": lo, "high": hi})
         if other:
-            label = rules["units"]["analytes"][a]["label"]
-            kw = {"label": label, "value": fmt(lab["value"]), "unit": lab["unit"], "other": other}
-            out.append({"field": f"labs.{a}.unit", "message": warning_message(rules, "unit_hint", **kw)})
+            kw = {"label": spec["label"], "value": fmt(lab["value"]), "unit": lab["unit"], "other": other}
+            out.append({
+                "field": f"labs.{a}.unit", "analyte": a, "value": lab["value"], "unit": lab["unit"],
+                "other": other, "message": warning_message(rules, "unit_hint", **kw),
+            })  # fmt: skip
     return out
 
 
@@ -487,18 +493,18 @@ def _apply_rules(rules: dict, facts: dict, values: dict) -> dict:
         points = rule.get("points")
         found: list = []
         _fired(rules, rule["when"], facts, True, found)
-        if points is None:
+        if points is None or points < 0:
             direction = "against"
         else:
-            direction = "note" if points == 0 else ("for" if points > 0 else "against")
+            direction = "note" if points == 0 else "for"
         t["reasons"].append({
             "rule": rule["id"], "text": fill(rule["text"], values), "finding": "; ".join(found),
             "direction": direction, "cite": list(rule["cite"]), "beyond": bool(rule.get("beyond", False)),
             "points": points, "cap": rule.get("cap"),
         })  # fmt: skip
-        if points is None:
+        if "cap" in rule:
             t["caps"].append(rule["cap"])
-        else:
+        if points is not None:
             t["score"] += points
     return targets
 
@@ -541,7 +547,21 @@ def _level(rules: dict, condition: dict, verdict: str, facts: dict) -> tuple[str
             limit = {"level": verdict, "requires": need["text"], "text": text}
         i = scored.index(verdict)
         verdict = scored[i + 1] if i + 1 < len(scored) else "unlikely"
+    setting = condition.get("setting")
+    if setting is not None and verdict in scored[:-1] and not setting_met(setting, facts):
+        if limit is None:
+            kw = {"level": labels[verdict], "setting": setting["text"]}
+            text = fill(rules["messages"]["setting_limit"], kw)
+            limit = {"level": verdict, "requires": setting["text"], "text": text}
+        verdict = scored[-1]
     return verdict, limit
+
+
+def setting_met(setting: dict, facts: dict) -> bool:
+    """The condition's setting holds, or what decides without it (histology) does."""
+    return evaluate(setting["when"], facts) is True or (
+        "unless" in setting and evaluate(setting["unless"], facts) is True
+    )
 
 
 def _evidence(reasons: list) -> tuple[list, list]:
@@ -553,7 +573,6 @@ def _evidence(reasons: list) -> tuple[list, list]:
 def judge(rules: dict, sc: Scenario, facts: dict, derived: dict) -> tuple[list, list, list]:
     """(conditions ranked, look-alikes suggested, not judged) from the rules over `facts`."""
     targets = _apply_rules(rules, facts, patient_values(derived, facts))
-    verdict_ids = [v["id"] for v in rules["verdicts"]]
     verdict_label = {v["id"]: v["label"] for v in rules["verdicts"]}
     not_judged = _not_judged_derived(rules, sc, facts)
     conditions = []
@@ -570,36 +589,128 @@ def judge(rules: dict, sc: Scenario, facts: dict, derived: dict) -> tuple[list, 
                 _add_unique(missing, text)
             reason = fill(rules["messages"]["condition_not_judged"], {"missing": "; ".join(texts)})
             not_judged.append({"id": c["id"], "label": c["name"], "reason": reason})
-        evidence_for, evidence_against = _evidence(t["reasons"])
+        setting = None
+        if "setting" in c:
+            met = True if setting_met(c["setting"], facts) else evaluate(c["setting"]["when"], facts)
+            setting = {"text": c["setting"]["text"], "met": met}
         conditions.append({
             "id": c["id"], "name": c["name"], "verdict": verdict, "verdict_label": verdict_label[verdict],
-            "score": t["score"], "reasons": t["reasons"], "evidence_for": evidence_for,
-            "evidence_against": evidence_against, "level_limit": limit, "confirm": c["confirm"],
-            "missing": missing, "_order": order,
+            "score": t["score"], "reasons": t["reasons"], "evidence_for": [], "evidence_against": [],
+            "level_limit": limit, "setting": setting, "confirm": c["confirm"], "missing": missing,
+            "_order": order,
         })  # fmt: skip
-    conditions.sort(key=lambda x: (verdict_ids.index(x["verdict"]), -x["score"], x["_order"]))
     lookalikes = []
     for order, la in enumerate(rules["lookalikes"]):
         t = targets[la["id"]]
-        if t["score"] >= rules["lookalike_suggest_at"]:
-            evidence_for, evidence_against = _evidence(t["reasons"])
+        defined = "defining" in la and evaluate(la["defining"]["when"], facts) is True
+        if t["score"] >= rules["lookalike_suggest_at"] or defined:
             lookalikes.append({
                 "id": la["id"], "name": la["name"], "score": t["score"], "reasons": t["reasons"],
-                "evidence_for": evidence_for, "evidence_against": evidence_against,
-                "distinguish": la["distinguish"], "leads": False, "_order": order,
+                "evidence_for": [], "evidence_against": [], "distinguish": la["distinguish"],
+                "defining": defined, "red_flag": la.get("red_flag"), "leads": False, "_order": order,
             })  # fmt: skip
-    lookalikes.sort(key=lambda x: (-x["score"], x["_order"]))
-    for x in conditions + lookalikes:
-        del x["_order"]
+    lookalikes.sort(key=lambda x: (not x["defining"], -x["score"], x["_order"]))
+    _rank(rules, conditions)
     if lookalikes and _lookalike_leads(conditions[0], lookalikes[0]):
         lookalikes[0]["leads"] = True
+        _cap_below_lookalike(rules, conditions, lookalikes[0], facts)
+        _rank(rules, conditions)
+    for x in conditions + lookalikes:
+        del x["_order"]
+        x["evidence_for"], x["evidence_against"] = _evidence(x["reasons"])
     return conditions, lookalikes, not_judged
+
+
+def _rank(rules: dict, conditions: list) -> None:
+    verdict_ids = [v["id"] for v in rules["verdicts"]]
+    conditions.sort(key=lambda x: (verdict_ids.index(x["verdict"]), -x["score"], x["_order"]))
+
+
+def _cap_below_lookalike(rules: dict, conditions: list, lead: dict, facts: dict) -> None:
+    """A leading look-alike: no condition stays above possible, and a condition it mimics
+    (when its defining setting is present) carries the reason, named, as evidence against."""
+    la = next(x for x in rules["lookalikes"] if x["id"] == lead["id"])
+    scored = [v["id"] for v in rules["verdicts"] if "min_score" in v]
+    label = {v["id"]: v["label"] for v in rules["verdicts"]}
+    for c in conditions:
+        if lead["defining"] and c["id"] in la.get("mimics", []):
+            found: list = []
+            _fired(rules, la["defining"]["when"], facts, True, found)
+            kw = {"name": la["name"], "setting": la["defining"]["text"], "condition": ascii_lower(c["name"])}
+            c["reasons"].append({
+                "rule": f"lookalike_{la['id']}", "text": fill(rules["messages"]["mimic_reason"], kw),
+                "finding": "; ".join(found), "direction": "against", "cite": list(la["cite"]),
+                "beyond": bool(la.get("beyond", False)), "points": None, "cap": scored[-1],
+            })  # fmt: skip
+        if c["verdict"] in scored[:-1]:
+            kw = {"level": label[c["verdict"]], "name": la["name"]}
+            text = fill(rules["messages"]["lookalike_limit"], kw)
+            c["level_limit"] = {"level": c["verdict"], "requires": text, "text": text}
+            c["verdict"], c["verdict_label"] = scored[-1], label[scored[-1]]
+
+
+def used_vocabulary(rules: dict) -> set:
+    """The vocabulary facts ("group.id") some rule, composite, level, setting, look-alike or band
+    weighs (hints do not count: they ask for what is missing)."""
+    used: set = set()
+    vocab = vocabulary_by_fact(rules)
+
+    def walk(expr):
+        if isinstance(expr, str):
+            if expr in vocab:
+                used.add(expr)
+            return
+        for key in ("all", "any"):
+            for sub in expr.get(key, []):
+                walk(sub)
+        for key in ("not", "unknown"):
+            if key in expr:
+                walk(expr[key])
+
+    for rule in rules["rules"]:
+        if "hint" not in rule:
+            walk(rule["when"])
+    for comp in rules["facts"]["composites"].values():
+        walk(comp["when"])
+    for c in rules["conditions"]:
+        for level in c["levels"].values():
+            walk(level["when"])
+        for key in ("when", "unless"):
+            if key in c.get("setting", {}):
+                walk(c["setting"][key])
+    for la in rules["lookalikes"]:
+        if "defining" in la:
+            walk(la["defining"]["when"])
+    for caveat in rules["bands"]["payne"]["caveats"]:  # shown with the corrected calcium
+        walk(caveat["when"])
+    for band in rules["bands"]["bands"].values():
+        if "override" in band:
+            walk(band["override"]["when"])
+    return used
+
+
+def unused_recorded(rules: dict, facts: dict) -> list[dict]:
+    """Recorded vocabulary items (present or examined and absent) that no rule weighs: shown
+    to the learner as recorded but not used, never silently dropped."""
+    used = used_vocabulary(rules)
+    out = []
+    for item in rules["vocabulary"]["items"]:
+        key = f"{item['group']}.{item['id']}"
+        if facts.get(key) is not None and key not in used:
+            absent = item.get("absent_label", f"Examined, absent: {item['label']}")
+            label = item["label"] if facts[key] else absent
+            text = fill(rules["messages"]["unused"], {"label": label})
+            out.append({"id": item["id"], "group": item["group"], "label": label, "text": text})
+    return out
 
 
 # ----------------------------------------------------------------------------- stage: summary
 def _lookalike_leads(top: dict, lookalike: dict) -> bool:
-    """A look-alike leads when it outscores the top condition, or equals it while no condition
-    is more than possible; a supported condition is never overtaken."""
+    """A look-alike leads when its defining setting is present; otherwise when it outscores the
+    top condition, or equals it while no condition is more than possible, and no condition is
+    supported."""
+    if lookalike["defining"]:
+        return True
     if top["verdict"] == "supported":
         return False
     if lookalike["score"] > top["score"]:
@@ -613,7 +724,9 @@ def _overlap(rules: dict, a: dict, b: dict):
     if a["verdict"] not in fits or b["verdict"] not in fits:
         return None
     for pair in rules["overlaps"]:
-        if {a["id"], b["id"]} == set(pair["ids"]) and "supported" not in (a["verdict"], b["verdict"]):
+        same = a["verdict"] == b["verdict"] or not pair.get("same_level", False)
+        pair_fits = same and "supported" not in (a["verdict"], b["verdict"])
+        if {a["id"], b["id"]} == set(pair["ids"]) and pair_fits:
             return pair["separates"]
     if a["verdict"] == b["verdict"] and a["verdict"] in ("supported", "consistent"):
         return rules["messages"]["summary"]["separates_generic"]
@@ -665,14 +778,24 @@ def assess_dict(sc: Scenario, rules: dict, ranges=None) -> dict:
     """The stages composed, on a parsed scenario."""
     ref_ranges = resolve_ranges(rules, ranges)
     warnings = input_warnings(rules, sc, ref_ranges)
+    checks = check_values(rules, sc)
     facts = scenario_facts(rules, sc)
     derived, derive_warnings = derive(rules, sc, ref_ranges, facts)
     conditions, lookalikes, not_judged = judge(rules, sc, facts, derived)
     headline = summarise(rules, conditions, lookalikes, not_judged)
+    red_flags = [la["red_flag"] for la in lookalikes if la["red_flag"]]
+    prefix = [fill(rules["messages"]["summary"]["red_flag"], {"flag": f}) for f in red_flags]
+    headline["check"] = "; ".join(c["message"] for c in checks)
+    if checks:
+        prefix.append(fill(rules["messages"]["summary"]["check"], {"check": headline["check"]}))
+    headline["text"] = " ".join([*prefix, headline["text"]])
     return {
         "education_note": rules["education_note"],
         "summary": headline["text"],
         "headline": headline,
+        "check_values": checks,
+        "red_flags": red_flags,
+        "unused": unused_recorded(rules, facts),
         "levels": [{key: v[key] for key in ("id", "label", "requires")} for v in rules["verdicts"]],
         "legend": rules["legend"],
         "derived": derived,

@@ -8,9 +8,10 @@ from .numbers import fmt
 
 
 def _wrap(text: str, indent: str, width: int = 96) -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  ") or [
-        indent
-    ]
+    """Wrapped lines; continuation lines are indented under the item's text (a bullet such
+    as "  - " is not repeated, so a wrapped item never reads as a new one)."""
+    more = " " * len(indent) + "  "
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=more) or [indent]
 
 
 def _cites(reason: dict) -> str:
@@ -44,6 +45,8 @@ def render_text(a: dict, title: str | None = None) -> str:
     out.append("Assessment of " + title if title else "Assessment")
     out.append(a["education_note"])
     out.append("")
+    for c in a["check_values"]:
+        out.extend(_wrap(f"CHECK THIS VALUE: {c['message']}", ""))
     out.append(a["summary"])
     out.append("")
     out.append("Derived values")
@@ -70,7 +73,7 @@ def render_text(a: dict, title: str | None = None) -> str:
     if b.get("gfr"):
         out.append(f"  GFR category: {b['gfr']['label']}")
     if d["pth_x_uln"] is not None:
-        labels = f"{b['pth']['label'].lower()}; {b['pth_multiple']['label'].lower()}"
+        labels = f"{b['pth']['label']}; {b['pth_multiple']['label']}"
         out.append(f"  PTH: {fmt(d['pth_x_uln'])} x the upper limit ({labels})")
     if b.get("vitamin_d"):
         out.append(f"  25-OH vitamin D: {b['vitamin_d']['label']}")
@@ -96,6 +99,11 @@ def render_text(a: dict, title: str | None = None) -> str:
             out.extend(_wrap("tells it apart: " + la["distinguish"], "       "))
     else:
         out.append("Look-alikes suggested by the findings: none")
+    if a["unused"]:
+        out.append("")
+        out.append("Recorded but not used")
+        for u in a["unused"]:
+            out.extend(_wrap(u["text"], "  - "))
     if a["warnings"]:
         out.append("")
         out.append("Warnings")

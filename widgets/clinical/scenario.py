@@ -233,7 +233,8 @@ def _labs(c, rules, labs, sc):
         lo = _limit_value(rules, a, resolved, spec["accept"][0])
         hi = _limit_value(rules, a, resolved, spec["accept"][1])
         if f < lo or f > hi:
-            other = other_unit_in_range(rules, a, f, resolved)
+            lo_p, hi_p = spec["plausible"]
+            other = other_unit_in_range(rules, a, f, resolved, {"low": lo_p, "high": hi_p})
             kw = {"value": fmt(f), "unit": resolved, "label": spec["label"], "min": fmt(lo), "max": fmt(hi)}
             c.add(f"{where}.value", "out_of_range_hint" if other else "out_of_range", other=other, **kw)
             continue
@@ -244,6 +245,7 @@ def _items(c, rules, section, group, value, sc):
     vocab = {i["id"]: i for i in rules["vocabulary"]["items"]}
     present: dict[str, dict] = {}
     absent: set[str] = set()
+    seen: dict[str, str] = {}  # id -> present, absent or unrecorded, as first given
     if value is None:
         pairs = []
     elif isinstance(value, (list, tuple)):
@@ -269,6 +271,10 @@ def _items(c, rules, section, group, value, sc):
         item = vocab.get(item_id)
         if item is None or item["group"] != group:
             c.add(where, "unknown_item", group=group, item=item_id)
+            continue
+        kind = "unrecorded" if v is None else ("absent" if v is False else "present")
+        if seen.setdefault(item_id, kind) != kind:
+            c.add(where, "contradictory", item=item_id)
             continue
         present.pop(item_id, None)
         absent.discard(item_id)

@@ -322,7 +322,8 @@ function parseLabs(c, rules, labs, sc) {
     const lo = limitValue(rules, a, resolved, spec.accept[0]);
     const hi = limitValue(rules, a, resolved, spec.accept[1]);
     if (f < lo || f > hi) {
-      const other = otherUnitInRange(rules, a, f, resolved);
+      const [loP, hiP] = spec.plausible;
+      const other = otherUnitInRange(rules, a, f, resolved, { low: loP, high: hiP });
       const kw = { value: fmt(f), unit: resolved, label: spec.label, min: fmt(lo), max: fmt(hi), other };
       c.add(`${where}.value`, other ? "out_of_range_hint" : "out_of_range", kw);
       continue;
@@ -335,6 +336,7 @@ function parseItems(c, rules, section, group, value, sc) {
   for (const i of rules.vocabulary.items) vocab[i.id] = i;
   const present = /* @__PURE__ */ new Map();
   const absent = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Map();
   let pairs = [];
   if (isNone(value)) pairs = [];
   else if (Array.isArray(value)) {
@@ -355,6 +357,12 @@ function parseItems(c, rules, section, group, value, sc) {
     const item = hasOwn(vocab, itemId) ? vocab[itemId] : void 0;
     if (item === void 0 || item.group !== group) {
       c.add(where, "unknown_item", { group, item: itemId });
+      continue;
+    }
+    const kind = isNone(v) ? "unrecorded" : v === false ? "absent" : "present";
+    if (!seen.has(itemId)) seen.set(itemId, kind);
+    if (seen.get(itemId) !== kind) {
+      c.add(where, "contradictory", { item: itemId });
       continue;
     }
     present.delete(itemId);
@@ -517,6 +525,7 @@ function shown(rules, analyte, canonicalValue, unit) {
 }
 function inputWarnings(rules, sc, refRanges) {
   const warnings = [];
+  const checks = checkValues(rules, sc);
   const pspec = rules.units.patient;
   const age = sc.patient.age;
   if (age !== null && age < pspec.age.usual[0])
@@ -539,7 +548,8 @@ function inputWarnings(rules, sc, refRanges) {
   for (const [a, spec] of Object.entries(rules.units.analytes)) {
     const lab = hasOwn(sc.labs, a) ? sc.labs[a] : null;
     const [lo, hi] = spec.usual;
-    if (lab !== null && (lab.canonical < lo || lab.canonical > hi))
+    const flagged = checks.some((ch) => ch.analyte === a);
+    if (lab !== null && !flagged && (lab.canonical < lo || lab.canonical > hi))
       warnings.push({
         field: `labs.${a}.value`,
         message: warningMessage(rules, "unusual", {
@@ -551,7 +561,7 @@ function inputWarnings(rules, sc, refRanges) {
         })
       });
   }
-  warnings.push(...unitHints(rules, sc, refRanges));
+  warnings.push(...checks.map((ch) => ({ field: ch.field, message: ch.message })));
   for (const [a, r] of Object.entries(refRanges)) {
     if (r.source !== "local") continue;
     const unit = rules.units.analytes[a].canonical;
@@ -567,15 +577,17 @@ function inputWarnings(rules, sc, refRanges) {
   }
   return warnings;
 }
-function unitHints(rules, sc, refRanges) {
+function checkValues(rules, sc) {
   const out = [];
   for (const [a, lab] of Object.entries(sc.labs)) {
-    const r = hasOwn(refRanges, a) ? refRanges[a] : null;
-    if (r === null || r.low <= lab.canonical && lab.canonical <= r.high) continue;
-    const other = otherUnitInRange(rules, a, lab.value, lab.unit, r);
+    const spec = rules.units.analytes[a];
+    const [lo, hi] = spec.plausible;
+    if (lo <= lab.canonical && lab.canonical <= hi) continue;
+    const other = otherUnitInRange(rules, a, lab.value, lab.unit, { low: lo, high: hi });
     if (other) {
-      const kw = { label: rules.units.analytes[a].label, value: fmt(lab.value), unit: lab.unit, other };
-      out.push({ field: `labs.${a}.unit`, message: warningMessage(rules, "unit_hint", kw) });
+      const kw = { label: spec.label, value: fmt(lab.value), unit: lab.unit, other };
+      const message = warningMessage(rules, "unit_hint", kw);
+      out.push({ field: `labs.${a}.unit`, analyte: a, value: lab.value, unit: lab.unit, other, message });
     }
   }
   return out;
@@ -796,7 +808,7 @@ function applyRules(rules, facts, values) {
     const found = [];
     fired(rules, vocab, rule.when, facts, true, found);
     let direction = "against";
-    if (points !== null) direction = points === 0 ? "note" : points > 0 ? "for" : "against";
+    if (points !== null && points >= 0) direction = points === 0 ? "note" : "for";
     t.reasons.push({
       rule: rule.id,
       text: fill(rule.text, values),
@@ -807,8 +819,8 @@ function applyRules(rules, facts, values) {
       points,
       cap: hasOwn(rule, "cap") ? rule.cap : null
     });
-    if (points === null) t.caps.push(rule.cap);
-    else t.score += points;
+    if (hasOwn(rule, "cap")) t.caps.push(rule.cap);
+    if (points !== null) t.score += points;
   }
   return targets;
 }
@@ -843,78 +855,174 @@ function levelOf(rules, condition, verdictIn, facts) {
     const i = scored.indexOf(verdict);
     verdict = i + 1 < scored.length ? scored[i + 1] : "unlikely";
   }
+  const setting = hasOwn(condition, "setting") ? condition.setting : null;
+  if (setting !== null && scored.slice(0, -1).includes(verdict) && !settingMet(setting, facts)) {
+    if (limit === null) {
+      const text = fill(rules.messages.setting_limit, { level: labels[verdict], setting: setting.text });
+      limit = { level: verdict, requires: setting.text, text };
+    }
+    verdict = scored[scored.length - 1];
+  }
   return [verdict, limit];
+}
+function settingMet(setting, facts) {
+  return evaluate(setting.when, facts) === true || hasOwn(setting, "unless") && evaluate(setting.unless, facts) === true;
 }
 var evidence = (reasons) => [
   reasons.filter((r) => r.direction === "for"),
   reasons.filter((r) => r.direction === "against")
 ];
-function judge(rules, sc, facts, derived) {
-  const targets = applyRules(rules, facts, patientValues(derived, facts));
-  const verdictIds = rules.verdicts.map((v) => v.id);
+function judgeCondition(rules, c, order, t, facts, notJudged) {
   const verdictLabel = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
-  const notJudged = notJudgedDerived(rules, sc, facts);
-  const conditions = rules.conditions.map((c, order) => {
-    const t = targets[c.id];
-    let [verdict, limit] = levelOf(rules, c, verdictOf(rules, t), facts);
-    const missing = [...t.missing];
-    const unknownNeeds = c.needs.filter((n) => facts[n] === null);
-    if (verdict === "unlikely" && unknownNeeds.length) {
-      verdict = "not-judged";
-      const composites = rules.facts.composites;
-      const texts = unknownNeeds.map(
-        (n) => hasOwn(composites[n], "missing") ? composites[n].missing : composites[n].label
-      );
-      for (const text of texts) addUnique(missing, text);
-      notJudged.push({
-        id: c.id,
-        label: c.name,
-        reason: fill(rules.messages.condition_not_judged, { missing: texts.join("; ") })
-      });
-    }
-    const [evidenceFor, evidenceAgainst] = evidence(t.reasons);
-    return {
+  let [verdict, limit] = levelOf(rules, c, verdictOf(rules, t), facts);
+  const missing = [...t.missing];
+  const unknownNeeds = c.needs.filter((n) => facts[n] === null);
+  if (verdict === "unlikely" && unknownNeeds.length) {
+    verdict = "not-judged";
+    const composites = rules.facts.composites;
+    const texts = unknownNeeds.map(
+      (n) => hasOwn(composites[n], "missing") ? composites[n].missing : composites[n].label
+    );
+    for (const text of texts) addUnique(missing, text);
+    notJudged.push({
       id: c.id,
-      name: c.name,
-      verdict,
-      verdict_label: verdictLabel[verdict],
-      score: t.score,
-      reasons: t.reasons,
-      evidence_for: evidenceFor,
-      evidence_against: evidenceAgainst,
-      level_limit: limit,
-      confirm: c.confirm,
-      missing,
-      _order: order
-    };
-  });
+      label: c.name,
+      reason: fill(rules.messages.condition_not_judged, { missing: texts.join("; ") })
+    });
+  }
+  let setting = null;
+  if (hasOwn(c, "setting")) {
+    const met = settingMet(c.setting, facts) ? true : evaluate(c.setting.when, facts);
+    setting = { text: c.setting.text, met };
+  }
+  return {
+    id: c.id,
+    name: c.name,
+    verdict,
+    verdict_label: verdictLabel[verdict],
+    score: t.score,
+    reasons: t.reasons,
+    evidence_for: [],
+    evidence_against: [],
+    level_limit: limit,
+    setting,
+    confirm: c.confirm,
+    missing,
+    _order: order
+  };
+}
+function rank(rules, conditions) {
+  const verdictIds = rules.verdicts.map((v) => v.id);
   conditions.sort(
     (x, y) => verdictIds.indexOf(x.verdict) - verdictIds.indexOf(y.verdict) || y.score - x.score || x._order - y._order
+  );
+}
+function judge(rules, sc, facts, derived) {
+  const targets = applyRules(rules, facts, patientValues(derived, facts));
+  const notJudged = notJudgedDerived(rules, sc, facts);
+  const conditions = rules.conditions.map(
+    (c, order) => judgeCondition(rules, c, order, targets[c.id], facts, notJudged)
   );
   const lookalikes = [];
   rules.lookalikes.forEach((la, order) => {
     const t = targets[la.id];
-    if (t.score >= rules.lookalike_suggest_at) {
-      const [evidenceFor, evidenceAgainst] = evidence(t.reasons);
+    const defined = hasOwn(la, "defining") && evaluate(la.defining.when, facts) === true;
+    if (t.score >= rules.lookalike_suggest_at || defined)
       lookalikes.push({
         id: la.id,
         name: la.name,
         score: t.score,
         reasons: t.reasons,
-        evidence_for: evidenceFor,
-        evidence_against: evidenceAgainst,
+        evidence_for: [],
+        evidence_against: [],
         distinguish: la.distinguish,
+        defining: defined,
+        red_flag: hasOwn(la, "red_flag") ? la.red_flag : null,
         leads: false,
         _order: order
       });
-    }
   });
-  lookalikes.sort((x, y) => y.score - x.score || x._order - y._order);
-  for (const x of [...conditions, ...lookalikes]) delete x._order;
-  if (lookalikes.length && lookalikeLeads(conditions[0], lookalikes[0])) lookalikes[0].leads = true;
+  lookalikes.sort(
+    (x, y) => Number(y.defining) - Number(x.defining) || y.score - x.score || x._order - y._order
+  );
+  rank(rules, conditions);
+  if (lookalikes.length && lookalikeLeads(conditions[0], lookalikes[0])) {
+    lookalikes[0].leads = true;
+    capBelowLookalike(rules, conditions, lookalikes[0], facts);
+    rank(rules, conditions);
+  }
+  for (const x of [...conditions, ...lookalikes]) {
+    delete x._order;
+    [x.evidence_for, x.evidence_against] = evidence(x.reasons);
+  }
   return [conditions, lookalikes, notJudged];
 }
+function capBelowLookalike(rules, conditions, lead, facts) {
+  const la = rules.lookalikes.find((x) => x.id === lead.id);
+  const scored = rules.verdicts.filter((v) => hasOwn(v, "min_score")).map((v) => v.id);
+  const label = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  const lowest = scored[scored.length - 1];
+  for (const c of conditions) {
+    if (lead.defining && (la.mimics || []).includes(c.id)) {
+      const found = [];
+      fired(rules, vocabularyByFact(rules), la.defining.when, facts, true, found);
+      const kw = { name: la.name, setting: la.defining.text, condition: asciiLower(c.name) };
+      c.reasons.push({
+        rule: `lookalike_${la.id}`,
+        text: fill(rules.messages.mimic_reason, kw),
+        finding: found.join("; "),
+        direction: "against",
+        cite: [...la.cite],
+        beyond: Boolean(la.beyond),
+        points: null,
+        cap: lowest
+      });
+    }
+    if (scored.slice(0, -1).includes(c.verdict)) {
+      const text = fill(rules.messages.lookalike_limit, { level: label[c.verdict], name: la.name });
+      c.level_limit = { level: c.verdict, requires: text, text };
+      c.verdict = lowest;
+      c.verdict_label = label[lowest];
+    }
+  }
+}
+function usedVocabulary(rules) {
+  const used = /* @__PURE__ */ new Set();
+  const vocab = vocabularyByFact(rules);
+  const walk = (expr) => {
+    if (typeof expr === "string") {
+      if (hasOwn(vocab, expr)) used.add(expr);
+      return;
+    }
+    for (const key of ["all", "any"]) for (const sub of hasOwn(expr, key) ? expr[key] : []) walk(sub);
+    for (const key of ["not", "unknown"]) if (hasOwn(expr, key)) walk(expr[key]);
+  };
+  for (const rule of rules.rules) if (!hasOwn(rule, "hint")) walk(rule.when);
+  for (const comp of Object.values(rules.facts.composites)) walk(comp.when);
+  for (const c of rules.conditions) {
+    for (const level of Object.values(c.levels)) walk(level.when);
+    for (const key of ["when", "unless"])
+      if (hasOwn(c, "setting") && hasOwn(c.setting, key)) walk(c.setting[key]);
+  }
+  for (const la of rules.lookalikes) if (hasOwn(la, "defining")) walk(la.defining.when);
+  for (const caveat of rules.bands.payne.caveats) walk(caveat.when);
+  for (const band of Object.values(rules.bands.bands)) if (hasOwn(band, "override")) walk(band.override.when);
+  return used;
+}
+function unusedRecorded(rules, facts) {
+  const used = usedVocabulary(rules);
+  const out = [];
+  for (const item of rules.vocabulary.items) {
+    const key = `${item.group}.${item.id}`;
+    if (isNone(facts[key]) || used.has(key)) continue;
+    const absent = hasOwn(item, "absent_label") ? item.absent_label : `Examined, absent: ${item.label}`;
+    const label = facts[key] ? item.label : absent;
+    out.push({ id: item.id, group: item.group, label, text: fill(rules.messages.unused, { label }) });
+  }
+  return out;
+}
 function lookalikeLeads(top, lookalike) {
+  if (lookalike.defining) return true;
   if (top.verdict === "supported") return false;
   if (lookalike.score > top.score) return true;
   return top.verdict !== "consistent" && lookalike.score === top.score;
@@ -923,8 +1031,9 @@ function overlapOf(rules, a, b) {
   const fits = ["supported", "consistent", "possible"];
   if (!fits.includes(a.verdict) || !fits.includes(b.verdict)) return null;
   for (const pair of rules.overlaps) {
-    const same = pair.ids.length === 2 && pair.ids.includes(a.id) && pair.ids.includes(b.id) && a.id !== b.id;
-    if (same && a.verdict !== "supported" && b.verdict !== "supported") return pair.separates;
+    const ids = pair.ids.length === 2 && pair.ids.includes(a.id) && pair.ids.includes(b.id) && a.id !== b.id;
+    const sameLevel = a.verdict === b.verdict || !pair.same_level;
+    if (ids && sameLevel && a.verdict !== "supported" && b.verdict !== "supported") return pair.separates;
   }
   if (a.verdict === b.verdict && ["supported", "consistent"].includes(a.verdict))
     return rules.messages.summary.separates_generic;
@@ -979,14 +1088,23 @@ function assess(rules, scenarioInput, ranges = null) {
   const sc = parseScenario(rules, scenarioInput);
   const refRanges = resolveRanges(rules, ranges);
   const warnings = inputWarnings(rules, sc, refRanges);
+  const checks = checkValues(rules, sc);
   const facts = scenarioFacts(rules, sc);
   const [derived, deriveWarnings] = derive(rules, sc, refRanges, facts);
   const [conditions, lookalikes, notJudged] = judge(rules, sc, facts, derived);
   const headline = summarise(rules, conditions, lookalikes, notJudged);
+  const redFlags = lookalikes.filter((la) => la.red_flag).map((la) => la.red_flag);
+  const prefix = redFlags.map((f) => fill(rules.messages.summary.red_flag, { flag: f }));
+  headline.check = checks.map((ch) => ch.message).join("; ");
+  if (checks.length) prefix.push(fill(rules.messages.summary.check, { check: headline.check }));
+  headline.text = [...prefix, headline.text].join(" ");
   return {
     education_note: rules.education_note,
     summary: headline.text,
     headline,
+    check_values: checks,
+    red_flags: redFlags,
+    unused: unusedRecorded(rules, facts),
     levels: rules.verdicts.map((v) => ({ id: v.id, label: v.label, requires: v.requires })),
     legend: rules.legend,
     derived,
