@@ -213,6 +213,9 @@ function place(tag, states) {
 }
 
 function main() {
+  // The course's colour tokens (ui.js) for every component on the page, in light and dark.
+  if (document.querySelector(`script[type="${VIEW_TYPE}"]`))
+    import(new URL("_components/ui.js", SITE_ROOT).href).then((ui) => ui.installTheme()).catch(() => {});
   // A notebook page has one state block; a Markdown page has one per quiz directive.
   const states = {};
   for (const stateTag of document.querySelectorAll(`script[type="${STATE_TYPE}"]`))
