@@ -553,7 +553,7 @@ function PrintView({ state, d }) {
 function Explorer({ state, d, uid, on, env }) {
   const practice = state.ctx.practice;
   return html`<a class="cx-skip" href=${`#${uid}-end`} onClick=${env.skip}>Skip past the explorer</a>
-    <div class=${`cx-explorer ui-component${practice ? " cx-practice" : ""}`} role="group"
+    <div class=${`cx-explorer ui-component${practice ? " cx-practice" : ""}${d.assessment ? "" : " cx-is-stale"}`} role="group"
       aria-label="Calcium–phosphate scenario explorer">
       <p class="cx-title ui-no-print">${practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer"}</p>
       <p class="cx-edu ui-no-print">${state.ctx.rules.education_note} It says what a picture is consistent with, never a diagnosis.</p>

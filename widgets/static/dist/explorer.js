@@ -1321,7 +1321,8 @@ function update(state, event) {
       return event.units === state.units || !state.ctx.units[event.units] ? state : { ...state, units: event.units, focus: null };
     case "preset": {
       const preset = state.ctx.rules.presets.find((p2) => p2.id === event.id) ?? null;
-      return { ...fresh(state, preset), preset: preset ? preset.id : "", focus: null };
+      const next = preset ? fresh(state, preset) : { ...state, choice: "", committed: null, notice: "" };
+      return { ...next, preset: preset ? preset.id : "", focus: null };
     }
     case "choose":
       return { ...state, choice: event.choice, notice: "", focus: null };
@@ -2169,7 +2170,7 @@ function PrintView({ state, d: d2 }) {
 function Explorer({ state, d: d2, uid, on, env }) {
   const practice = state.ctx.practice;
   return html`<a class="cx-skip" href=${`#${uid}-end`} onClick=${env.skip}>Skip past the explorer</a>
-    <div class=${`cx-explorer ui-component${practice ? " cx-practice" : ""}`} role="group"
+    <div class=${`cx-explorer ui-component${practice ? " cx-practice" : ""}${d2.assessment ? "" : " cx-is-stale"}`} role="group"
       aria-label="Calcium–phosphate scenario explorer">
       <p class="cx-title ui-no-print">${practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer"}</p>
       <p class="cx-edu ui-no-print">${state.ctx.rules.education_note} It says what a picture is consistent with, never a diagnosis.</p>
