@@ -560,6 +560,7 @@ function Explorer({ state, d, uid, on, env }) {
       <${Controls} state=${state} uid=${uid} on=${on} />
       <div class="cx-layout">
         <div class="cx-bar ui-no-print">
+          ${d.assessment?.check_values?.length ? html`<span class="cx-bar-check">${d.assessment.check_values.map((c) => c.message).join(" ")}</span>` : null}
           <span class="cx-bar-field">${barFieldText(state, d)}</span>
           <span class="cx-bar-status">${statusText(state, d)}</span>
         </div>

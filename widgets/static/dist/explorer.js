@@ -2177,6 +2177,7 @@ function Explorer({ state, d: d2, uid, on, env }) {
       <${Controls} state=${state} uid=${uid} on=${on} />
       <div class="cx-layout">
         <div class="cx-bar ui-no-print">
+          ${d2.assessment?.check_values?.length ? html`<span class="cx-bar-check">${d2.assessment.check_values.map((c2) => c2.message).join(" ")}</span>` : null}
           <span class="cx-bar-field">${barFieldText(state, d2)}</span>
           <span class="cx-bar-status">${statusText(state, d2)}</span>
         </div>
