@@ -24,6 +24,7 @@ import {
   unitOf,
   update,
 } from "./explorer-state.js";
+import { citeItems, UNVERIFIED_TITLE } from "./dom.js";
 import { EDU_NOTE, focusOn, installTheme, keepClear, liveRegion } from "./ui.js";
 import { html, render as draw } from "./view.js";
 
@@ -368,18 +369,14 @@ function Derived({ state, d }) {
 
 function Refs({ keys, env }) {
   if (!keys?.length) return null;
-  const labels = env.refLabels ?? {};
+  const items = citeItems(keys, { labels: env.refLabels, base: env.bibUrl });
   return html`<span class="cx-refs">
-    ${keys.map((key, i) => {
-      const info = labels[key] ?? { label: key, list: 1 };
-      const link = env.bibUrl
-        ? html`<a href=${`${env.bibUrl}#ref-${info.list}-${key}`}>${info.label}</a>`
-        : info.label;
-      const mark = info.unverified
-        ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>`
-        : null;
-      return html`${i ? "; " : " ("}${link}${mark}`;
-    })})</span
+    ${items.map(
+      (c, i) =>
+        html`${i ? "; " : " ("}${c.href ? html`<a href=${c.href}>${c.label}</a>` : c.label}${
+          c.unverified ? html`<abbr title=${UNVERIFIED_TITLE}>‡</abbr>` : null
+        }`,
+    )})</span
   >`;
 }
 

@@ -1344,6 +1344,20 @@ function toModel(state, scenario) {
   return { scenario, units: state.units, preset: state.preset, answer: state.committed ?? {} };
 }
 
+// widgets/static/dom.js
+function citeItems(keys, { labels = {}, base = "" } = {}) {
+  return (keys ?? []).map((key) => {
+    const info = labels[key] ?? { label: key, list: 1 };
+    return {
+      key,
+      label: info.label,
+      href: base ? `${base}#ref-${info.list}-${key}` : "",
+      unverified: !!info.unverified
+    };
+  });
+}
+var UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
+
 // widgets/static/ui.js
 var EDU_NOTE = "For education, not for clinical decisions.";
 var LIGHT = `
@@ -2027,14 +2041,11 @@ function Derived({ state, d: d2 }) {
 }
 function Refs({ keys, env }) {
   if (!keys?.length) return null;
-  const labels = env.refLabels ?? {};
+  const items = citeItems(keys, { labels: env.refLabels, base: env.bibUrl });
   return html`<span class="cx-refs">
-    ${keys.map((key, i2) => {
-    const info = labels[key] ?? { label: key, list: 1 };
-    const link = env.bibUrl ? html`<a href=${`${env.bibUrl}#ref-${info.list}-${key}`}>${info.label}</a>` : info.label;
-    const mark = info.unverified ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>` : null;
-    return html`${i2 ? "; " : " ("}${link}${mark}`;
-  })})</span
+    ${items.map(
+    (c2, i2) => html`${i2 ? "; " : " ("}${c2.href ? html`<a href=${c2.href}>${c2.label}</a>` : c2.label}${c2.unverified ? html`<abbr title=${UNVERIFIED_TITLE}>‡</abbr>` : null}`
+  )})</span
   >`;
 }
 function evidence2(item) {
