@@ -542,7 +542,7 @@ function PrintView({ state, d }) {
       <tbody>${printRows(state).map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody>
     </table>
     ${verdict}
-    <p class="cx-edu">${state.ctx.rules.education_note} ${EDU_NOTE}</p>
+    <p class="cx-edu">${state.ctx.rules.education_note}</p>
   </div>`;
 }
 

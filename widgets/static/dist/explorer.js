@@ -2175,7 +2175,7 @@ function PrintView({ state, d: d2 }) {
       <tbody>${printRows(state).map(([k2, v2]) => html`<tr><th scope="row">${k2}</th><td>${v2}</td></tr>`)}</tbody>
     </table>
     ${verdict}
-    <p class="cx-edu">${state.ctx.rules.education_note} ${EDU_NOTE}</p>
+    <p class="cx-edu">${state.ctx.rules.education_note}</p>
   </div>`;
 }
 function Explorer({ state, d: d2, uid, on, env }) {
