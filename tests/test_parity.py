@@ -202,7 +202,13 @@ def run_node_tests(tmp_path, vectors_file=None):
     if vectors_file:
         env["CLINICAL_VECTORS_JSON"] = str(vectors_file)
     return subprocess.run(
-        [node_path(), "--test", "tests/js/"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+        # the vectors' file alone: the components' state tests (tests/js/*-state.test.mjs) share the folder
+        [node_path(), "--test", "tests/js/vectors.test.mjs"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
     )
 
 
