@@ -158,6 +158,9 @@ def _check_knowledge() -> list[str]:
 
 
 def _validate(paths) -> int:
+    from .clinical.reader import jsonschema
+
+    jsonschema()  # first, so that no later import pays for the optional format checkers
     from . import quizbank
     from .cases import validate_paths as validate_cases
     from .datafile import DataFileError, load
@@ -221,5 +224,29 @@ def _export_moodle(args) -> int:
     return _write(args.out, text)
 
 
+GUARD_SECONDS = 120  # no command takes more than a few seconds; a runaway input is stopped
+
+
+class _Stopped(BaseException):
+    """Raised by the guard's alarm; a BaseException so no `except Exception` swallows it."""
+
+
+def _guard() -> None:
+    """A process-level guard for the command line: SIGALRM after GUARD_SECONDS ends the call
+    with one line, not a hang (POSIX; elsewhere the limits of the reader must do)."""
+    import signal
+
+    def stop(signum, frame):
+        raise _Stopped
+
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, stop)
+        signal.alarm(GUARD_SECONDS)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _guard()
+    try:
+        sys.exit(main())
+    except _Stopped:
+        sys.exit(_fail(f"stopped after {GUARD_SECONDS} s: the input is too large to process"))

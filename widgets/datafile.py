@@ -56,7 +56,10 @@ def _message(err) -> str:
     v = err.validator
     if v == "required":
         missing = [k for k in err.validator_value if k not in (err.instance or {})]
-        return f"missing required key '{missing[0]}'" if missing else err.message
+        if not missing:
+            return err.message
+        keys = ", ".join(f"'{k}'" for k in missing)
+        return f"missing required key{'s' if len(missing) > 1 else ''} {keys}"
     if v == "additionalProperties":
         return (
             err.message.replace("Additional properties are not allowed", "unknown key").split(" (")[0]
@@ -73,7 +76,7 @@ def _message(err) -> str:
         word = "at least" if v == "minItems" else "at most"
         return f"has {len(err.instance)} entries; {word} {err.validator_value} expected"
     if v in ("oneOf", "anyOf") and err.context:
-        import jsonschema
+        jsonschema = reader.jsonschema()
 
         best = jsonschema.exceptions.best_match(err.context)
         return _message(best) if best is not None else err.message
@@ -94,7 +97,7 @@ def _extra_keys(err) -> list:
 def schema_errors(doc: Document, schema: dict) -> list[DataFileError]:
     """Every JSON Schema (draft 2020-12) error of `doc.data`, as DataFileErrors sorted by line.
     An unknown key is reported on its own line; a missing key on the line of its mapping."""
-    import jsonschema
+    jsonschema = reader.jsonschema()
 
     validator = jsonschema.Draft202012Validator(schema)
     out: list[DataFileError] = []

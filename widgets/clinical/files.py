@@ -125,7 +125,8 @@ def _range_problem(rules: dict, analyte: str, r: dict) -> tuple[list, str] | Non
         if v <= 0 or not lo_c <= c <= hi_c:
             return [bound], (
                 f"{fmt(v)} {unit} is not a plausible {word} limit for {spec['label']}; accepted "
-                f"{fmt(lo, 3)} to {fmt(hi, 3)} {unit} (the default range is {fmt(d_lo, 3)} to {fmt(d_hi, 3)})"
+                f"{fmt(lo, 3)} to {fmt(hi, 3)} {unit} "
+                f"(the default range is {fmt(d_lo, 3)} to {fmt(d_hi, 3)} {unit})"
             )
     return None
 
@@ -140,7 +141,8 @@ def load_ranges(path) -> dict:
         for analyte, r in doc.data.items():
             problem = _range_problem(rules, analyte, r)
             if problem:
-                raise doc.error([analyte, *problem[0]], problem[1])
+                at = [analyte, *problem[0]]
+                raise DataFileError(doc.path, doc.line(at), problem[1], field=reader.where(["ranges", *at]))
     from .model import resolve_ranges
 
     try:

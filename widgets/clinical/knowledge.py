@@ -66,7 +66,9 @@ def bib_keys(path: Path | None) -> set[str] | None:
 
 
 def _validate_schema(name: str, data, schema_doc: dict) -> None:
-    import jsonschema
+    from .reader import jsonschema as _jsonschema
+
+    jsonschema = _jsonschema()  # without the slow optional format checkers
 
     schema = dict(schema_doc["files"][name])
     schema["$defs"] = schema_doc["$defs"]

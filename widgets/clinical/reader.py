@@ -51,15 +51,31 @@ _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOAT = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$")
 # Plain scalars a YAML 1.1 reader (PyYAML's safe_load, many editors' tools) turns into
-# something other than the text typed: refused so that no file means two things.
+# something other than the text typed: refused, with what YAML 1.1 would make of them.
 _YAML11 = [
-    (re.compile(r"^[-+]?0[0-9]+$"), "a number with a leading zero (YAML 1.1 reads {v} as octal)"),
-    (re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$"), "base-60 notation in YAML 1.1"),
-    (re.compile(r"^[-+]?(?:[0-9][0-9_]*_[0-9_]*|[0-9_]*_[0-9_]*\.[0-9_]*)$"), "a number with '_' in it"),
-    (re.compile(r"^[-+]?0[xob][0-9a-fA-F_]+$"), "a hexadecimal, octal or binary number"),
+    (
+        re.compile(r"^[-+]?0[0-9]+$"),
+        lambda v: (
+            f"has a leading zero (YAML 1.1 reads it as octal); write {int(v)}, or quote it if it is text"
+        ),
+    ),
+    (
+        re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$"),
+        lambda v: "is base-60 in YAML 1.1 (1:20 is 80); write a decimal number, or quote it if it is text",
+    ),
+    (
+        re.compile(r"^[-+]?(?:[0-9][0-9_]*_[0-9_]*|[0-9_]*_[0-9_]*\.[0-9_]*)$"),
+        lambda v: (
+            f"has '_' in it (YAML 1.1 reads 2_3 as 23); write {v.replace('_', '')}, or quote it if it is text"
+        ),
+    ),
+    (
+        re.compile(r"^[-+]?0[xob][0-9a-fA-F_]+$"),
+        lambda v: "is a hexadecimal, octal or binary number; write it in decimal, or quote it if it is text",
+    ),
     (
         re.compile(r"^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$"),
-        "a YAML 1.1 boolean (read as true or false there)",
+        lambda v: f"is a YAML 1.1 boolean; write true or false, or quote it ('{v}') if it is text",
     ),
 ]
 
@@ -212,8 +228,9 @@ class _Loader(yaml.SafeLoader):
             raise DataFileError(self.path, line, "anchors and aliases (&name, *name) are not allowed")
         tag = getattr(event, "tag", None)
         if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
             raise DataFileError(
-                self.path, line, f"tags such as '{_short(tag)}' are not allowed; write the value plainly"
+                self.path, line, f"tags such as '{_short(shown)}' are not allowed; write the value plainly"
             )
         return super().compose_node(parent, index)
 
@@ -237,10 +254,7 @@ def _scalar(node: yaml.ScalarNode, path: str, at: list) -> Any:
         return _BOOL[v]
     for pattern, why in _YAML11:
         if pattern.match(v):
-            raise fail(
-                f"'{_short(v)}' is {why.format(v=v)}; write a plain decimal number, true/false, "
-                "or put text in quotes"
-            )
+            raise fail(f"'{_short(v)}' {why(_short(v))}")
     if _SPECIAL_FLOAT.match(v):
         raise fail(f"'{v}' is not a finite number; give a finite decimal number")
     if _INT.match(v) or _FLOAT.match(v):
@@ -305,9 +319,14 @@ def _construct(node, path: str, at: list, max_depth: int, budget: list) -> Any:
 
 
 def _yaml(text: str, path: str, max_depth: int, allow_aliases: bool = False) -> Document:
-    loader = _Loader(text)
-    loader.path, loader.allow_aliases = path, allow_aliases
+    m = _NOT_TEXT.search(text)
+    if m:  # a raw control character: name its line (PyYAML would give a character offset)
+        line = text.count("\n", 0, m.start()) + 1
+        raise DataFileError(path, line, text_problem(m.group(0)))
+    loader = None
     try:
+        loader = _Loader(text)
+        loader.path, loader.allow_aliases = path, allow_aliases
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -318,7 +337,8 @@ def _yaml(text: str, path: str, max_depth: int, allow_aliases: bool = False) -> 
     except RecursionError:
         raise DataFileError(path, None, f"YAML nested deeper than {max_depth} levels") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise DataFileError(path, None, "the file is empty")
     return Document(path, _construct(node, path, [], max_depth, [MAX_NODES]), node)
@@ -368,6 +388,28 @@ def _json_depth(doc: Document, data, at: list, max_depth: int) -> None:
     items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
     for key, value in items:
         _json_depth(doc, value, at + [key], max_depth)
+
+
+# ------------------------------------------------------------------------------------ schemas
+
+
+def jsonschema():
+    """The jsonschema module, imported without the optional format-checker library
+    rfc3987_syntax, which builds a grammar at import (2.4 s per process here; JupyterLab's
+    extras install it). The course's schemas use no `format`, so nothing is lost; the library
+    stays importable for anyone else afterwards."""
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # makes `import rfc3987_syntax` fail: jsonschema skips it
+        try:
+            import jsonschema as module
+        finally:
+            del sys.modules["rfc3987_syntax"]
+        return module
+    import jsonschema as module
+
+    return module
 
 
 # ------------------------------------------------------------------------------------ files
