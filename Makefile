@@ -29,7 +29,7 @@ bundle: _vendor/.stamp
 	$(BIN)/python scripts/bundle.py
 
 build: $(STAMP) _vendor/.stamp
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	bash scripts/build.sh
 
 serve: build
 	$(BIN)/python scripts/serve.py --port $(PORT)
