@@ -352,7 +352,7 @@ def main():
         m,
         "assess",
         2,
-        "{path}: YAML nested deeper than",
+        "{path}:1: YAML nested deeper than 6 levels",
     )
     ids = ", ".join(f"unknown{i}" for i in range(4500))
     add("msg-many-unknown.yaml", f"findings: [{ids}]\n", m, "assess", 2,

@@ -246,7 +246,7 @@ def _scalar(node: yaml.ScalarNode, path: str, at: list) -> Any:
     problem = text_problem(v)
     if problem:
         raise fail(problem)
-    if node.style is not None:  # quoted or block scalar: always text
+    if node.style:  # quoted or block scalar: always text (plain is None, or "" from libyaml)
         return v
     if _NULL.match(v):
         return None
@@ -297,7 +297,7 @@ def _construct(node, path: str, at: list, max_depth: int, budget: list) -> Any:
             raise DataFileError(path, line, "a key must be text, not a list or mapping", field=where(at))
         kat = at + [key_node.value]
         key = _scalar(key_node, path, kat)
-        if key_node.value == "<<" and key_node.style is None:
+        if key_node.value == "<<" and not key_node.style:
             raise DataFileError(path, line, "merge keys (<<) are not allowed", field=where(at))
         if not isinstance(key, str):
             hint = " (in {...} a comma separates entries: write a decimal with a point, 2.5)"
@@ -318,27 +318,61 @@ def _construct(node, path: str, at: list, max_depth: int, budget: list) -> Any:
     return out
 
 
+_FAST = getattr(yaml, "CSafeLoader", None)  # libyaml: scanning and parsing in C, 20x faster
+
+
+def _events(text: str, path: str, max_depth: int, allow_aliases: bool) -> None:
+    """One pass over the parser's events (libyaml): aliases and explicit tags refused where
+    they are written, and nesting bounded before any node tree is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_FAST):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) and not allow_aliases:  # an anchor alone is inert
+            raise DataFileError(path, line, "anchors and aliases (&name, *name) are not allowed")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise DataFileError(
+                path, line, f"tags such as '{_short(shown)}' are not allowed; write the value plainly"
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > max(max_depth, MAX_DEPTH) + 2:  # a runaway; the field is named below otherwise
+                raise DataFileError(path, line, f"nested deeper than {max_depth} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _compose(text: str, path: str, max_depth: int, allow_aliases: bool):
+    if _FAST is not None:
+        _events(text, path, max_depth, allow_aliases)
+        return yaml.compose(text, Loader=_FAST)  # tags were refused above: the resolver's are unused
+    loader = _Loader(text)
+    loader.path, loader.allow_aliases = path, allow_aliases
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def _yaml(text: str, path: str, max_depth: int, allow_aliases: bool = False) -> Document:
     m = _NOT_TEXT.search(text)
     if m:  # a raw control character: name its line (PyYAML would give a character offset)
         line = text.count("\n", 0, m.start()) + 1
         raise DataFileError(path, line, text_problem(m.group(0)))
-    loader = None
     try:
-        loader = _Loader(text)
-        loader.path, loader.allow_aliases = path, allow_aliases
-        node = loader.get_single_node()
+        node = _compose(text, path, max_depth, allow_aliases)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = (exc.problem or exc.context or "syntax error").strip()
-        raise DataFileError(path, mark.line + 1 if mark else None, f"YAML syntax error: {what}") from None
+        line = mark.line + 1 if mark else None
+        if "nesting depth" in what:  # libyaml's own limit (1,000 levels)
+            raise DataFileError(path, line, f"YAML nested deeper than {max_depth} levels") from None
+        raise DataFileError(path, line, f"YAML syntax error: {what}") from None
     except yaml.YAMLError as exc:
         raise DataFileError(path, None, f"YAML syntax error: {str(exc).splitlines()[0]}") from None
     except RecursionError:
         raise DataFileError(path, None, f"YAML nested deeper than {max_depth} levels") from None
-    finally:
-        if loader is not None:
-            loader.dispose()
     if node is None:
         raise DataFileError(path, None, "the file is empty")
     return Document(path, _construct(node, path, [], max_depth, [MAX_NODES]), node)
