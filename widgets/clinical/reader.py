@@ -345,8 +345,14 @@ def _events(text: str, path: str, max_depth: int, allow_aliases: bool) -> None:
 
 def _compose(text: str, path: str, max_depth: int, allow_aliases: bool):
     if _FAST is not None:
-        _events(text, path, max_depth, allow_aliases)
-        return yaml.compose(text, Loader=_FAST)  # tags were refused above: the resolver's are unused
+        try:
+            _events(text, path, max_depth, allow_aliases)
+            return yaml.compose(text, Loader=_FAST)  # tags were refused above: the resolver's are unused
+        except yaml.MarkedYAMLError as exc:
+            if "nesting depth" in str(exc.problem):
+                raise
+            # a syntax error: PyYAML's own parser says more ("expected <block end>, but found
+            # '<scalar>'" where libyaml says "did not find expected key"); it raises below
     loader = _Loader(text)
     loader.path, loader.allow_aliases = path, allow_aliases
     try:
