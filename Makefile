@@ -9,13 +9,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: build serve test lint execute bench vendor bundle clean
+.PHONY: build serve test lint execute bench vendor bundle clean lock audit
 
-$(STAMP): requirements.txt pyproject.toml
+# The environment comes from requirements.lock (every package pinned with its hashes; `make
+# lock` regenerates it from requirements.txt), then the course package itself, editable.
+$(STAMP): requirements.lock requirements.txt pyproject.toml
+	bash scripts/lock.sh --check
 	bash scripts/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 _vendor/.stamp: package.json package-lock.json scripts/vendor.sh
@@ -29,7 +33,7 @@ bundle: _vendor/.stamp
 	$(BIN)/python scripts/bundle.py
 
 build: $(STAMP) _vendor/.stamp
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	bash scripts/build.sh
 
 serve: build
 	$(BIN)/python scripts/serve.py --port $(PORT)
@@ -49,5 +53,14 @@ execute: $(STAMP)
 bench: $(STAMP) _vendor/.stamp
 	$(BIN)/python scripts/bench.py
 
+# requirements.lock from requirements.txt, resolved on PyPI with hashes (needs the network)
+lock:
+	bash scripts/lock.sh
+
+# Known vulnerabilities of the locked Python packages (pip-audit) and the npm packages
+# (npm audit); says plainly when the advisory databases cannot be reached.
+audit: $(STAMP)
+	bash scripts/audit.sh
+
 clean:
-	rm -rf _build
+	rm -rf _build _build.next _build.old

@@ -260,6 +260,7 @@ def build_wheel(out: Path) -> Path:
         src = Path(tmp) / "src"
         src.mkdir()
         shutil.copy2(ROOT / "pyproject.toml", src)
+        _stamp_version(src / "pyproject.toml")
         shutil.copytree(
             ROOT / "widgets", src / "widgets", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
         )
@@ -293,6 +294,30 @@ def build_wheel(out: Path) -> Path:
     return wheels[0]
 
 
+def wheel_version(base: str) -> str:
+    """The shipped wheel's version: the course version (pyproject.toml) plus the build time as
+    a post-release, e.g. 0.1.0.post202612032150, so that `pip install` of a newer book's wheel
+    replaces an older copy. SOURCE_DATE_EPOCH (reproducible builds) fixes the time."""
+    import datetime
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = (
+        datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+        if epoch and epoch.isdigit()
+        else datetime.datetime.now(datetime.UTC)
+    )
+    return f"{base}.post{when:%Y%m%d%H%M}"
+
+
+def _stamp_version(pyproject: Path) -> None:
+    text = pyproject.read_text(encoding="utf-8")
+    base = re.search(r'(?m)^version = "([^"]+)"', text).group(1)
+    pyproject.write_text(
+        text.replace(f'version = "{base}"', f'version = "{wheel_version(base)}"', 1), "utf-8"
+    )
+
+
 WHEEL_LINK = re.compile(r'href="((?:\.\./)*' + re.escape(WHEEL_DIR) + r'/[^"]+)"')
 
 
@@ -302,8 +327,14 @@ def _ship_wheel(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     wheel = build_wheel(Path(app.outdir) / WHEEL_DIR)
+    # the chapters name the wheel by the course version; the built one carries its build time
+    base_name = re.sub(r"\.post\d+-", "-", wheel.name)
     for page in Path(app.outdir).rglob("*.html"):
-        for href in WHEEL_LINK.findall(page.read_text(encoding="utf-8")):
+        text = page.read_text(encoding="utf-8")
+        if base_name in text and base_name != wheel.name:
+            text = text.replace(base_name, wheel.name)
+            page.write_text(text, encoding="utf-8")
+        for href in WHEEL_LINK.findall(text):
             if (page.parent / href).resolve() != wheel.resolve():
                 raise ExtensionError(f"{page.name} links {href}, but the wheel built is {wheel.name}")
 

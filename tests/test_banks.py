@@ -130,7 +130,9 @@ EXPECTED = {
         "unknown-cite.yml:7: items[0].chapter: no chapter 'no-such-chapter' in chapters/",
         "unknown-cite.yml:10: items[0].answer.cite[0]: cite key 'invented2099' is not in references.bib",
     ],
-    "duplicate-key.yml": ["duplicate-key.yml:10: duplicate key 'question' (first given on line 8)"],
+    "duplicate-key.yml": [
+        "duplicate-key.yml:10: duplicate key 'question' in items[0] (first given on line 8)"
+    ],  # noqa: E501
     "bad-yaml.yml": ["bad-yaml.yml:8: YAML syntax error"],
     "schema-errors.yml": [
         "schema-errors.yml:6: items[0].type: 'essay' is not one of sba, multiple, numeric, matching",

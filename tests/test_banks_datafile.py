@@ -47,7 +47,7 @@ def test_duplicate_key_named_with_its_line(tmp_path):
     f.write_text("id: x\nitems:\n  - stem: one\n    n: 1\n    stem: again\n", encoding="utf-8")
     with pytest.raises(DataFileError) as info:
         datafile.load(f)
-    assert str(info.value) == f"{f}:5: duplicate key 'stem' (first given on line 3)"
+    assert str(info.value) == f"{f}:5: duplicate key 'stem' in items[0] (first given on line 3)"
     assert info.value.line == 5
 
 

@@ -446,13 +446,14 @@ def test_cli_bad_input_exits_2_with_one_line(tmp_path):
     for args in (("assess", str(tmp_path / "missing.yaml")),):
         p = run_cli(*args)
         assert p.returncode == 2 and "Traceback" not in p.stderr
-        assert len(p.stderr.strip().splitlines()) == 1 and p.stderr.startswith("error: file:")
+        assert len(p.stderr.strip().splitlines()) == 1 and p.stderr.startswith("error: ")
+        assert "missing.yaml: cannot be read (no such file)" in p.stderr
     bad = tmp_path / "bad.yaml"
     bad.write_text("labs:\n  calcium: {value: 40, unit: mmol/L}\n")
     p = run_cli("assess", str(bad))
     assert (
         p.returncode == 2
-        and p.stderr.startswith("error: labs.calcium.value:")
+        and p.stderr.startswith(f"error: {bad}:2: labs.calcium.value:")
         and "Traceback" not in p.stderr
     )
     rng = tmp_path / "ranges.yaml"

@@ -44,7 +44,7 @@ CASES = {
     "duplicate_yaml": (
         "s.yaml",
         "labs:\n  calcium: {value: 2.3, unit: mmol/L}\n  calcium: {value: 9, unit: mg/dL}\n",
-        ["duplicate key 'calcium'", "line 3"],
+        ["duplicate key 'calcium'", "s.yaml:3:"],
     ),
     "duplicate_json": ("s.json", '{"findings": [], "findings": ["livedo"]}', ["duplicate key 'findings'"]),
     "duplicate_nested_yaml": (
@@ -65,8 +65,8 @@ CASES = {
         "meta: |\n" + ("  " + "x" * 70 + "\n") * (MAX_BYTES // 70 + 10),
         ["bytes", str(MAX_BYTES)],
     ),
-    "yaml_syntax": ("s.yaml", "labs: [\n", ["invalid YAML", "line"]),
-    "json_syntax": ("s.json", "{", ["invalid JSON"]),
+    "yaml_syntax": ("s.yaml", "labs: [\n", ["YAML syntax error", "s.yaml:2:"]),
+    "json_syntax": ("s.json", "{", ["invalid JSON", "s.json:1:"]),
 }
 
 

@@ -24,7 +24,6 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 from . import datafile
 from .datafile import DataFileError, Document
@@ -279,98 +278,11 @@ def counts(items: list[dict]) -> dict[str, Counter]:
 # ---------------------------------------------------------------- Moodle XML
 
 
-def _cite_text(cite: list[str]) -> str:
-    from .references import reference_labels
-
-    labels = reference_labels()
-    return "; ".join(labels.get(k, {}).get("label", k) for k in cite)
-
-
-def _html(text: str) -> str:
-    """Bank text as HTML for Moodle: escaped (bank text is data, never markup)."""
-    from html import escape
-
-    return escape(text, quote=False)
-
-
-def _text(parent, tag: str, text: str, fmt: str = "html"):
-    el = ET.SubElement(parent, tag, {"format": fmt} if fmt else {})
-    ET.SubElement(el, "text").text = text
-    return el
-
-
-def _fb(feedback: str, cite: list[str]) -> str:
-    return f"{_html(feedback)} ({_html(_cite_text(cite))})"
-
-
 def moodle_xml(bank_data: dict) -> str:
-    """A Moodle XML <quiz> for one bank: multichoice (single / multiple), numerical and
-    matching questions, with per-option feedback and its references, in a category named
-    after the bank."""
-    quiz = ET.Element("quiz")
-    cat = ET.SubElement(quiz, "question", {"type": "category"})
-    _text(cat, "category", f"$course$/Calcinosis course/{bank_data['title']}", fmt="")
-    for item in bank_data["items"]:
-        t = item["type"]
-        qtype = {
-            "sba": "multichoice",
-            "multiple": "multichoice",
-            "numeric": "numerical",
-            "matching": "matching",
-        }[t]
-        q = ET.SubElement(quiz, "question", {"type": qtype})
-        _text(q, "name", item["id"], fmt="")
-        body = "".join(f"<p>{_html(part)}</p>" for part in (item.get("stem"), item["question"]) if part)
-        _text(q, "questiontext", body)
-        ET.SubElement(q, "idnumber").text = item["id"]
-        tags = ET.SubElement(q, "tags")
-        for tag in [f"chapter:{item['chapter']}", f"bank:{bank_data['bank']}"]:
-            ET.SubElement(ET.SubElement(tags, "tag"), "text").text = tag
-        _text(q, "generalfeedback", f"<p>Learning objective: {_html(item['objective'])}</p>")
-        if t in ("sba", "multiple"):
-            ET.SubElement(q, "single").text = "true" if t == "sba" else "false"
-            ET.SubElement(q, "shuffleanswers").text = "1"
-            ET.SubElement(q, "answernumbering").text = "abc"
-            n_key = sum(bool(o.get("correct")) for o in item["options"])
-            n_wrong = len(item["options"]) - n_key
-            for o in item["options"]:
-                if t == "sba":
-                    frac = 100 if o.get("correct") else 0
-                else:
-                    frac = round(100 / n_key, 5) if o.get("correct") else -round(100 / n_wrong, 5)
-                a = _text(q, "answer", _html(o["text"]))
-                a.set("fraction", f"{frac:g}")
-                _text(a, "feedback", _fb(o["feedback"], o["cite"]))
-        elif t == "numeric":
-            ans = item["answer"]
-            a = _text(q, "answer", f"{ans['value']:g}", fmt="moodle_auto_format")
-            a.set("fraction", "100")
-            ET.SubElement(a, "tolerance").text = f"{ans['tolerance']:g}"
-            _text(a, "feedback", _fb(ans["feedback"], ans["cite"]))
-            w = _text(q, "answer", "*", fmt="moodle_auto_format")
-            w.set("fraction", "0")
-            _text(w, "feedback", _fb(ans["wrong_feedback"], ans["cite"]))
-            units = ET.SubElement(q, "units")
-            u = ET.SubElement(units, "unit")
-            ET.SubElement(u, "multiplier").text = "1"
-            ET.SubElement(u, "unit_name").text = ans["unit"]
-            ET.SubElement(q, "unitgradingtype").text = "0"
-            ET.SubElement(q, "showunits").text = "3"
-            ET.SubElement(q, "unitsleft").text = "0"
-        else:
-            ET.SubElement(q, "shuffleanswers").text = "true"
-            fb = "".join(
-                f"<p>{_html(p['left'])} → {_html(p['right'])}: {_fb(p['feedback'], p['cite'])}</p>"
-                for p in item["pairs"]
-            )
-            _text(q, "correctfeedback", fb)
-            _text(q, "incorrectfeedback", fb)
-            _text(q, "partiallycorrectfeedback", fb)
-            for p in item["pairs"]:
-                s = _text(q, "subquestion", _html(p["left"]))
-                ET.SubElement(ET.SubElement(s, "answer"), "text").text = p["right"]
-    ET.indent(quiz)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
+    """A bank as Moodle XML: see widgets/moodle.py (the export and its checks live there)."""
+    from .moodle import moodle_xml as xml
+
+    return xml(bank_data)
 
 
 def page_data(item_ids: list[str] | None = None, banks: list[str] | None = None) -> list[dict]:

@@ -1,108 +1,163 @@
-"""Reading input files (scenarios, local reference ranges) safely: YAML or JSON by extension,
-with limits a scenario never needs to exceed. Each refusal is one ValidationError with field
-'file' and a short message naming what is wrong; the command line prints it and exits 2.
+"""Reading scenario and local-ranges files through the course's one strict reader
+(widgets/clinical/reader.py: YAML 1.2 core or JSON, no tags or aliases, finite numbers, no
+duplicate keys), with limits a scenario never needs to exceed, and every problem as one
+DataFileError "file:line: field: what is wrong (what is accepted)".
 
 Limits (a teaching scenario is a few hundred bytes; the largest preset is under 1 KB):
 - file size at most MAX_BYTES (64 KiB);
-- nesting at most MAX_DEPTH (6) levels of mappings and lists (a scenario needs 3:
-  history -> warfarin -> days; meta may add a little) and each text (key or value) at most
-  MAX_TEXT (2,000) characters: scenario.shape_problem, which parse_scenario applies to any
-  input, files or not (the browser evaluator too);
-- no duplicate keys in a mapping (YAML or JSON): never "last one wins".
+- nesting at most MAX_DEPTH (6) levels and each text at most MAX_TEXT (2,000) characters
+  (scenario.shape_problem, which parse_scenario applies to any input, files or not);
+- a lab with a unit but no value is refused (a unit alone says nothing was measured: leave
+  the lab out);
+- a local range (`--ranges`) gives its unit, and low < high with both within a plausible
+  span for the analyte: PLAUSIBLE_FACTOR times around the default range, inside the limits
+  of accepted input. So a range that would make a multiple of the upper limit infinite or
+  absurd (PTH high 5e-324, calcium 0 to 1e300) never reaches the model.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import yaml
-
+from . import reader
 from .errors import ValidationError
-from .scenario import MAX_DEPTH, MAX_TEXT, Scenario, parse_scenario, shape_problem  # noqa: F401  (the limits are shared)
+from .numbers import fmt
+from .reader import DataFileError, Document
+from .scenario import MAX_DEPTH, MAX_TEXT, Scenario, parse_scenario, shape_problem
+from .units import from_canonical, to_canonical
+
+__all__ = ["MAX_BYTES", "load_ranges", "load_scenario", "read_data_file", "read_scenario"]
 
 MAX_BYTES = 64 * 1024
+PLAUSIBLE_FACTOR = 4
 
 
-class _Problem(Exception):
-    pass
+def _knowledge():
+    from .knowledge import knowledge
+
+    return knowledge()
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key given twice in one mapping."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                duplicate = key in seen
-            except TypeError:  # an unhashable key: let PyYAML report it
-                duplicate = False
-            if duplicate:
-                line = key_node.start_mark.line + 1
-                raise _Problem(f"duplicate key '{key}' at line {line}")
-            if not isinstance(key, (list, dict)):
-                seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+def _read(path) -> Document:
+    return reader.load(path, max_bytes=MAX_BYTES, max_depth=MAX_DEPTH)
 
 
-def _no_duplicate_pairs(pairs):
-    out = {}
-    for key, value in pairs:
-        if key in out:
-            raise _Problem(f"duplicate key '{key}'")
-        out[key] = value
-    return out
+def _shape(doc: Document, rules: dict) -> None:
+    """The first text too long (or nesting too deep), with its line."""
+
+    def walk(value, at):
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise doc.error(at, shape_problem(rules, value))
+        if isinstance(value, list):
+            value = dict(enumerate(value))
+        for key, v in value.items() if isinstance(value, dict) else ():
+            if isinstance(key, str) and len(key) > MAX_TEXT:
+                raise doc.error(at, f"a key: {shape_problem(rules, key)}", line=doc.key_line(at, key))
+            walk(v, at + [key])
+
+    walk(doc.data, [])
+    problem = shape_problem(rules, doc.data)
+    if problem:
+        raise doc.error([], problem)
+
+
+def _from_validation(doc: Document, exc: ValidationError, strip: str = "") -> DataFileError:
+    """A model ValidationError as one DataFileError at the line of its first field; the other
+    problems are counted at the end of the same line (all of them in `.errors`)."""
+    errors = []
+    for e in exc.errors:
+        path = reader.parse_where(e["field"])
+        if path[:1] in (["scenario"], [strip]):
+            path = path[1:]
+        errors.append(DataFileError(doc.path, doc.line(path), e["message"], field=e["field"]))
+    more = ""
+    if len(errors) > 1:
+        more = f" (and {len(errors) - 1} more: {', '.join(e.field for e in errors[1:4])})"
+    first = exc.errors[0]
+    return DataFileError(doc.path, errors[0].line, first["message"] + more, errors, field=first["field"])
 
 
 def read_data_file(path) -> object:
-    """The data in a YAML or JSON file (by extension; YAML otherwise), within the limits above.
-    Raises ValidationError (field 'file') with one short message."""
-    p = Path(path)
+    """The data of a scenario or ranges file, within the limits above (DataFileError)."""
+    doc = _read(path)
+    _shape(doc, _knowledge())
+    return doc.data
 
-    def fail(message):
-        return ValidationError([{"field": "file", "message": f"{p}: {message}"}])
+
+def read_scenario(path) -> tuple[Document, Scenario]:
+    """Read and check a scenario file: (Document, Scenario). Raises DataFileError."""
+    rules = _knowledge()
+    doc = _read(path)
+    _shape(doc, rules)
+    labs = doc.data.get("labs") if isinstance(doc.data, dict) else None
+    if isinstance(labs, dict):
+        for a, lab in labs.items():
+            if isinstance(lab, dict) and lab.get("value") is None and lab.get("unit") is not None:
+                raise doc.error(
+                    ["labs", a], f"a unit ({lab['unit']}) without a value; give the value, or leave {a} out"
+                )
+    try:
+        return doc, parse_scenario(doc.data, rules)
+    except ValidationError as exc:
+        raise _from_validation(doc, exc) from None
+
+
+def _range_problem(rules: dict, analyte: str, r: dict) -> tuple[list, str] | None:
+    """Where and why a local range (already read) makes no sense, or None."""
+    spec = rules["units"]["analytes"].get(analyte)
+    if spec is None or not isinstance(r, dict):
+        return None
+    if r.get("unit") is None:
+        return ["unit"], f"give the unit of this range; accepted: {', '.join(spec['units'])}"
+    from .units import unit_problem
+
+    unit, err = unit_problem(rules, analyte, r["unit"], f"ranges.{analyte}.unit")
+    if err:
+        return None  # the model names the unit problem
+    default = rules["ranges"].get(analyte)
+    lo_c = max(default["low"] / PLAUSIBLE_FACTOR, spec["accept"][0])
+    hi_c = min(default["high"] * PLAUSIBLE_FACTOR, spec["accept"][1])
+    lo, hi = sorted(from_canonical(rules, analyte, v, unit) for v in (lo_c, hi_c))
+    d_lo, d_hi = sorted(from_canonical(rules, analyte, default[k], unit) for k in ("low", "high"))
+    for bound, word in (("low", "lower"), ("high", "upper")):
+        v = r.get(bound)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            continue  # the model names a missing or non-numeric bound
+        c = to_canonical(rules, analyte, v, unit)
+        if v <= 0 or not lo_c <= c <= hi_c:
+            return [bound], (
+                f"{fmt(v)} {unit} is not a plausible {word} limit for {spec['label']}; accepted "
+                f"{fmt(lo, 3)} to {fmt(hi, 3)} {unit} "
+                f"(the default range is {fmt(d_lo, 3)} to {fmt(d_hi, 3)} {unit})"
+            )
+    return None
+
+
+def load_ranges(path) -> dict:
+    """Read and check a local-ranges file ({analyte: {low, high, unit}}); return its data,
+    ready for assess(..., ranges=...). Raises DataFileError."""
+    rules = _knowledge()
+    doc = _read(path)
+    _shape(doc, rules)
+    if isinstance(doc.data, dict):
+        for analyte, r in doc.data.items():
+            problem = _range_problem(rules, analyte, r)
+            if problem:
+                at = [analyte, *problem[0]]
+                raise DataFileError(doc.path, doc.line(at), problem[1], field=reader.where(["ranges", *at]))
+    from .model import resolve_ranges
 
     try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror})") from None
-    if not p.is_file():
-        raise fail("not a file")
-    if size > MAX_BYTES:
-        raise fail(f"{size} bytes is more than the {MAX_BYTES}-byte limit for a scenario or ranges file")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot be read ({exc})") from None
-    try:
-        if p.suffix.lower() == ".json":
-            data = json.loads(text, object_pairs_hook=_no_duplicate_pairs)
-        else:
-            data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
-    except _Problem as exc:
-        raise fail(str(exc)) from None
-    except json.JSONDecodeError as exc:
-        raise fail(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise fail(f"invalid YAML{where}: {exc.problem}") from None
-    except (yaml.YAMLError, RecursionError) as exc:
-        raise fail(f"invalid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-    from .knowledge import knowledge
-
-    problem = shape_problem(knowledge(), data)
-    if problem:
-        raise fail(problem)
-    return data
+        resolve_ranges(rules, doc.data)
+    except ValidationError as exc:
+        raise _from_validation(doc, exc, "ranges") from None
+    return doc.data
 
 
 def load_scenario(path) -> Scenario:
     """Read a scenario from a YAML or JSON file (by extension; YAML otherwise) and parse it.
-    A missing or unreadable file, a syntax error, a duplicate key or a file beyond the limits
-    of read_data_file is a ValidationError with field 'file'."""
-    return parse_scenario(read_data_file(path))
+    Any problem is a ValidationError with field 'file' and the one-line message
+    "file:line: field: what is wrong"."""
+    try:
+        return read_scenario(path)[1]
+    except DataFileError as exc:
+        place = f"{exc.path}, line {exc.line}" if exc.line else exc.path
+        raise ValidationError([{"field": "file", "message": f"{place}: {exc.message}"}]) from None
