@@ -498,3 +498,19 @@ def test_contradictory_file_exits_2_with_one_line(tmp_path):
     )
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.strip().count("\n") == 0 and "livedo" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "ranges, field",
+    [
+        ({"pth": {"low": 1.0, "high": 5e-300, "unit": "pmol/L"}}, "ranges.pth"),
+        ({"calcium": {"low": 2.0, "high": 1e300, "unit": "mmol/L"}}, "ranges.calcium.high"),
+        ({"pth": {"low": 1e-9, "high": 6.9}}, "ranges.pth.low"),
+    ],
+)
+def test_absurd_local_ranges_from_python_are_refused_naming_the_field(ranges, field):
+    # the same plausibility check as a --ranges file: an absurd limit never reaches a multiple
+    # of the upper limit (PTH high 5e-324 once made it infinite and ended in a traceback)
+    with pytest.raises(ValidationError) as info:
+        assess({"labs": {"pth": {"value": 5, "unit": "pmol/L"}}}, ranges=ranges)
+    assert field in str(info.value)

@@ -19,15 +19,13 @@ from __future__ import annotations
 
 from . import reader
 from .errors import ValidationError
-from .numbers import fmt
+from .model import range_problem
 from .reader import DataFileError, Document
 from .scenario import MAX_DEPTH, MAX_TEXT, Scenario, parse_scenario, shape_problem
-from .units import from_canonical, to_canonical
 
 __all__ = ["MAX_BYTES", "load_ranges", "load_scenario", "read_data_file", "read_scenario"]
 
 MAX_BYTES = 64 * 1024
-PLAUSIBLE_FACTOR = 4
 
 
 def _knowledge():
@@ -100,37 +98,6 @@ def read_scenario(path) -> tuple[Document, Scenario]:
         raise _from_validation(doc, exc) from None
 
 
-def _range_problem(rules: dict, analyte: str, r: dict) -> tuple[list, str] | None:
-    """Where and why a local range (already read) makes no sense, or None."""
-    spec = rules["units"]["analytes"].get(analyte)
-    if spec is None or not isinstance(r, dict):
-        return None
-    if r.get("unit") is None:
-        return ["unit"], f"give the unit of this range; accepted: {', '.join(spec['units'])}"
-    from .units import unit_problem
-
-    unit, err = unit_problem(rules, analyte, r["unit"], f"ranges.{analyte}.unit")
-    if err:
-        return None  # the model names the unit problem
-    default = rules["ranges"].get(analyte)
-    lo_c = max(default["low"] / PLAUSIBLE_FACTOR, spec["accept"][0])
-    hi_c = min(default["high"] * PLAUSIBLE_FACTOR, spec["accept"][1])
-    lo, hi = sorted(from_canonical(rules, analyte, v, unit) for v in (lo_c, hi_c))
-    d_lo, d_hi = sorted(from_canonical(rules, analyte, default[k], unit) for k in ("low", "high"))
-    for bound, word in (("low", "lower"), ("high", "upper")):
-        v = r.get(bound)
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            continue  # the model names a missing or non-numeric bound
-        c = to_canonical(rules, analyte, v, unit)
-        if v <= 0 or not lo_c <= c <= hi_c:
-            return [bound], (
-                f"{fmt(v)} {unit} is not a plausible {word} limit for {spec['label']}; accepted "
-                f"{fmt(lo, 3)} to {fmt(hi, 3)} {unit} "
-                f"(the default range is {fmt(d_lo, 3)} to {fmt(d_hi, 3)} {unit})"
-            )
-    return None
-
-
 def load_ranges(path) -> dict:
     """Read and check a local-ranges file ({analyte: {low, high, unit}}); return its data,
     ready for assess(..., ranges=...). Raises DataFileError."""
@@ -139,7 +106,7 @@ def load_ranges(path) -> dict:
     _shape(doc, rules)
     if isinstance(doc.data, dict):
         for analyte, r in doc.data.items():
-            problem = _range_problem(rules, analyte, r)
+            problem = range_problem(rules, analyte, r)
             if problem:
                 at = [analyte, *problem[0]]
                 raise DataFileError(doc.path, doc.line(at), problem[1], field=reader.where(["ranges", *at]))

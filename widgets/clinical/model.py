@@ -91,6 +91,41 @@ def evaluate(expr, facts: dict):
 
 
 # ----------------------------------------------------------------------------- stage: ranges
+PLAUSIBLE_FACTOR = 4
+
+
+def range_problem(rules: dict, analyte: str, r: dict) -> tuple[list, str] | None:
+    """Where and why a local range makes no sense, or None: the unit is missing, or a limit is
+    not within PLAUSIBLE_FACTOR times around the default range (inside the accepted input), so a
+    range that would make a multiple of the upper limit infinite or absurd never reaches the
+    model, whether it comes from a file or from Python."""
+    spec = rules["units"]["analytes"].get(analyte)
+    if spec is None or not isinstance(r, dict):
+        return None
+    if r.get("unit") is None:
+        return ["unit"], f"give the unit of this range; accepted: {', '.join(spec['units'])}"
+    unit, err = unit_problem(rules, analyte, r["unit"], f"ranges.{analyte}.unit")
+    if err:
+        return None  # the model names the unit problem
+    default = rules["ranges"].get(analyte)
+    lo_c = max(default["low"] / PLAUSIBLE_FACTOR, spec["accept"][0])
+    hi_c = min(default["high"] * PLAUSIBLE_FACTOR, spec["accept"][1])
+    lo, hi = sorted(from_canonical(rules, analyte, v, unit) for v in (lo_c, hi_c))
+    d_lo, d_hi = sorted(from_canonical(rules, analyte, default[k], unit) for k in ("low", "high"))
+    for bound, word in (("low", "lower"), ("high", "upper")):
+        v = r.get(bound)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            continue  # the model names a missing or non-numeric bound
+        c = to_canonical(rules, analyte, v, unit)
+        if v <= 0 or not lo_c <= c <= hi_c:
+            return [bound], (
+                f"{fmt(v)} {unit} is not a plausible {word} limit for {spec['label']}; accepted "
+                f"{fmt(lo, 3)} to {fmt(hi, 3)} {unit} "
+                f"(the default range is {fmt(d_lo, 3)} to {fmt(d_hi, 3)} {unit})"
+            )
+    return None
+
+
 def _local_range(rules: dict, analyte: str, r, errors: list) -> dict | None:
     """One local range {low, high, unit} as canonical {low, high, source}, or None (errors added)."""
     where = f"ranges.{analyte}"
@@ -128,6 +163,10 @@ def _local_range(rules: dict, analyte: str, r, errors: list) -> dict | None:
         return None
     if not vals["low"] < vals["high"]:
         errors.append(error(rules, where, "range_order", low=fmt(vals["low"]), high=fmt(vals["high"])))
+        return None
+    problem = range_problem(rules, analyte, {**r, "unit": resolved})
+    if problem:
+        errors.append({"field": f"{where}.{problem[0][0]}", "message": problem[1]})
         return None
     return {
         "low": to_canonical(rules, analyte, vals["low"], resolved),
