@@ -118,6 +118,10 @@ def _quiz_command(args) -> int:
         print(f"{chapter:<20}" + "".join(f"{c[t]:>10}" for t in types) + f"{sum(c.values()):>8}")
     totals = {t: sum(c[t] for c in table.values()) for t in types}
     print(f"{'all':<20}" + "".join(f"{totals[t]:>10}" for t in types) + f"{sum(totals.values()):>8}")
+    if items:
+        from .itemcues import figures_text
+
+        print(figures_text(items))
     if case_note:
         print(case_note)
     print(f"{len(errors)} error(s)")

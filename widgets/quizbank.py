@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from . import datafile
+from . import datafile, itemcues
 from .datafile import DataFileError, Document
 from .references import bib_keys
 
@@ -143,6 +143,10 @@ def _item_rules(
             for j, v in enumerate(vals):
                 if v in vals[:j]:
                     err(["pairs", j, side], f"same {side} text as an earlier pair")
+        rights = {p.get("right", "").strip().lower() for p in item["pairs"]}
+        for j, sp in enumerate(item.get("spares") or []):
+            if sp.strip().lower() in rights:
+                err(["spares", j], "a spare answer repeats a pair's answer")
         for j, p in enumerate(item["pairs"]):
             cites(["pairs", j], p.get("cite"))
     if t == "numeric" and "answer" in item:
@@ -163,7 +167,9 @@ def _key_is_longest(item: dict) -> bool:
     return key == max(lens) and lens.count(key) == 1
 
 
-def check_document(doc: Document, *, chapters: set[str] | None = None) -> list[DataFileError]:
+def check_document(
+    doc: Document, *, chapters: set[str] | None = None, cues: bool = True
+) -> list[DataFileError]:
     """Every schema and rule error of one bank document, sorted by line."""
     errs = datafile.schema_errors(doc, schema())
     if errs:
@@ -184,6 +190,8 @@ def check_document(doc: Document, *, chapters: set[str] | None = None) -> list[D
             )
         ids.setdefault(item["id"], doc.line(["items", i, "id"]))
         errs.extend(_item_rules(doc, i, item, chapters, keys))
+        if cues:
+            errs.extend(itemcues.check_item(doc, i, item))
     sba = [
         it
         for it in data["items"]
@@ -209,7 +217,7 @@ def check_document(doc: Document, *, chapters: set[str] | None = None) -> list[D
 def load_bank(path: str | Path) -> dict:
     """Load and check one bank file; raise the first DataFileError (all in `.errors`)."""
     doc = datafile.load(path)
-    errs = check_document(doc)
+    errs = check_document(doc, cues=False)  # the cue rules run in `validate` (and its tests)
     if errs:
         raise DataFileError(errs[0].path, errs[0].line, errs[0].message, errs)
     return doc.data
