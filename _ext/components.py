@@ -100,6 +100,39 @@ def rewrite_state(state_json: dict, site: SiteComponents) -> bool:
     return changed
 
 
+# Where a component would be: a note for a reader without JavaScript, and one that the loader
+# replaces as the component mounts (it stays, with what to do, when the page's modules cannot
+# load at all, e.g. a page opened from file://). Hidden where scripting is off: the noscript says it.
+VIEW_SCRIPT = re.compile(r'(<script type="application/vnd\.jupyter\.widget-view\+json">.*?</script>)', re.S)
+PLACEHOLDER_CLASS = "anywidget-pending"
+PLACEHOLDER = (
+    '<noscript><p class="anywidget-static-notice">This interactive part of the page needs JavaScript: '
+    "turn it on to use it, or read on: the text around it stands alone. "
+    "For education, not for clinical decisions.</p></noscript>"
+    f'<p class="{PLACEHOLDER_CLASS} anywidget-static-notice">Loading the interactive part of the page… '
+    "If this message stays, open the book through a web server (in the book's folder run "
+    "<code>python -m http.server</code> and open http://localhost:8000/) or open the hosted book.</p>"
+)
+PLACEHOLDER_STYLE = (
+    '<style id="anywidget-pending-style">'
+    "@media (scripting: none) { .anywidget-pending { display: none; } }</style>"
+)
+
+
+def add_placeholders(text: str) -> str:
+    """Put the no-JavaScript note and the loading note after every widget view in a page."""
+    if PLACEHOLDER_CLASS in text or "widget-view+json" not in text:
+        return text
+    text = VIEW_SCRIPT.sub(lambda m: m.group(1) + PLACEHOLDER, text)
+    return text.replace("</head>", PLACEHOLDER_STYLE + "</head>", 1)
+
+
+def write_shared_ui(site: SiteComponents) -> None:
+    """widgets/static/ui.js beside the components: the loader shows its failure view."""
+    source = Path(__file__).resolve().parent.parent / "widgets" / "static" / "ui.js"
+    site._write(f"{FOLDER}/ui.js", source.read_text(encoding="utf-8"))
+
+
 def _script_text(data: dict) -> str:
     # as myst-nb writes it: nothing in the JSON may close the script element
     return json.dumps(data).replace("</", "<\\/")
@@ -122,9 +155,10 @@ def _write_components(app, exception):
                 return match.group(0)
             return match.group(1) + _script_text(state_json) + match.group(3)
 
-        new_text = STATE_SCRIPT.sub(rewrite, text)
+        new_text = add_placeholders(STATE_SCRIPT.sub(rewrite, text))
         if new_text != text:
             path.write_text(new_text, encoding="utf-8")
+    write_shared_ui(site)
     site.remove_unused()
 
 

@@ -9,7 +9,7 @@ assessment), and the saved notebook. For education, not for clinical decisions.
     ex.scenario = {"labs": {"calcium": {"value": 2.10, "unit": "mmol/L"}}}
     ex.assessment["conditions"][0]["name"]           # computed by the Python model
 
-    Explorer(preset="D1", mode="practice")           # a neutral case; the learner answers first
+    Explorer(mode="practice")                        # blank; the learner picks a neutrally named case
     ex.answer                                        # {"case": "D1", "answer": ..., "revealed": True}
 """
 
@@ -70,7 +70,9 @@ class Explorer(anywidget.AnyWidget):
         if preset and preset not in presets:
             raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(presets)}")
         if scenario is None:
-            scenario = presets[preset or "healthy"]["scenario"]
+            # practice without a case starts blank: a chapter's own case would give its answer away
+            blank = mode == "practice" and not preset
+            scenario = {} if blank else presets[preset or "healthy"]["scenario"]
         super().__init__(
             rules_json=clinical.rules_json_text(),
             scenario=copy.deepcopy(scenario),

@@ -57,20 +57,31 @@ function addCss(id, css) {
   document.head.append(style);
 }
 
+// A file that failed is forgotten, and a retry asks again with a fresh query: a browser keeps a
+// failed module import for the life of the page.
+let attempt = 0;
+const fresh = (url) => (attempt ? `${url}${url.includes("?") ? "&" : "?"}retry=${attempt}` : url);
+const forgetOnFailure = (cache, key, promise) =>
+  promise.catch((err) => {
+    cache.delete(key);
+    throw err;
+  });
+
 const cssLinks = new Map();
 function linkCss(path) {
   // resolves once the stylesheet applies, so a component never renders unstyled
   const href = new URL(path, SITE_ROOT).href;
   if (!cssLinks.has(href)) {
-    cssLinks.set(
-      href,
-      new Promise((resolve, reject) => {
-        const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href });
-        link.onload = resolve;
-        link.onerror = () => reject(new Error(`${path} did not load`));
-        document.head.append(link);
-      }),
-    );
+    const loaded = new Promise((resolve, reject) => {
+      const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href: fresh(href) });
+      link.onload = resolve;
+      link.onerror = () => {
+        link.remove();
+        reject(new Error(`${path} did not load`));
+      };
+      document.head.append(link);
+    });
+    cssLinks.set(href, forgetOnFailure(cssLinks, href, loaded));
   }
   return cssLinks.get(href);
 }
@@ -78,19 +89,27 @@ function linkCss(path) {
 const siteFiles = new Map();
 function siteModule(path) {
   const url = new URL(path, SITE_ROOT).href;
-  if (!siteFiles.has(url)) siteFiles.set(url, import(url));
+  if (!siteFiles.has(url)) {
+    const loaded = import(fresh(url)).catch((err) => {
+      throw new Error(`the component's module ${path} did not load (${err.message})`);
+    });
+    siteFiles.set(url, forgetOnFailure(siteFiles, url, loaded));
+  }
   return siteFiles.get(url);
 }
 function siteData(path) {
   const url = new URL(path, SITE_ROOT).href;
   if (!siteFiles.has(url)) {
-    siteFiles.set(
-      url,
-      fetch(url).then((r) => {
-        if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+    const loaded = fetch(fresh(url)).then(
+      (r) => {
+        if (!r.ok) throw new Error(`the component's data ${path} did not load (HTTP ${r.status})`);
         return r.json();
-      }),
+      },
+      (err) => {
+        throw new Error(`the component's data ${path} did not load (${err.message})`);
+      },
     );
+    siteFiles.set(url, forgetOnFailure(siteFiles, url, loaded));
   }
   return siteFiles.get(url);
 }
@@ -114,10 +133,21 @@ function notice(el, text) {
   el.append(p);
 }
 
-async function mount(tag, states) {
-  const el = document.createElement("div");
-  el.className = "anywidget-static";
-  tag.after(el);
+// The failure view of the course's ui.js (what happened, what to do, Retry), written by the
+// build next to the components; if even that cannot load, a plain notice with the same advice.
+async function showFailure(el, err, retry) {
+  try {
+    const ui = await import(new URL("_components/ui.js", SITE_ROOT).href);
+    ui.loadFailure(el, { what: err.message, retry });
+  } catch {
+    notice(
+      el,
+      `This interactive part of the page did not load: ${err.message}. Serve the book's folder (run “python -m http.server” in it) or open the hosted book, then reload the page.`,
+    );
+  }
+}
+
+async function mount(tag, states, el) {
   let modelId;
   try {
     modelId = JSON.parse(tag.textContent).model_id;
@@ -156,18 +186,41 @@ async function mount(tag, states) {
   await widget.render?.({ model, el, experimental: {} });
 }
 
+// Mounts one component where its view tag is; a failure shows what happened with a Retry that
+// loads the failed files again.
+function place(tag, states) {
+  const el = document.createElement("div");
+  el.className = "anywidget-static";
+  tag.after(el);
+  // the build's notes after the view (_ext/components.py): <noscript>, then the loading note
+  let pending = el.nextElementSibling;
+  if (pending?.tagName === "NOSCRIPT") pending = pending.nextElementSibling;
+  if (!pending?.classList.contains("anywidget-pending")) pending = null;
+  const load = () =>
+    mount(tag, states, el).then(
+      () => pending?.remove(),
+      (err) => {
+        attempt += 1;
+        throw err;
+      },
+    );
+  load().catch((err) => {
+    // A broken component must not take the page down; say so where it would have been.
+    pending?.remove();
+    el.replaceChildren();
+    showFailure(el, err, load); // on success the failure view removes itself
+  });
+}
+
 function main() {
+  // The course's colour tokens (ui.js) for every component on the page, in light and dark.
+  if (document.querySelector(`script[type="${VIEW_TYPE}"]`))
+    import(new URL("_components/ui.js", SITE_ROOT).href).then((ui) => ui.installTheme()).catch(() => {});
   // A notebook page has one state block; a Markdown page has one per quiz directive.
   const states = {};
   for (const stateTag of document.querySelectorAll(`script[type="${STATE_TYPE}"]`))
     Object.assign(states, JSON.parse(stateTag.textContent).state ?? {});
-  for (const tag of document.querySelectorAll(`script[type="${VIEW_TYPE}"]`)) {
-    mount(tag, states).catch((err) => {
-      // A broken component must not take the page down; say so where it would have been.
-      const el = tag.nextElementSibling ?? tag.parentElement;
-      notice(el, `This interactive component failed to load: ${err.message}`);
-    });
-  }
+  for (const tag of document.querySelectorAll(`script[type="${VIEW_TYPE}"]`)) place(tag, states);
 }
 
 main();

@@ -1,98 +1,42 @@
-// The calcium–phosphate scenario explorer: the front-end of widgets.Explorer. It computes
-// with clinical.js, the browser evaluator on the same rules data that the Python model is
-// proven equal to (tests/test_parity.py). It renders and computes in the page, in the static
-// book (no kernel) and in JupyterLab alike; with a kernel, the scenario and units it edits are
-// synced to Python (explorer.scenario, explorer.assessment). scripts/bundle.py bundles the two
-// into widgets/static/dist/explorer.js, the module anywidget and the site load.
+// The calcium–phosphate scenario explorer: the front-end of widgets.Explorer. Its state and
+// transitions are in explorer-state.js (pure, tested under node --test); this file holds the
+// view (functions of the state, Preact + htm) and a thin render({ model, el }) that wires the
+// model's traits, the page and the shared pieces of ui.js. It computes with clinical.js, the
+// browser evaluator on the same rules data that the Python model is proven equal to
+// (tests/test_parity.py), in the static book and in JupyterLab alike; with a kernel, the
+// scenario, units and answer are synced to Python. scripts/bundle.py bundles the modules into
+// widgets/static/dist/explorer.js.
 //
-// Two modes: "open" shows the ranking as you type; "practice" names presets neutrally and
-// shows the ranking only after the learner has committed an answer (model trait `answer`).
-import { assess, convert, ValidationError } from "./clinical.js";
-import { citeLinks, h } from "./dom.js";
+// Two modes: "open" shows the ranking as you type; "practice" names cases neutrally and shows
+// the ranking only after the learner has committed an answer (model trait `answer`).
+import {
+  DAYS,
+  derive,
+  feedbackText,
+  fixed,
+  hidden,
+  initialState,
+  labelOf,
+  neutralText,
+  shownText,
+  toModel,
+  typeset,
+  unitOf,
+  update,
+} from "./explorer-state.js";
+import { EDU_NOTE, focusOn, installTheme, keepClear, liveRegion } from "./ui.js";
+import { html, render as draw } from "./view.js";
 
-const LABS = ["calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr"];
-const UNITS = {
-  SI: {
-    calcium: "mmol/L",
-    albumin: "g/L",
-    phosphate: "mmol/L",
-    pth: "pmol/L",
-    vitamin_d: "nmol/L",
-    egfr: "mL/min/1.73m2",
-  },
-  conventional: {
-    calcium: "mg/dL",
-    albumin: "g/dL",
-    phosphate: "mg/dL",
-    pth: "pg/mL",
-    vitamin_d: "ng/mL",
-    egfr: "mL/min/1.73m2",
-  },
-};
-const WARFARIN_DAYS = "warfarin_days";
-const SECTIONS = [
-  ["history", "history"],
-  ["finding", "findings"],
-  ["histology", "histology"],
-];
-const WARFARIN_LABEL = "Days since warfarin was started";
+export { parseNumber, typeset } from "./explorer-state.js";
+
 let counter = 0;
 
-// Units typeset one way everywhere, also inside the model's texts ("mg2/dL2" -> "mg²/dL²").
-const UNIT_TEXT = [
-  [/mL\/min\/1\.73 ?m2\b/g, "mL/min/1.73 m²"],
-  [/mmol2\/L2\b/g, "mmol²/L²"],
-  [/mg2\/dL2\b/g, "mg²/dL²"],
-];
-export function typeset(text) {
-  let out = String(text ?? "");
-  for (const [re, sub] of UNIT_TEXT) out = out.replace(re, sub);
-  return out;
-}
-
-// A field's text -> {missing} | {value} | {error}. A comma is a decimal mark only when it
-// cannot be a thousands separator: "2,1" is 2.1, but "1,250" is asked about, not guessed.
-export function parseNumber(text, example) {
-  let t = String(text).trim();
-  if (t === "") return { missing: true };
-  if (/^[+-]?\d{1,3}(,\d{3})+$/.test(t)) {
-    const plain = t.replace(/,/g, "");
-    const decimal = t.replace(",", ".");
-    return {
-      error: `“${t}”: did you mean ${plain} or ${decimal}? Type it without the comma, or with a point.`,
-      ask: true,
-    };
-  }
-  if ((t.match(/,/g) ?? []).length === 1 && !t.includes(".")) t = t.replace(",", ".");
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return { error: `enter a number, e.g. ${example}` };
-  const value = Number(t);
-  if (!Number.isFinite(value)) return { error: `enter a number, e.g. ${example}` };
-  return { value };
-}
-
-// Write text only when it differs: an unchanged write still costs a relayout, and an
-// aria-live region would announce it again.
-function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
-}
-
-function fixed(value, decimals) {
-  return value == null || Number.isNaN(value) ? "" : Number(value).toFixed(decimals);
-}
-
-// The Ca–P plane: corrected calcium (y) against phosphate (x), the reference box and the
-// Ca × P lines, drawn in SI and labelled in the chosen units. The background is drawn once per
-// unit system; only the patient's point moves as the learner types.
-function planeGeometry(rules) {
-  const spec = rules.plots?.ca_p_plane;
-  const x = spec?.x ?? { min: 0.4, max: 3.0, tick_step: 0.5 };
-  const y = spec?.y ?? { min: 1.6, max: 3.8, tick_step: 0.4 };
-  const W = 360,
-    H = 260,
-    L = 52,
-    R = 12,
-    T = 12,
-    B = 40;
+// ---- the Ca–P plane: corrected calcium (y) against phosphate (x), drawn in SI, labelled in the
+// chosen units, with the reference box and the Ca × P lines of the rules data
+function geometry(rules) {
+  const spec = rules.plots.ca_p_plane;
+  const [W, H, L, R, T, B] = [360, 260, 52, 12, 12, 40];
+  const { x, y } = spec;
   return {
     W,
     H,
@@ -102,1089 +46,612 @@ function planeGeometry(rules) {
     B,
     x,
     y,
-    step: spec?.curve_step ?? 0.02,
+    step: spec.curve_step ?? 0.02,
     sx: (p) => L + ((p - x.min) / (x.max - x.min)) * (W - L - R),
     sy: (c) => H - B - ((c - y.min) / (y.max - y.min)) * (H - T - B),
   };
 }
 
-const SVG = "http://www.w3.org/2000/svg";
-function s(tag, attrs, text) {
-  const n = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-  if (text != null) n.textContent = text;
-  return n;
-}
+const capLines = (rules) => Object.values(rules.bands.cap.lines).map((l) => l.mg2_dl2);
 
-function capLines(rules) {
-  const lines = rules.bands.cap.lines;
-  if (lines) return Object.values(lines).map((l) => l.mg2_dl2);
-  return [55, 70];
-}
-
-function planeBackground(rules, units) {
-  const g = planeGeometry(rules);
-  const { W, H, L, R, T, B, sx, sy, x, y } = g;
+function factors(rules, units) {
   const cap = rules.bands.cap;
-  const conv = units === "SI" ? { ca: 1, p: 1 } : { ca: cap.mg_factor_calcium, p: cap.mg_factor_phosphate };
-  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "cx-plane", role: "img" });
-  const ca = rules.ranges.calcium,
-    ph = rules.ranges.phosphate;
-  svg.append(
-    s("rect", {
-      x: sx(ph.low),
-      y: sy(ca.high),
-      width: sx(ph.high) - sx(ph.low),
-      height: sy(ca.low) - sy(ca.high),
-      class: "cx-refbox",
-    }),
-  );
-  svg.append(s("text", { x: sx(ph.low) + 4, y: sy(ca.low) - 5, class: "cx-small" }, "reference"));
-  capLines(rules).forEach((mg, i) => {
+  return units === "SI"
+    ? { ca: 1, p: 1, unit: "mmol/L" }
+    : { ca: cap.mg_factor_calcium, p: cap.mg_factor_phosphate, unit: "mg/dL" };
+}
+
+function ticks(axis) {
+  const out = [];
+  for (
+    let v = Math.ceil(axis.min / axis.tick_step - 1e-9) * axis.tick_step;
+    v <= axis.max + 1e-9;
+    v += axis.tick_step
+  )
+    out.push(v);
+  return out;
+}
+
+function capCurves(rules, g) {
+  const cap = rules.bands.cap;
+  return capLines(rules).map((mg, i) => {
     const k = mg / (cap.mg_factor_calcium * cap.mg_factor_phosphate);
+    const start = Math.max(g.x.min, k / g.y.max);
     const pts = [];
-    for (let p = Math.max(x.min, k / y.max); p <= x.max + 1e-9; p += g.step)
-      pts.push(`${sx(p).toFixed(1)},${sy(k / p).toFixed(1)}`);
-    svg.append(s("polyline", { points: pts.join(" "), class: i === 0 ? "cx-iso55" : "cx-iso70" }));
-    svg.append(
-      s(
-        "text",
-        // at the top, where each line enters the plot: the first left of it, the next right
-        {
-          x: sx(Math.max(x.min, k / y.max)) + (i % 2 ? 5 : -5),
-          y: T + 12,
-          "text-anchor": i % 2 ? "start" : "end",
-          class: "cx-small",
-        },
-        `${mg} mg²/dL²`,
-      ),
-    );
+    for (let p = start; p <= g.x.max + 1e-9; p += g.step)
+      pts.push(`${g.sx(p).toFixed(1)},${g.sy(k / p).toFixed(1)}`);
+    // labelled at the top, where each line enters the plot: the first left of it, the next right
+    return html`<polyline points=${pts.join(" ")} class=${i === 0 ? "cx-iso55" : "cx-iso70"} />
+      <text x=${g.sx(start) + (i % 2 ? 5 : -5)} y=${g.T + 12} text-anchor=${i % 2 ? "start" : "end"} class="cx-small"
+        >${mg} mg²/dL²</text
+      >`;
   });
-  svg.append(s("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "cx-axis" }));
-  svg.append(s("line", { x1: L, y1: T, x2: L, y2: H - B, class: "cx-axis" }));
-  const first = (axis) => Math.ceil(axis.min / axis.tick_step - 1e-9) * axis.tick_step;
-  for (let p = first(x); p <= x.max + 1e-9; p += x.tick_step) {
-    svg.append(
-      s(
-        "text",
-        { x: sx(p), y: H - B + 14, "text-anchor": "middle", class: "cx-small" },
-        fixed(p * conv.p, 1),
-      ),
-    );
-  }
-  for (let c = first(y); c <= y.max + 1e-9; c += y.tick_step) {
-    svg.append(
-      s("text", { x: L - 6, y: sy(c) + 4, "text-anchor": "end", class: "cx-small" }, fixed(c * conv.ca, 1)),
-    );
-  }
-  const unit = units === "SI" ? "mmol/L" : "mg/dL";
-  svg.append(
-    s(
-      "text",
-      { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "cx-small" },
-      `Phosphate (${unit})`,
-    ),
-  );
-  svg.append(
-    s(
-      "text",
-      {
-        x: 12,
-        y: (T + H - B) / 2,
-        "text-anchor": "middle",
-        transform: `rotate(-90 12 ${(T + H - B) / 2})`,
-        class: "cx-small",
-      },
-      `Corrected calcium (${unit})`,
-    ),
-  );
-  const point = s("g", { class: "cx-point-group" });
-  svg.append(point);
-  return { svg, point, g };
 }
 
-// The patient's point; off the scale it sits at the edge as an arrow pointing outwards, with
-// its label kept inside the plot.
-function drawPoint(plane, cca, p, units, rules) {
-  const { point, g } = plane;
-  point.replaceChildren();
-  if (cca == null || p == null) return "The patient's point is not shown: calcium or phosphate is missing.";
-  const cx = Math.min(Math.max(p, g.x.min), g.x.max),
-    cy = Math.min(Math.max(cca, g.y.min), g.y.max);
-  const px = g.sx(cx),
-    py = g.sy(cy);
-  const off = [
-    p > g.x.max ? "right" : p < g.x.min ? "left" : null,
-    cca > g.y.max ? "up" : cca < g.y.min ? "down" : null,
-  ].filter(Boolean);
-  if (off.length) {
-    const dx = off.includes("right") ? 1 : off.includes("left") ? -1 : 0;
-    const dy = off.includes("up") ? -1 : off.includes("down") ? 1 : 0;
-    const tip = [px + dx * 8, py + dy * 8],
-      base = [px - dx * 4, py - dy * 4];
-    const nx = -dy,
-      ny = dx; // perpendicular
-    point.append(
-      s("polygon", {
-        class: "cx-point cx-offscale",
-        points: `${tip.join(",")} ${base[0] + nx * 7},${base[1] + ny * 7} ${base[0] - nx * 7},${base[1] - ny * 7}`,
-      }),
-    );
-  } else {
-    point.append(s("circle", { cx: px, cy: py, r: 6, class: "cx-point" }));
-  }
-  const label = off.length ? "patient (off scale)" : "patient";
-  const right = px > g.W - g.R - 110;
-  const below = py < g.T + 20;
-  point.append(
-    s(
-      "text",
-      {
-        x: right ? px - 10 : px + 10,
-        y: below ? py + 18 : py - 9,
-        "text-anchor": right ? "end" : "start",
-        class: "cx-small cx-strong",
-      },
-      label,
-    ),
-  );
-  const cap = rules.bands.cap;
-  const f = units === "SI" ? [1, 1, "mmol/L"] : [cap.mg_factor_calcium, cap.mg_factor_phosphate, "mg/dL"];
-  return `The patient's point: phosphate ${fixed(p * f[1], 2)} ${f[2]}, corrected calcium ${fixed(cca * f[0], 2)} ${f[2]}${off.length ? ", off the scale" : ""}.`;
+function axes(rules, g, units) {
+  const f = factors(rules, units);
+  const mid = (g.T + g.H - g.B) / 2;
+  return html`<line x1=${g.L} y1=${g.H - g.B} x2=${g.W - g.R} y2=${g.H - g.B} class="cx-axis" />
+    <line x1=${g.L} y1=${g.T} x2=${g.L} y2=${g.H - g.B} class="cx-axis" />
+    ${ticks(g.x).map(
+      (p) =>
+        html`<text x=${g.sx(p)} y=${g.H - g.B + 14} text-anchor="middle" class="cx-small">${fixed(p * f.p, 1)}</text>`,
+    )}
+    ${ticks(g.y).map(
+      (c) =>
+        html`<text x=${g.L - 6} y=${g.sy(c) + 4} text-anchor="end" class="cx-small">${fixed(c * f.ca, 1)}</text>`,
+    )}
+    <text x=${(g.L + g.W - g.R) / 2} y=${g.H - 6} text-anchor="middle" class="cx-small">Phosphate (${f.unit})</text>
+    <text x="12" y=${mid} text-anchor="middle" transform=${`rotate(-90 12 ${mid})`} class="cx-small"
+      >Corrected calcium (${f.unit})</text
+    >`;
 }
+
+// The patient's point; off the scale it sits at the edge as an arrow pointing outwards, with its
+// label kept inside the plot. Returns [svg nodes, a sentence describing it].
+function patientPoint(rules, g, cca, p, units) {
+  if (cca == null || p == null)
+    return [null, "The patient's point is not shown: calcium or phosphate is missing."];
+  const px = g.sx(Math.min(Math.max(p, g.x.min), g.x.max));
+  const py = g.sy(Math.min(Math.max(cca, g.y.min), g.y.max));
+  const dx = p > g.x.max ? 1 : p < g.x.min ? -1 : 0;
+  const dy = cca > g.y.max ? -1 : cca < g.y.min ? 1 : 0;
+  const off = dx || dy;
+  const [tx, ty, bx, by] = [px + dx * 8, py + dy * 8, px - dx * 4, py - dy * 4];
+  const [nx, ny] = [-dy, dx]; // perpendicular
+  const mark = off
+    ? html`<polygon class="cx-point cx-offscale"
+        points=${`${tx},${ty} ${bx + nx * 7},${by + ny * 7} ${bx - nx * 7},${by - ny * 7}`} />`
+    : html`<circle cx=${px} cy=${py} r="6" class="cx-point" />`;
+  const right = px > g.W - g.R - 110;
+  const label = html`<text x=${right ? px - 10 : px + 10} y=${py < g.T + 20 ? py + 18 : py - 9}
+    text-anchor=${right ? "end" : "start"} class="cx-small cx-strong">${off ? "patient (off scale)" : "patient"}</text>`;
+  const f = factors(rules, units);
+  const text = `The patient's point: phosphate ${fixed(p * f.p, 2)} ${f.unit}, corrected calcium ${fixed(cca * f.ca, 2)} ${f.unit}${off ? ", off the scale" : ""}.`;
+  return [html`<g class="cx-point-group">${mark}${label}</g>`, text];
+}
+
+function Plane({ state, d }) {
+  const { rules } = state.ctx;
+  const g = geometry(rules);
+  const ca = rules.ranges.calcium;
+  const ph = rules.ranges.phosphate;
+  const d2 = d.assessment?.derived;
+  const [point, text] = patientPoint(
+    rules,
+    g,
+    d2?.calcium_for_bands?.["mmol/L"],
+    d2?.values?.phosphate?.["mmol/L"],
+    state.units,
+  );
+  const lines = capLines(rules).join(" and ");
+  return html`<svg viewBox=${`0 0 ${g.W} ${g.H}`} class="cx-plane" role="img"
+    aria-label=${`Calcium–phosphate plane with the reference box and the Ca × P ${lines} mg²/dL² lines. ${text}`}>
+    <rect x=${g.sx(ph.low)} y=${g.sy(ca.high)} width=${g.sx(ph.high) - g.sx(ph.low)}
+      height=${g.sy(ca.low) - g.sy(ca.high)} class="cx-refbox" />
+    <text x=${g.sx(ph.low) + 4} y=${g.sy(ca.low) - 5} class="cx-small">reference</text>
+    ${capCurves(rules, g)} ${axes(rules, g, state.units)} ${point}
+  </svg>`;
+}
+
+// ---- inputs
+function LabField({ state, name, uid, error, on }) {
+  const id = `${uid}-${name}`;
+  return html`<div class="cx-field">
+    <label for=${id}>${labelOf(state, name)}</label>
+    <span class="cx-entry">
+      <input id=${id} name=${name} type="text" inputmode="decimal" autocomplete="off"
+        aria-describedby=${`${id}-unit ${id}-err`} aria-invalid=${error ? "true" : undefined}
+        value=${shownText(state, name)} onInput=${(e) => on({ type: "type", name, text: e.currentTarget.value })}
+        onFocus=${() => on({ type: "field", name })} />
+      <span id=${`${id}-unit`} class="cx-unit">${typeset(unitOf(state, name))}</span>
+    </span>
+    <span id=${`${id}-err`} class="cx-error">${error ?? ""}</span>
+  </div>`;
+}
+
+// present, examined and absent, or not recorded (never evidence); in practice before an answer
+// the tooltip leaves out any clause naming a condition
+function Tri({ state, item, uid, on, extra = "" }) {
+  const key = `${item.group}.${item.id}`;
+  const id = `${uid}-${item.group}-${item.id}`;
+  const title = hidden(state) ? neutralText(item.definition, state.ctx.words) : item.definition;
+  return html`<div class=${`cx-check${extra}`}>
+    <label for=${id}>${item.label}</label>
+    <select id=${id} class="cx-tri" name=${key} title=${title} value=${state.tri[key] ?? ""}
+      onChange=${(e) => on({ type: "tri", key, value: e.currentTarget.value })}>
+      <option value="">not recorded</option>
+      <option value="yes">present</option>
+      <option value="no">examined: absent</option>
+    </select>
+  </div>`;
+}
+
+function Labs({ state, d, uid, on }) {
+  const dialysis = state.ctx.rules.vocabulary.items.find((i) => i.id === "dialysis");
+  return html`<fieldset class="cx-labs">
+    <legend>Laboratory values (leave empty if not measured)</legend>
+    ${state.ctx.labs.map((name) => html`<${LabField} key=${name} ...${{ state, name, uid, on }} error=${d.errors[name]} />`)}
+    <${Tri} state=${state} item=${dialysis} uid=${uid} on=${on} extra=" cx-dialysis" />
+  </fieldset>`;
+}
+
+function Group({ state, group, uid, on, children }) {
+  const items = state.ctx.rules.vocabulary.items.filter((i) => i.group === group && i.id !== "dialysis");
+  return html`<fieldset class="cx-toggles">
+    <legend>${state.ctx.rules.vocabulary.groups[group].label}</legend>
+    ${items.map((item) => html`<${Tri} key=${item.id} state=${state} item=${item} uid=${uid} on=${on} />`)}
+    ${children}
+  </fieldset>`;
+}
+
+function Findings({ state, d, uid, on }) {
+  const id = `${uid}-warfarin-days`;
+  const n = Object.entries(state.tri).filter(([k, v]) => v && k !== "history.dialysis").length;
+  return html`<details class="cx-details cx-findings">
+    <summary>History, findings and histology <span class="cx-count">(${n} recorded)</span></summary>
+    <${Group} state=${state} group="history" uid=${uid} on=${on}>
+      <div class="cx-field">
+        <label for=${id}>${state.ctx.warfarinLabel}</label>
+        <input id=${id} type="text" inputmode="numeric" name=${DAYS} autocomplete="off"
+          aria-describedby=${`${id}-err`} aria-invalid=${d.errors[DAYS] ? "true" : undefined} value=${state.days}
+          onInput=${(e) => on({ type: "type", name: DAYS, text: e.currentTarget.value })}
+          onFocus=${() => on({ type: "field", name: DAYS })} />
+        <span id=${`${id}-err`} class="cx-error">${d.errors[DAYS] ?? ""}</span>
+      </div>
+    <//>
+    <${Group} state=${state} group="finding" uid=${uid} on=${on} />
+    <${Group} state=${state} group="histology" uid=${uid} on=${on} />
+  </details>`;
+}
+
+function Controls({ state, uid, on }) {
+  const practice = state.ctx.practice;
+  const value = state.ctx.presets.find((p) => p.id === state.preset)?.value ?? "";
+  const choose = (v) => on({ type: "preset", id: state.ctx.presets.find((p) => p.value === v)?.id ?? "" });
+  return html`<div class="cx-controls ui-no-print">
+    <div class="cx-preset-box">
+      <label for=${`${uid}-preset`}>${practice ? "Case" : "Preset"}</label>
+      <select id=${`${uid}-preset`} name="preset" class="cx-preset" value=${value}
+        onChange=${(e) => choose(e.currentTarget.value)}>
+        <option value="">${practice ? "Choose a case, or type your own values" : "Your own scenario"}</option>
+        ${state.ctx.presets.map((p) => html`<option key=${p.value} value=${p.value}>${p.name}</option>`)}
+      </select>
+    </div>
+    <fieldset class="cx-units">
+      <legend>Units</legend>
+      ${["SI", "conventional"].map(
+        (u) => html`<label key=${u}>
+          <input type="radio" name=${`${uid}-units`} value=${u} checked=${u === state.units}
+            onChange=${() => on({ type: "units", units: u })} />
+          ${u === "SI" ? "SI (mmol/L)" : "Conventional (mg/dL)"}
+        </label>`,
+      )}
+    </fieldset>
+  </div>`;
+}
+
+function barFieldText(state, d) {
+  const name = state.lastField;
+  if (!name) return "Type a value: the result shows here.";
+  const value = name === DAYS ? state.days : shownText(state, name);
+  const unit = name === DAYS || !value ? "" : ` ${typeset(unitOf(state, name))}`;
+  const cca = d.assessment?.derived?.corrected_calcium?.[unitOf(state, "calcium")];
+  const corrected =
+    (name === "calcium" || name === "albumin") && cca != null
+      ? ` · corrected calcium ${fixed(cca, 2)} ${typeset(unitOf(state, "calcium"))}`
+      : "";
+  return `${labelOf(state, name)}: ${value || "—"}${unit}${corrected}`;
+}
+
+export function statusText(state, d) {
+  const first = Object.values(d.errors)[0];
+  if (first) return `Check the highlighted field: ${first}`;
+  if (hidden(state)) return "Commit an answer to see the ranking.";
+  return typeset(d.assessment.headline.text);
+}
+
+function AnswerBox({ state, uid, on }) {
+  const { rules } = state.ctx;
+  const text = feedbackText(state);
+  return html`<div class="cx-answer-box ui-no-print">
+    <label for=${`${uid}-answer`}>What is this picture most consistent with?</label>
+    <span class="cx-answer-row">
+      <select id=${`${uid}-answer`} class="cx-answer" value=${state.choice}
+        onChange=${(e) => on({ type: "choose", choice: e.currentTarget.value })}>
+        <option value="">Choose your answer…</option>
+        <optgroup label="Calcification and skin necrosis">
+          ${rules.conditions.map((c) => html`<option key=${c.id} value=${c.id}>${c.name}</option>`)}
+        </optgroup>
+        <optgroup label="Look-alikes">
+          ${rules.lookalikes.map((l) => html`<option key=${l.id} value=${l.id}>${l.name}</option>`)}
+        </optgroup>
+        <option value="unsure">I am not sure: show me</option>
+      </select>
+      <button type="button" class="cx-commit" onClick=${() => on({ type: "commit" })}>Check my answer</button>
+    </span>
+    <p class="cx-feedback">${text}</p>
+    ${
+      state.committed
+        ? html`<span class="cx-answer-row">
+            <button type="button" class="cx-again" onClick=${() => on({ type: "reset" })}>Try this case again</button>
+            <button type="button" class="cx-review" onClick=${() => on({ type: "review" })}>Back to the case's values</button>
+          </span>`
+        : null
+    }
+  </div>`;
+}
+
+// ---- results
+const DERIVED = [
+  ["calcium", "Corrected calcium"],
+  ["phosphate", "Phosphate"],
+  ["cap", "Ca × P"],
+  ["gfr", "Kidney function"],
+  ["pth", "PTH"],
+];
+
+function derivedRows(state, dv) {
+  const { rules } = state.ctx;
+  const dec = (analyte, unit) => rules.units.analytes[analyte].units[unit]?.decimals ?? 2;
+  const val = (obj, unit, decimals) =>
+    obj && obj[unit] != null ? `${fixed(obj[unit], decimals)} ${typeset(unit)}` : "not available";
+  const u = (name) => unitOf(state, name);
+  const si = state.units === "SI";
+  const cap = rules.bands.cap;
+  return {
+    calcium: [
+      val(dv.corrected_calcium, u("calcium"), dec("calcium", u("calcium"))),
+      dv.bands?.calcium?.label,
+    ],
+    phosphate: [
+      val(dv.values?.phosphate, u("phosphate"), dec("phosphate", u("phosphate"))),
+      dv.bands?.phosphate?.label,
+    ],
+    cap: [
+      val(dv.ca_x_p, si ? "mmol2/L2" : "mg2/dL2", si ? cap.decimals_mmol : cap.decimals_mg),
+      dv.bands?.ca_x_p?.label,
+    ],
+    gfr: [dv.gfr_category ?? "not available", dv.bands?.gfr?.label],
+    pth: [
+      dv.pth_x_uln != null ? `${dv.pth_x_uln} × upper limit` : "not available",
+      dv.bands?.pth_multiple?.label,
+    ],
+  };
+}
+
+function Derived({ state, d }) {
+  const dv = d.assessment?.derived ?? {};
+  const rows = derivedRows(state, dv);
+  // a band that names a condition ("the classic metastatic-calcification threshold") waits for the answer
+  const band = (label) => typeset(hidden(state) ? neutralText(label ?? "", state.ctx.words) : (label ?? ""));
+  const caveats = dv.corrected_calcium?.caveats ?? [];
+  return html`<div class="cx-derived-box">
+    <table class="cx-derived">
+      <caption>Derived values</caption>
+      <thead><tr><th scope="col">Value</th><th scope="col">Result and band</th></tr></thead>
+      <tbody>
+        ${DERIVED.map(
+          ([key, label]) => html`<tr key=${key}>
+            <th scope="row">${label}</th>
+            <td><span class="cx-result">${rows[key][0]}</span><span class="cx-band">${band(rows[key][1])}</span></td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>
+    <details class="cx-more cx-caveats-box" hidden=${!caveats.length}>
+      <summary>About the albumin correction</summary>
+      <ul class="cx-caveats">${caveats.map((c) => html`<li key=${c}>${c}</li>`)}</ul>
+    </details>
+  </div>`;
+}
+
+function Refs({ keys, env }) {
+  if (!keys?.length) return null;
+  const labels = env.refLabels ?? {};
+  return html`<span class="cx-refs">
+    ${keys.map((key, i) => {
+      const info = labels[key] ?? { label: key, list: 1 };
+      const link = env.bibUrl
+        ? html`<a href=${`${env.bibUrl}#ref-${info.list}-${key}`}>${info.label}</a>`
+        : info.label;
+      const mark = info.unverified
+        ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>`
+        : null;
+      return html`${i ? "; " : " ("}${link}${mark}`;
+    })})</span
+  >`;
+}
+
+function evidence(item) {
+  return {
+    for: item.evidence_for,
+    against: item.evidence_against,
+    note: item.reasons.filter((r) => r.direction === "note"),
+  };
+}
+
+function Reasons({ title, list, cls, env }) {
+  if (!list.length) return null;
+  return html`<div class=${`cx-evidence ${cls}`}>
+    <p class="cx-ev-title">${title}</p>
+    <ul class="cx-reasons">
+      ${list.map(
+        (r) => html`<li>
+          ${typeset(r.text)}<${Refs} keys=${r.cite} env=${env} />
+          ${r.beyond ? html`<span class="cx-beyond"> (beyond the article)</span>` : null}
+        </li>`,
+      )}
+    </ul>
+  </div>`;
+}
+
+function AllReasons({ ev, env }) {
+  return html`<${Reasons} title="Evidence for" list=${ev.for} cls="cx-for" env=${env} />
+    <${Reasons} title="Evidence against" list=${ev.against} cls="cx-against" env=${env} />
+    <${Reasons} title="Notes" list=${ev.note} cls="cx-note" env=${env} />`;
+}
+
+function Brief({ title, list, cls }) {
+  if (!list.length) return null;
+  const more = list.length > 2 ? ` (+${list.length - 2} more)` : "";
+  const text = list
+    .slice(0, 2)
+    .map((r) => typeset(r.finding || r.text))
+    .join(" · ");
+  return html`<p class=${`cx-brief ${cls}`}><strong>${title}: </strong>${text}${more}</p>`;
+}
+
+function Condition({ c, leading, env }) {
+  const ev = evidence(c);
+  const head = html`<span class="cx-verdict">${c.verdict_label}</span> <strong class="cx-name">${c.name}</strong>`;
+  const limit =
+    c.level_limit && (c.level_limit.text ?? c.level_limit.why ?? `at most ${c.level_limit.level}`);
+  const body = html`<${AllReasons} ev=${ev} env=${env} />
+    ${limit ? html`<p class="cx-limit"><strong>Level limit: </strong>${typeset(limit)}</p>` : null}
+    ${c.missing?.length ? html`<p class="cx-missing"><strong>What would decide: </strong>${c.missing.join(" ")}</p>` : null}
+    <p class="cx-confirm"><strong>What confirms it: </strong>${c.confirm}</p>`;
+  // the leading items show their main evidence; every reason with its references is a tap away
+  return html`<li class=${`cx-condition cx-${c.verdict}`} data-id=${c.id}>
+    ${
+      leading
+        ? html`<p class="cx-cond-head">${head}</p>
+            <${Brief} title="For" list=${ev.for} cls="cx-for" />
+            <${Brief} title="Against" list=${ev.against} cls="cx-against" />
+            <details class="cx-more"><summary>All reasons, with references</summary>${body}</details>`
+        : html`<details class="cx-more"><summary class="cx-cond-head">${head}</summary>${body}</details>`
+    }
+  </li>`;
+}
+
+function Lookalike({ l, env }) {
+  const ev = evidence(l);
+  return html`<li data-id=${l.id}>
+    <p class="cx-cond-head"><strong>${l.name}</strong>${l.leads ? html`<span class="cx-leads"> (leads the ranking)</span>` : null}</p>
+    ${l.leads ? html`<${Brief} title="For" list=${ev.for.slice(0, 2)} cls="cx-for" />` : null}
+    ${l.distinguish ? html`<p class="cx-distinguish"><strong>What tells it apart: </strong>${typeset(l.distinguish)}</p>` : null}
+    <details class="cx-more"><summary>Reasons</summary><${AllReasons} ev=${ev} env=${env} /></details>
+  </li>`;
+}
+
+function Headline({ a }) {
+  const h = a.headline;
+  return html`<p class="cx-summary"><strong>${typeset(h.text)}</strong></p>
+    ${h.separates ? html`<p class="cx-separates"><strong>What separates them: </strong>${typeset(h.separates)}</p>` : null}
+    ${h.missing.length ? html`<p class="cx-missing"><strong>Missing data: </strong>${h.missing.join("; ")}</p>` : null}`;
+}
+
+function Ranking({ state, a, env }) {
+  const top = a.conditions[0]?.verdict;
+  const leading = (c, i) =>
+    c.verdict !== "unlikely" && c.verdict !== "not-judged" && (i === 0 || c.verdict === top);
+  return html`<div class="cx-ranking">
+    <${Headline} a=${a} />
+    <ol class="cx-conditions" aria-label="Conditions, most consistent first">
+      ${a.conditions.map((c, i) => html`<${Condition} key=${c.id} c=${c} leading=${leading(c, i)} env=${env} />`)}
+    </ol>
+    <p class="cx-legend"><strong>Levels: </strong>${typeset(a.legend.replace(/^Levels:\s*/, ""))}</p>
+    ${
+      a.lookalikes?.length
+        ? html`<p class="cx-sub">Look-alikes the findings suggest</p>
+            <ul class="cx-lookalikes">${a.lookalikes.map((l) => html`<${Lookalike} key=${l.id} l=${l} env=${env} />`)}</ul>`
+        : null
+    }
+    ${
+      a.not_judged?.length
+        ? html`<p class="cx-missing"><strong>Not judged for lack of data: </strong>${a.not_judged
+            .map((n) => `${n.label} (${n.reason})`)
+            .join("; ")}</p>`
+        : null
+    }
+    <details class="cx-details">
+      <summary>Reference ranges used (beyond the article)</summary>
+      <ul>${Object.values(state.ctx.rules.ranges).map((r) => html`<li>${r.label}<${Refs} keys=${r.cite} env=${env} /></li>`)}</ul>
+      <p>Ranges vary between laboratories and assays: use your local laboratory's ranges.</p>
+    </details>
+  </div>`;
+}
+
+function Results({ state, d, env }) {
+  const a = d.assessment;
+  const first = Object.values(d.errors)[0];
+  const warnings = (a?.warnings ?? []).map((w) => typeset(w.message ?? w));
+  const lines = capLines(state.ctx.rules).join(" and ");
+  return html`<p class="cx-stale-note" role="alert">${first ? `Not current: fix the highlighted field and the results update. ${first}` : ""}</p>
+    <div class="cx-results ui-no-print" inert=${first ? true : undefined}>
+      <ul class="cx-warnings" aria-label="Warnings">${warnings.map((t) => html`<li>${t}</li>`)}</ul>
+      <${Derived} state=${state} d=${d} />
+      <details class="cx-details cx-plane-details" open=${env.wide}>
+        <summary>Calcium–phosphate plane</summary>
+        <figure class="cx-figure">
+          <div class="cx-plane-box"><${Plane} state=${state} d=${d} /></div>
+          <figcaption>Corrected calcium against phosphate. Box: adult reference ranges. Lines: Ca × P of ${lines} mg²/dL².</figcaption>
+        </figure>
+      </details>
+      ${a && !hidden(state) ? html`<${Ranking} state=${state} a=${a} env=${env} />` : null}
+    </div>`;
+}
+
+// ---- print: the inputs as a table with the verdict and its reasons (the controls are hidden)
+function printRows(state) {
+  const { rules } = state.ctx;
+  const rows = state.ctx.labs
+    .filter((n) => state.labs[n].text.trim())
+    .map((n) => [labelOf(state, n), `${shownText(state, n)} ${typeset(unitOf(state, n))}`]);
+  const ticked = rules.vocabulary.items
+    .filter((i) => state.tri[`${i.group}.${i.id}`])
+    .map((i) => (state.tri[`${i.group}.${i.id}`] === "yes" ? i.label : `${i.label}: examined, absent`));
+  if (state.tri["history.warfarin"] === "yes" && state.days.trim())
+    ticked.push(`${state.ctx.warfarinLabel}: ${state.days}`);
+  rows.push(["History, findings, histology", ticked.join("; ") || "none recorded"]);
+  return rows;
+}
+
+function PrintView({ state, d }) {
+  const a = d.assessment;
+  let verdict;
+  if (!a) verdict = html`<p>No current result: a field holds an invalid value.</p>`;
+  else if (hidden(state)) verdict = html`<p>The ranking is shown after an answer is committed.</p>`;
+  else
+    verdict = html`<p><strong>${typeset(a.headline.text)}</strong></p>
+      <ol>${a.conditions.map(
+        (c) => html`<li><strong>${c.verdict_label}: ${c.name}</strong>
+          <ul>${(c.reasons ?? []).map((r) => html`<li>${typeset(r.text)}</li>`)}</ul></li>`,
+      )}</ol>`;
+  return html`<div class="cx-print ui-print">
+    <p class="cx-title">Calcium–phosphate scenario explorer (printout)</p>
+    <table class="cx-print-inputs">
+      <caption>Inputs</caption>
+      <tbody>${printRows(state).map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody>
+    </table>
+    ${verdict}
+    <p class="cx-edu">${state.ctx.rules.education_note} ${EDU_NOTE}</p>
+  </div>`;
+}
+
+// ---- the whole explorer
+function Explorer({ state, d, uid, on, env }) {
+  const practice = state.ctx.practice;
+  return html`<a class="cx-skip" href=${`#${uid}-end`} onClick=${env.skip}>Skip past the explorer</a>
+    <div class=${`cx-explorer ui-component${practice ? " cx-practice" : ""}`} role="group"
+      aria-label="Calcium–phosphate scenario explorer">
+      <p class="cx-title ui-no-print">${practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer"}</p>
+      <p class="cx-edu ui-no-print">${state.ctx.rules.education_note} It says what a picture is consistent with, never a diagnosis.</p>
+      <${Controls} state=${state} uid=${uid} on=${on} />
+      <div class="cx-layout">
+        <div class="cx-bar ui-no-print">
+          <span class="cx-bar-field">${barFieldText(state, d)}</span>
+          <span class="cx-bar-status">${statusText(state, d)}</span>
+        </div>
+        <div class="cx-inputs ui-no-print">
+          <${Labs} state=${state} d=${d} uid=${uid} on=${on} />
+          <${Findings} state=${state} d=${d} uid=${uid} on=${on} />
+        </div>
+        <div class="cx-output">
+          ${practice ? html`<${AnswerBox} state=${state} uid=${uid} on=${on} />` : null}
+          <${Results} state=${state} d=${d} env=${env} />
+        </div>
+      </div>
+      <${PrintView} state=${state} d=${d} />
+    </div>
+    <p id=${`${uid}-end`} class="cx-edu ui-edu cx-end" tabindex="-1">${EDU_NOTE}</p>`;
+}
+
+// ---- wiring: model traits, the page, focus and announcements
+const FOCUS = { feedback: ".cx-feedback", answer: ".cx-answer" };
+const SAY_NOW = new Set(["preset", "units", "commit", "reset", "review", "load"]);
 
 function render({ model, el }) {
-  const rules = JSON.parse(model.get("rules_json"));
+  installTheme();
   const uid = `cx${++counter}`;
-  const vocab = rules.vocabulary.items;
-  const practice = model.get("mode") === "practice";
-  const presets = practice ? rules.presets.filter((p) => p.case) : rules.presets;
-  const presetName = (p) => (practice ? p.case : p.title);
-  let units = model.get("units") === "conventional" ? "conventional" : "SI";
-  let lastSent = "";
-  let revealed = false;
-  let current = null; // the last assessment shown as current
-  let lastField = null; // the field the learner last edited or focused, echoed in the bar
-
-  // The skip link and its target frame the explorer for keyboard users (57 links otherwise).
-  const skip = h("a", { class: "cx-skip", href: `#${uid}-end`, text: "Skip past the explorer" });
-  const end = h("span", { id: `${uid}-end`, class: "cx-end", tabindex: "-1" });
-  const root = h("div", {
-    class: `cx-explorer${practice ? " cx-practice" : ""}`,
-    role: "group",
-    "aria-label": "Calcium–phosphate scenario explorer",
-  });
-  root.append(
-    h("p", {
-      class: "cx-title",
-      text: practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer",
-    }),
-    h("p", {
-      class: "cx-edu",
-      text: `${rules.education_note} It says what a picture is consistent with, never a diagnosis.`,
-    }),
+  const host = document.createElement("div");
+  el.append(host);
+  const live = liveRegion(el);
+  let state = initialState(
+    { rules: JSON.parse(model.get("rules_json")), mode: model.get("mode") },
+    {
+      scenario: model.get("scenario"),
+      units: model.get("units"),
+      preset: model.get("preset"),
+      answer: model.get("answer"),
+    },
   );
-
-  // Preset (or case) and unit system.
-  const presetSelect = h(
-    "select",
-    { id: `${uid}-preset`, name: "preset", class: "cx-preset" },
-    h("option", { value: "", text: practice ? "Your own values" : "Your own scenario" }),
-    ...presets.map((p) => h("option", { value: p.id, text: presetName(p) })),
-  );
-  const unitBox = h(
-    "fieldset",
-    { class: "cx-units" },
-    h("legend", { text: "Units" }),
-    ...["SI", "conventional"].map((u) =>
-      h(
-        "label",
-        {},
-        h("input", { type: "radio", name: `${uid}-units`, value: u, checked: u === units }),
-        u === "SI" ? "SI (mmol/L)" : "Conventional (mg/dL)",
-      ),
-    ),
-  );
-  root.append(
-    h(
-      "div",
-      { class: "cx-controls" },
-      h(
-        "div",
-        { class: "cx-preset-box" },
-        h("label", { for: presetSelect.id, text: practice ? "Case" : "Preset" }),
-        presetSelect,
-      ),
-      unitBox,
-    ),
-  );
-
-  const layout = h("div", { class: "cx-layout" });
-  const inputs = h("div", { class: "cx-inputs" });
-  const output = h("div", { class: "cx-output" });
-  layout.append(inputs, output);
-  root.append(layout);
-
-  // Laboratory values. Each field remembers the text the learner (or a preset) gave and its
-  // unit: a unit switch shows a conversion but keeps that origin, so switching back gives
-  // the value entered, and the evaluator always reads the exact entry.
-  const fields = {};
-  const labs = h(
-    "fieldset",
-    { class: "cx-labs" },
-    h("legend", { text: "Laboratory values (leave empty if not measured)" }),
-  );
-  const healthy = rules.presets.find((p) => p.id === "healthy")?.scenario?.labs ?? {};
-  for (const name of LABS) {
-    const id = `${uid}-${name}`;
-    const input = h("input", {
-      id,
-      name,
-      type: "text",
-      inputmode: "decimal",
-      autocomplete: "off",
-      "aria-describedby": `${id}-unit ${id}-err`,
-    });
-    const unit = h("span", { id: `${id}-unit`, class: "cx-unit" });
-    const error = h("span", { id: `${id}-err`, class: "cx-error" });
-    fields[name] = {
-      name,
-      input,
-      unit,
-      error,
-      origin: { text: "", unit: UNITS[units][name] },
-      label: rules.units.analytes[name].label,
-      healthy: healthy[name],
-    };
-    labs.append(
-      h(
-        "div",
-        { class: "cx-field" },
-        h("label", { for: id, text: rules.units.analytes[name].label }),
-        h("span", { class: "cx-entry" }, input, unit),
-        error,
-      ),
-    );
-  }
-  // History, findings and histology are three-valued where the model reads absence (issue 9):
-  // present, examined and absent, or not recorded (never evidence). Older rules: present or not.
-  const threeValued = rules.verdicts.some((v) => "requires" in v);
-  const toggles = {};
-  const tri = (group, item) => {
-    const id = `${uid}-${group}-${item.id}`;
-    const select = h(
-      "select",
-      { id, class: "cx-tri", name: `${group}.${item.id}`, title: item.definition },
-      h("option", { value: "", text: "not recorded" }),
-      h("option", { value: "yes", text: "present" }),
-      threeValued ? h("option", { value: "no", text: "examined: absent" }) : null,
-    );
-    toggles[`${group}.${item.id}`] = select;
-    return h("div", { class: "cx-check" }, h("label", { for: id, text: item.label }), select);
+  const env = {
+    refLabels: model.get("ref_labels") ?? {},
+    bibUrl: model.get("bibliography_url"),
+    wide: Boolean(window.matchMedia?.("(min-width: 60em)").matches),
+    skip: (event) => {
+      event.preventDefault();
+      focusOn(host.querySelector(".cx-end"));
+    },
   };
-  const dialysis = vocab.find((i) => i.id === "dialysis");
-  const dialysisRow = tri("history", dialysis);
-  dialysisRow.classList.add("cx-dialysis");
-  labs.append(dialysisRow);
-  inputs.append(labs);
+  let sent = JSON.stringify(toModel(state, derive(state).scenario));
+  let said = "";
+  let timer = null;
 
-  // History, findings, histology, a tap away.
-  const groupBox = (group, title) => {
-    const box = h("fieldset", { class: "cx-toggles" }, h("legend", { text: title }));
-    for (const item of vocab.filter((i) => i.group === group)) {
-      if (group === "history" && item.id === "dialysis") continue; // beside eGFR
-      box.append(tri(group, item));
-    }
-    return box;
-  };
-  const warfarinDays = h("input", {
-    id: `${uid}-warfarin-days`,
-    type: "text",
-    inputmode: "numeric",
-    name: WARFARIN_DAYS,
-    autocomplete: "off",
-    "aria-describedby": `${uid}-warfarin-days-err`,
-  });
-  const warfarinError = h("span", { id: `${uid}-warfarin-days-err`, class: "cx-error" });
-  fields[WARFARIN_DAYS] = {
-    name: WARFARIN_DAYS,
-    input: warfarinDays,
-    error: warfarinError,
-    label: WARFARIN_LABEL,
-  };
-  const history = groupBox("history", "History");
-  history.append(
-    h(
-      "div",
-      { class: "cx-field" },
-      h("label", { for: warfarinDays.id, text: WARFARIN_LABEL }),
-      warfarinDays,
-      warfarinError,
-    ),
-  );
-  const findingsSummary = h("span", { class: "cx-count" });
-  const details = h(
-    "details",
-    { class: "cx-details cx-findings" },
-    h("summary", {}, "History, findings and histology ", findingsSummary),
-    history,
-    groupBox("finding", "Findings"),
-    groupBox("histology", "Histology (biopsy)"),
-  );
-  inputs.append(details);
-
-  // The result bar: on a phone it stays in view while typing (sticky), with the value being
-  // edited and the headline (or, in practice, a prompt to answer first).
-  const barField = h("span", { class: "cx-bar-field" });
-  const status = h("span", { class: "cx-bar-status", role: "status", "aria-live": "polite" });
-  const bar = h("div", { class: "cx-bar" }, barField, status);
-  layout.prepend(bar);
-
-  // Practice: the learner commits an answer before the ranking is shown.
-  let answerBox = null,
-    answerSelect = null,
-    feedback = null;
-  if (practice) {
-    answerSelect = h(
-      "select",
-      { id: `${uid}-answer`, class: "cx-answer" },
-      h("option", { value: "", text: "Choose your answer…" }),
-      h(
-        "optgroup",
-        { label: "Calcification and skin necrosis" },
-        ...rules.conditions.map((c) => h("option", { value: c.id, text: c.name })),
-      ),
-      h(
-        "optgroup",
-        { label: "Look-alikes" },
-        ...rules.lookalikes.map((l) => h("option", { value: l.id, text: l.name })),
-      ),
-      h("option", { value: "unsure", text: "I am not sure: show me" }),
-    );
-    const commit = h("button", { type: "button", class: "cx-commit", text: "Check my answer" });
-    feedback = h("p", { class: "cx-feedback", role: "status", "aria-live": "polite" });
-    answerBox = h(
-      "div",
-      { class: "cx-answer-box" },
-      h("label", { for: answerSelect.id, text: "What is this picture most consistent with?" }),
-      h("span", { class: "cx-answer-row" }, answerSelect, commit),
-      feedback,
-    );
-    output.append(answerBox);
-    commit.addEventListener("click", () => commitAnswer());
-  }
-
-  // Derived values: rows built once, cells updated.
-  const derivedRows = {};
-  const derivedBody = h("tbody");
-  for (const [key, label] of [
-    ["calcium", "Corrected calcium"],
-    ["phosphate", "Phosphate"],
-    ["cap", "Ca × P"],
-    ["gfr", "Kidney function"],
-    ["pth", "PTH"],
-  ]) {
-    const result = h("span", { class: "cx-result" }),
-      band = h("span", { class: "cx-band" });
-    derivedRows[key] = { result, band };
-    derivedBody.append(h("tr", {}, h("th", { scope: "row", text: label }), h("td", {}, result, band)));
-  }
-  const caveats = h("ul", { class: "cx-caveats" });
-  const caveatsBox = h(
-    "details",
-    { class: "cx-more cx-caveats-box" },
-    h("summary", { text: "About the albumin correction" }),
-    caveats,
-  );
-  const derived = h(
-    "div",
-    { class: "cx-derived-box" },
-    h(
-      "table",
-      { class: "cx-derived" },
-      h("caption", { text: "Derived values" }),
-      h(
-        "thead",
-        {},
-        h("tr", {}, ...["Value", "Result and band"].map((t) => h("th", { scope: "col", text: t }))),
-      ),
-      derivedBody,
-    ),
-    caveatsBox,
-  );
-
-  const planeBox = h("div", { class: "cx-plane-box" });
-  const planeCaption = h("figcaption", {
-    text: `Corrected calcium against phosphate. Box: adult reference ranges. Lines: Ca × P of ${capLines(rules).join(" and ")} mg²/dL².`,
-  });
-  const figure = h("figure", { class: "cx-figure" }, planeBox, planeCaption);
-  const planeDetails = h(
-    "details",
-    { class: "cx-details cx-plane-details" },
-    h("summary", { text: "Calcium–phosphate plane" }),
-    figure,
-  );
-  let plane = null;
-
-  const stale = h("p", { class: "cx-stale-note", role: "alert" });
-  const results = h("div", { class: "cx-results" });
-  const ranking = h("div", { class: "cx-ranking" });
-  const warnings = h("ul", { class: "cx-warnings", "aria-label": "Warnings" });
-  output.append(stale, results);
-  results.append(warnings, derived, planeDetails, ranking);
-  let rangesBox = null;
-
-  root.append(h("p", { class: "cx-edu", text: rules.education_note }));
-  const print = h("div", { class: "cx-print" });
-  root.append(print);
-  el.append(skip, root, end);
-  skip.addEventListener("click", (event) => {
-    event.preventDefault();
-    end.focus();
-  });
-  // On a wide screen the plane is open beside the inputs; on a phone it is a tap away.
-  if (window.matchMedia?.("(min-width: 60em)").matches) planeDetails.open = true;
-
-  // ---- links to the references page, with author-year labels
-  const refLinks = (keys) =>
-    citeLinks(keys, {
-      labels: model.get("ref_labels") ?? {},
-      base: model.get("bibliography_url"),
-      cls: "cx-refs",
-    });
-
-  // ---- fields
-  function example(f) {
-    if (f.name === WARFARIN_DAYS) return "4";
-    const unit = UNITS[units][f.name];
-    const decimals = rules.units.analytes[f.name].units[unit]?.decimals ?? 2;
-    if (!f.healthy) return fixed(1, decimals);
-    try {
-      const v =
-        f.healthy.unit === unit
-          ? f.healthy.value
-          : convert(rules, f.healthy.value, f.healthy.unit, unit, f.name);
-      return fixed(v, decimals);
-    } catch {
-      return String(f.healthy.value);
-    }
-  }
-
-  function shown(f) {
-    // the text a lab field shows in the current units
-    const target = UNITS[units][f.name];
-    if (f.origin.unit === target || f.origin.text.trim() === "") return f.origin.text;
-    const parsed = parseNumber(f.origin.text, "");
-    if (parsed.error) return f.origin.text; // invalid text is kept, with its message
-    const decimals = rules.units.analytes[f.name].units[target]?.decimals ?? 2;
-    try {
-      return fixed(convert(rules, parsed.value, f.origin.unit, target, f.name), decimals);
-    } catch {
-      return f.origin.text;
-    }
-  }
-
-  // A stored value as text: padded to the unit's usual decimals (2.1 -> "2.10"), never rounded.
-  function valueText(value, name, unit) {
-    const text = String(value);
-    const decimals = rules.units.analytes[name].units[unit]?.decimals;
-    const have = (text.split(".")[1] ?? "").length;
-    return decimals != null && have < decimals && /^-?\d+(\.\d*)?$/.test(text)
-      ? Number(value).toFixed(decimals)
-      : text;
-  }
-
-  function setLabUnits() {
-    for (const name of LABS) {
-      const f = fields[name];
-      f.unit.textContent = typeset(UNITS[units][name]);
-      f.input.value = shown(f);
-    }
-  }
-
-  function fillInputs(scenario) {
-    const labsIn = scenario.labs ?? {};
-    for (const name of LABS) {
-      const lab = labsIn[name];
-      fields[name].origin =
-        lab && lab.value != null
-          ? { text: valueText(lab.value, name, lab.unit), unit: lab.unit }
-          : { text: "", unit: UNITS[units][name] };
-    }
-    setLabUnits();
-    const states = new Map();
-    const record = (group, id, v) => {
-      if (v === false) states.set(`${group}.${id}`, "no");
-      else if (v != null) states.set(`${group}.${id}`, "yes");
-    };
-    for (const [group, key] of SECTIONS) {
-      const items = scenario[key] ?? [];
-      if (Array.isArray(items)) {
-        for (const item of items) {
-          if (typeof item === "string") record(group, item, true);
-          else if (item && typeof item === "object")
-            for (const [id, v] of Object.entries(item)) record(group, id, v);
-        }
-      } else for (const [id, v] of Object.entries(items)) record(group, id, v);
-    }
-    for (const [key, select] of Object.entries(toggles)) select.value = states.get(key) ?? "";
-    const hist = scenario.history;
-    const days = hist && !Array.isArray(hist) ? hist.warfarin?.days : null;
-    warfarinDays.value = days == null ? "" : String(days);
-  }
-
-  // Read the form into a scenario. Text that is not a number is reported here; ranges and
-  // impossible values come back from the evaluator.
-  function readScenario() {
-    const errors = {};
-    const labsOut = {};
-    for (const name of LABS) {
-      const f = fields[name];
-      const parsed = parseNumber(f.origin.text, example(f));
-      if (parsed.error) errors[name] = `${f.label}: ${parsed.error}`;
-      else if (!parsed.missing) labsOut[name] = { value: parsed.value, unit: f.origin.unit };
-    }
-    const historyOut = {};
-    for (const [key, select] of Object.entries(toggles)) {
-      if (!key.startsWith("history.") || !select.value) continue;
-      historyOut[key.slice(8)] = select.value === "yes" ? {} : false;
-    }
-    if (historyOut.warfarin && select("history.warfarin") === "yes") {
-      const parsed = parseNumber(warfarinDays.value, "4");
-      if (parsed.error) errors[WARFARIN_DAYS] = `${WARFARIN_LABEL}: ${parsed.error}`;
-      else if (!parsed.missing) historyOut.warfarin = { days: parsed.value };
-    }
-    // present items as ids, examined-and-absent ones as {id: false}
-    const pick = (group) =>
-      Object.entries(toggles)
-        .filter(([k, i]) => i.value && k.startsWith(`${group}.`))
-        .map(([k, i]) =>
-          i.value === "yes" ? k.slice(group.length + 1) : { [k.slice(group.length + 1)]: false },
-        );
-    const base = model.get("scenario") ?? {};
-    return {
-      scenario: {
-        patient: base.patient ?? {},
-        labs: labsOut,
-        history: historyOut,
-        findings: pick("finding"),
-        histology: pick("histology"),
-      },
-      errors,
-    };
-  }
-
-  function select(key) {
-    return toggles[key]?.value ?? "";
-  }
-
-  function fieldOf(path) {
-    for (const name of LABS) if (path.includes(name)) return name;
-    if (path.includes("warfarin")) return WARFARIN_DAYS;
-    return null;
-  }
-
-  function showErrors(errors) {
-    for (const [name, f] of Object.entries(fields)) {
-      const text = errors[name] ?? "";
-      if (f.error.textContent !== text) f.error.textContent = text;
-      if (text) f.input.setAttribute("aria-invalid", "true");
-      else f.input.removeAttribute("aria-invalid");
-    }
-  }
-
-  // ---- results
-  function unitOf(key) {
-    return UNITS[units][key];
-  }
-
-  function showDerived(d) {
-    const dec = (analyte, unit) => rules.units.analytes[analyte].units[unit]?.decimals ?? 2;
-    const val = (obj, unit, decimals) =>
-      obj && obj[unit] != null ? `${fixed(obj[unit], decimals)} ${typeset(unit)}` : "not available";
-    const capUnit = units === "SI" ? "mmol2/L2" : "mg2/dL2";
-    const rows = {
-      calcium: [
-        val(d.corrected_calcium, unitOf("calcium"), dec("calcium", unitOf("calcium"))),
-        d.bands?.calcium?.label,
-      ],
-      phosphate: [
-        val(d.values?.phosphate, unitOf("phosphate"), dec("phosphate", unitOf("phosphate"))),
-        d.bands?.phosphate?.label,
-      ],
-      cap: [
-        val(d.ca_x_p, capUnit, units === "SI" ? rules.bands.cap.decimals_mmol : rules.bands.cap.decimals_mg),
-        d.bands?.ca_x_p?.label,
-      ],
-      gfr: [d.gfr_category ?? "not available", d.bands?.gfr?.label],
-      pth: [
-        d.pth_x_uln != null ? `${d.pth_x_uln} × upper limit` : "not available",
-        d.bands?.pth_multiple?.label,
-      ],
-    };
-    for (const [key, [result, band]] of Object.entries(rows)) {
-      const r = derivedRows[key];
-      const b = typeset(band ?? "");
-      if (r.result.textContent !== result) r.result.textContent = result;
-      if (r.band.textContent !== b) r.band.textContent = b;
-    }
-    const cav = d.corrected_calcium?.caveats ?? [];
-    const key = cav.join("|");
-    if (caveats.dataset.key !== key) {
-      caveats.dataset.key = key;
-      caveats.replaceChildren(...cav.map((c) => h("li", { text: c })));
-      caveatsBox.hidden = !cav.length;
-    }
-    if (!plane || plane.units !== units) {
-      plane = { ...planeBackground(rules, units), units };
-      planeBox.replaceChildren(plane.svg);
-    }
-    const description = drawPoint(
-      plane,
-      d.calcium_for_bands?.["mmol/L"],
-      d.values?.phosphate?.["mmol/L"],
-      units,
-      rules,
-    );
-    plane.svg.setAttribute(
-      "aria-label",
-      `Calcium–phosphate plane with the reference box and the Ca × P ${capLines(rules).join(" and ")} mg²/dL² lines. ${description}`,
-    );
-  }
-
-  // The model splits each item's reasons: evidence for, evidence against, and notes.
-  function evidence(item) {
-    return {
-      for: item.evidence_for,
-      against: item.evidence_against,
-      note: item.reasons.filter((r) => r.direction === "note"),
-    };
-  }
-
-  function reasonList(title, list, cls) {
-    if (!list.length) return null;
-    return h(
-      "div",
-      { class: `cx-evidence ${cls}` },
-      h("p", { class: "cx-ev-title", text: title }),
-      h(
-        "ul",
-        { class: "cx-reasons" },
-        ...list.map((r) =>
-          h(
-            "li",
-            {},
-            typeset(r.text),
-            refLinks(r.cite),
-            r.beyond ? h("span", { class: "cx-beyond", text: " (beyond the article)" }) : null,
-          ),
-        ),
-      ),
-    );
-  }
-
-  const legendLine = (a) => typeset(a.legend.replace(/^Levels:\s*/, ""));
-
-  function showRanking(a) {
-    const key = JSON.stringify([a.headline, a.conditions, a.lookalikes, a.not_judged, units]);
-    if (ranking.dataset.key === key && ranking.childElementCount) return;
-    ranking.dataset.key = key;
-    const headline = a.headline;
-    const parts = [h("p", { class: "cx-summary" }, h("strong", { text: typeset(headline.text) }))];
-    if (headline.separates)
-      parts.push(
-        h(
-          "p",
-          { class: "cx-separates" },
-          h("strong", { text: "What separates them: " }),
-          typeset(headline.separates),
-        ),
-      );
-    if (headline.missing.length)
-      parts.push(
-        h("p", { class: "cx-missing" }, h("strong", { text: "Missing data: " }), headline.missing.join("; ")),
-      );
-    const list = h("ol", { class: "cx-conditions", "aria-label": "Conditions, most consistent first" });
-    a.conditions.forEach((c, i) => {
-      const ev = evidence(c);
-      const item = h("li", { class: `cx-condition cx-${c.verdict}`, "data-id": c.id });
-      const head = () => [
-        h("span", { class: "cx-verdict", text: c.verdict_label }),
-        " ",
-        h("strong", { class: "cx-name", text: c.name }),
-      ];
-      const body = [
-        reasonList("Evidence for", ev.for, "cx-for"),
-        reasonList("Evidence against", ev.against, "cx-against"),
-        reasonList("Notes", ev.note, "cx-note"),
-        c.level_limit
-          ? h(
-              "p",
-              { class: "cx-limit" },
-              h("strong", { text: "Level limit: " }),
-              typeset(c.level_limit.text ?? c.level_limit.why ?? `at most ${c.level_limit.level}`),
-            )
-          : null,
-        c.missing?.length
-          ? h("p", { class: "cx-missing" }, h("strong", { text: "What would decide: " }), c.missing.join(" "))
-          : null,
-        h("p", { class: "cx-confirm" }, h("strong", { text: "What confirms it: " }), c.confirm),
-      ].filter(Boolean);
-      // The leading items show their main evidence for and against; every reason with its
-      // references is a tap away (the explorer stays about two phone screens tall).
-      const leading =
-        c.verdict !== "unlikely" &&
-        c.verdict !== "not-judged" &&
-        (i === 0 || c.verdict === a.conditions[0].verdict);
-      if (leading) {
-        const brief = (title, list, cls) =>
-          list.length
-            ? h(
-                "p",
-                { class: `cx-brief ${cls}` },
-                h("strong", { text: `${title}: ` }),
-                list
-                  .slice(0, 2)
-                  .map((r) => typeset(r.finding || r.text))
-                  .join(" · "),
-                list.length > 2 ? ` (+${list.length - 2} more)` : "",
-              )
-            : null;
-        item.append(
-          h("p", { class: "cx-cond-head" }, ...head()),
-          ...[brief("For", ev.for, "cx-for"), brief("Against", ev.against, "cx-against")].filter(Boolean),
-          h("details", { class: "cx-more" }, h("summary", { text: "All reasons, with references" }), ...body),
-        );
-      } else {
-        // the rest: one line each, its reasons behind the tap on that line
-        item.append(
-          h("details", { class: "cx-more" }, h("summary", { class: "cx-cond-head" }, ...head()), ...body),
-        );
-      }
-      list.append(item);
-    });
-    parts.push(list, h("p", { class: "cx-legend" }, h("strong", { text: "Levels: " }), legendLine(a)));
-    if (a.lookalikes?.length) {
-      parts.push(
-        h("p", { class: "cx-sub", text: "Look-alikes the findings suggest" }),
-        h(
-          "ul",
-          { class: "cx-lookalikes" },
-          ...a.lookalikes.map((l) => {
-            const ev = evidence(l);
-            return h(
-              "li",
-              { "data-id": l.id },
-              h(
-                "p",
-                { class: "cx-cond-head" },
-                h("strong", { text: l.name }),
-                l.leads ? h("span", { class: "cx-leads", text: " (leads the ranking)" }) : null,
-              ),
-              l.leads && ev.for.length
-                ? h(
-                    "p",
-                    { class: "cx-brief cx-for" },
-                    h("strong", { text: "For: " }),
-                    ev.for
-                      .slice(0, 2)
-                      .map((r) => typeset(r.finding || r.text))
-                      .join(" · "),
-                  )
-                : null,
-              l.distinguish
-                ? h(
-                    "p",
-                    { class: "cx-distinguish" },
-                    h("strong", { text: "What tells it apart: " }),
-                    typeset(l.distinguish),
-                  )
-                : null,
-              h(
-                "details",
-                { class: "cx-more" },
-                h("summary", { text: "Reasons" }),
-                ...[
-                  reasonList("Evidence for", ev.for, "cx-for"),
-                  reasonList("Evidence against", ev.against, "cx-against"),
-                  reasonList("Notes", ev.note, "cx-note"),
-                ].filter(Boolean),
-              ),
-            );
-          }),
-        ),
-      );
-    }
-    if (a.not_judged?.length)
-      parts.push(
-        h(
-          "p",
-          { class: "cx-missing" },
-          h("strong", { text: "Not judged for lack of data: " }),
-          a.not_judged.map((n) => `${n.label} (${n.reason})`).join("; "),
-        ),
-      );
-    if (!rangesBox) {
-      rangesBox = h(
-        "details",
-        { class: "cx-details" },
-        h("summary", { text: "Reference ranges used (beyond the article)" }),
-        h("ul", {}, ...Object.values(rules.ranges).map((r) => h("li", {}, r.label, refLinks(r.cite ?? [])))),
-        h("p", { text: "Ranges vary between laboratories and assays: use your local laboratory's ranges." }),
-      );
-    }
-    ranking.replaceChildren(...parts, rangesBox);
-  }
-
-  function showWarnings(a) {
-    const list = (a.warnings ?? []).map((w) => typeset(w.message ?? w));
-    const key = list.join("|");
-    if (warnings.dataset.key === key) return;
-    warnings.dataset.key = key;
-    warnings.replaceChildren(...list.map((t) => h("li", { text: t })));
-  }
-
-  function headlineText(a) {
-    return typeset(a.headline.text);
-  }
-
-  function hidden() {
-    return practice && !revealed;
-  }
-
-  function showAssessment(a) {
-    current = a;
-    root.classList.remove("cx-is-stale");
-    results.removeAttribute("inert");
-    setText(stale, "");
-    showWarnings(a);
-    showDerived(a.derived);
-    if (hidden()) {
-      if (ranking.childElementCount) ranking.replaceChildren();
-      ranking.dataset.key = "";
-      setText(status, "Commit an answer to see the ranking.");
-    } else {
-      showRanking(a);
-      setText(status, headlineText(a));
-    }
-  }
-
-  function showStale(errors) {
-    const first = Object.values(errors)[0];
-    root.classList.add("cx-is-stale");
-    setText(stale, `Not current: fix the highlighted field and the results update. ${first}`);
-    setText(status, `Check the highlighted field: ${first}`);
-    if (current) results.setAttribute("inert", "");
-  }
-
-  function showBarField(name) {
-    const f = fields[name];
-    if (!f) return;
-    const unit = f.unit ? ` ${f.unit.textContent}` : "";
-    const corrected =
-      name === "calcium" || name === "albumin" ? derivedRows.calcium.result.textContent : null;
-    setText(
-      barField,
-      `${f.label}: ${f.input.value || "—"}${f.input.value ? unit : ""}${corrected ? ` · corrected calcium ${corrected}` : ""}`,
-    );
-  }
-
-  function countFindings() {
-    const n = Object.entries(toggles).filter(([k, i]) => i.value && k !== "history.dialysis").length;
-    setText(findingsSummary, `(${n} recorded)`);
-  }
-
-  function update({ sync = true, field = null } = {}) {
-    const { scenario, errors } = readScenario();
-    let assessment = null;
-    if (!Object.keys(errors).length) {
-      try {
-        assessment = assess(rules, scenario);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        for (const e of err.errors) {
-          const name = fieldOf(e.field);
-          const label = fields[name]?.label;
-          if (name)
-            errors[name] ??= label && !e.message.includes(label) ? `${label}: ${e.message}` : e.message;
-          else errors._form ??= e.message;
-        }
-      }
-    }
-    showErrors(errors);
-    if (assessment) showAssessment(assessment);
-    else showStale(errors);
-    if (field) lastField = field;
-    if (lastField) showBarField(lastField);
-    countFindings();
-    if (sync) {
-      lastSent = JSON.stringify(scenario);
-      model.set("scenario", scenario);
-      model.set("units", units);
-      model.save_changes();
-    }
-  }
-
-  // ---- practice
-  function currentCase() {
-    return rules.presets.find((p) => p.id === presetSelect.value) ?? null;
-  }
-
-  function commitAnswer() {
-    const choice = answerSelect.value;
-    if (!choice) {
-      feedback.textContent = "Choose an answer first (or “I am not sure: show me”).";
-      answerSelect.focus();
-      return;
-    }
-    revealed = true;
-    const c = currentCase();
-    const taught = c ? [...c.taught.conditions, ...(c.taught.lookalike ? [c.taught.lookalike] : [])] : [];
-    const names = Object.fromEntries([...rules.conditions, ...rules.lookalikes].map((x) => [x.id, x.name]));
-    const taughtText = taught.map((t) => names[t] ?? t).join(" and ");
-    let text;
-    if (!c || !taught.length)
-      text = "Your own values have no taught answer: compare your answer with the ranking below.";
-    else if (choice === "unsure") text = `This case teaches: ${taughtText}. Read the evidence below.`;
-    else if (taught.includes(choice))
-      text = `Yes: this case teaches ${taughtText}. The evidence below shows why.`;
-    else
-      text = `Not quite: you chose ${names[choice]}; this case teaches ${taughtText}. Compare the evidence below.`;
-    feedback.textContent = text;
-    model.set("answer", {
-      case: c?.id ?? "",
-      answer: choice,
-      correct: c && taught.length ? taught.includes(choice) : null,
-      revealed: true,
-    });
+  function sync(d) {
+    const out = toModel(state, d.scenario);
+    const text = JSON.stringify(out);
+    if (text === sent) return;
+    sent = text;
+    for (const [trait, value] of Object.entries(out)) model.set(trait, value);
     model.save_changes();
-    if (current) showAssessment(current);
-    else update({ sync: false });
   }
 
-  function resetPractice() {
-    if (!practice) return;
-    revealed = false;
-    answerSelect.value = "";
-    feedback.textContent = "";
+  function announce(d, now) {
+    const text = state.focus === "feedback" ? feedbackText(state) : statusText(state, d);
+    clearTimeout(timer);
+    const say = () => {
+      if (text === said) return;
+      said = text;
+      live.say(text);
+    };
+    if (now) say();
+    else timer = setTimeout(say, 900);
   }
 
-  // ---- print: the inputs as a table with the verdict and its reasons (controls are hidden)
-  function buildPrint() {
-    const { scenario } = readScenario();
-    const rows = LABS.filter((n) => fields[n].input.value.trim()).map((n) => [
-      fields[n].label,
-      `${fields[n].input.value} ${fields[n].unit.textContent}`,
-    ]);
-    const labelOf = (k) => vocab.find((v) => `${v.group}.${v.id}` === k)?.label ?? k;
-    const ticked = Object.entries(toggles)
-      .filter(([, i]) => i.value)
-      .map(([k, i]) => (i.value === "yes" ? labelOf(k) : `${labelOf(k)}: examined, absent`));
-    if (scenario.history?.warfarin?.days != null)
-      ticked.push(`${WARFARIN_LABEL}: ${scenario.history.warfarin.days}`);
-    rows.push(["History, findings, histology", ticked.join("; ") || "none recorded"]);
-    const table = h(
-      "table",
-      { class: "cx-print-inputs" },
-      h("caption", { text: "Inputs" }),
-      h(
-        "tbody",
-        {},
-        ...rows.map(([k, v]) => h("tr", {}, h("th", { scope: "row", text: k }), h("td", { text: v }))),
-      ),
-    );
-    const out = [
-      h("p", { class: "cx-title", text: "Calcium–phosphate scenario explorer (printout)" }),
-      table,
-    ];
-    if (!current || root.classList.contains("cx-is-stale"))
-      out.push(h("p", { text: "No current result: a field holds an invalid value." }));
-    else if (hidden()) out.push(h("p", { text: "The ranking is shown after an answer is committed." }));
-    else {
-      out.push(h("p", {}, h("strong", { text: headlineText(current) })));
-      out.push(
-        h(
-          "ol",
-          {},
-          ...current.conditions.map((c) =>
-            h(
-              "li",
-              {},
-              h("strong", { text: `${c.verdict_label}: ${c.name}` }),
-              h("ul", {}, ...(c.reasons ?? []).map((r) => h("li", { text: typeset(r.text) }))),
-            ),
-          ),
-        ),
-      );
+  function on(event, { fromModel = false } = {}) {
+    const next = update(state, event);
+    if (next === state) return;
+    state = next;
+    const d = derive(state);
+    draw(html`<${Explorer} state=${state} d=${d} uid=${uid} on=${on} env=${env} />`, host);
+    if (!fromModel) sync(d);
+    if (event.type !== "field") announce(d, SAY_NOW.has(event.type));
+    if (state.focus) {
+      focusOn(host.querySelector(FOCUS[state.focus]));
+      state = { ...state, focus: null };
     }
-    out.push(h("p", { class: "cx-edu", text: rules.education_note }));
-    print.replaceChildren(...out);
   }
-  window.addEventListener("beforeprint", buildPrint);
 
-  // ---- events
-  presetSelect.addEventListener("change", () => {
-    const preset = rules.presets.find((p) => p.id === presetSelect.value);
-    model.set("preset", presetSelect.value);
-    resetPractice();
-    if (preset) fillInputs(preset.scenario);
-    update();
-  });
-  function switchUnits(next) {
-    if (next === units) return;
-    units = next;
-    for (const r of unitBox.querySelectorAll("input")) r.checked = r.value === next;
-    setLabUnits(); // converts valid entries, keeps invalid text; touches no other field
-    update();
-  }
-  unitBox.addEventListener("change", (event) => switchUnits(event.target.value));
-  root.addEventListener("input", (event) => {
-    const t = event.target;
-    if (t.type === "radio" || t.tagName === "SELECT") return; // selects report on "change"
-    const name = t.name;
-    if (LABS.includes(name)) fields[name].origin = { text: t.value, unit: UNITS[units][name] };
-    if (!practice && presetSelect.value) {
-      presetSelect.value = "";
-      model.set("preset", "");
-    }
-    update({ field: name });
-  });
-  root.addEventListener("focusin", (event) => {
-    if (!fields[event.target.name]) return;
-    lastField = event.target.name;
-    showBarField(lastField);
-  });
-  root.addEventListener("change", (event) => {
-    if (!event.target.classList.contains("cx-tri")) return;
-    if (!practice && presetSelect.value) {
-      presetSelect.value = "";
-      model.set("preset", "");
-    }
-    update();
-  });
+  draw(html`<${Explorer} state=${state} d=${derive(state)} uid=${uid} on=${on} env=${env} />`, host);
+  keepClear(host, () => host.querySelector(".cx-bar"));
   model.on("change:scenario", () => {
-    const scenario = model.get("scenario");
-    if (JSON.stringify(scenario) === lastSent) return;
-    fillInputs(scenario);
-    update({ sync: false });
+    const scenario = model.get("scenario") ?? {};
+    if (JSON.stringify(scenario) !== JSON.stringify(derive(state).scenario))
+      on({ type: "load", scenario }, { fromModel: true });
   });
-  model.on("change:units", () => {
-    switchUnits(model.get("units") === "conventional" ? "conventional" : "SI");
-  });
-
-  // Start: a preset's current scenario comes from the rules data (so the site follows a
-  // preset edit without re-execution); otherwise the stored scenario.
-  const startPreset = rules.presets.find((p) => p.id === model.get("preset"));
-  presetSelect.value = startPreset && presets.includes(startPreset) ? startPreset.id : "";
-  setLabUnits();
-  fillInputs(startPreset ? startPreset.scenario : (model.get("scenario") ?? {}));
-  const answer = model.get("answer") ?? {};
-  if (practice && answer.revealed && answer.case === presetSelect.value) {
-    revealed = true;
-    answerSelect.value = answer.answer ?? "";
-  }
-  update({ sync: false });
-  barField.textContent = "Type a value: the result shows here.";
+  model.on("change:units", () => on({ type: "units", units: model.get("units") }, { fromModel: true }));
 }
 
 export default { render };

@@ -14,21 +14,21 @@ var ValidationError = class extends ClinicalError {
     if (!errors || errors.length === 0) errors = [{ field: "scenario", message: "invalid" }];
     super(errors[0].field, errors[0].message);
     this.name = "ValidationError";
-    this.errors = errors.map((e) => ({ field: e.field, message: e.message }));
+    this.errors = errors.map((e2) => ({ field: e2.field, message: e2.message }));
   }
   toDict() {
     return { error: "ValidationError", errors: this.errors };
   }
 };
 var POW10 = [1];
-for (let i = 1; i <= 22; i++) POW10.push(POW10[i - 1] * 10);
-function shortestDigits(x) {
-  let s2 = String(Math.abs(x));
+for (let i2 = 1; i2 <= 22; i2++) POW10.push(POW10[i2 - 1] * 10);
+function shortestDigits(x2) {
+  let s2 = String(Math.abs(x2));
   let exp = 0;
-  const e = s2.indexOf("e");
-  if (e >= 0) {
-    exp = parseInt(s2.slice(e + 1), 10);
-    s2 = s2.slice(0, e);
+  const e2 = s2.indexOf("e");
+  if (e2 >= 0) {
+    exp = parseInt(s2.slice(e2 + 1), 10);
+    s2 = s2.slice(0, e2);
   }
   const dot = s2.indexOf(".");
   const intPart = dot >= 0 ? s2.slice(0, dot) : s2;
@@ -42,22 +42,22 @@ function shortestDigits(x) {
   return [stripped, point];
 }
 function incrementDigits(s2) {
-  const d = s2.split("");
-  let i = d.length - 1;
-  while (i >= 0) {
-    if (d[i] === "9") {
-      d[i] = "0";
-      i -= 1;
+  const d2 = s2.split("");
+  let i2 = d2.length - 1;
+  while (i2 >= 0) {
+    if (d2[i2] === "9") {
+      d2[i2] = "0";
+      i2 -= 1;
     } else {
-      d[i] = String.fromCharCode(d[i].charCodeAt(0) + 1);
-      return d.join("").replace(/^0+(?=\d)/, "");
+      d2[i2] = String.fromCharCode(d2[i2].charCodeAt(0) + 1);
+      return d2.join("").replace(/^0+(?=\d)/, "");
     }
   }
-  return ("1" + d.join("")).replace(/^0+(?=\d)/, "");
+  return ("1" + d2.join("")).replace(/^0+(?=\d)/, "");
 }
-function roundDigits(x, decimals) {
-  if (x === 0) return "0";
-  const [digits, point] = shortestDigits(x);
+function roundDigits(x2, decimals) {
+  if (x2 === 0) return "0";
+  const [digits, point] = shortestDigits(x2);
   const cut = point + decimals;
   if (cut < 0) return "0";
   if (cut >= digits.length) return digits + "0".repeat(cut - digits.length);
@@ -65,19 +65,19 @@ function roundDigits(x, decimals) {
   if (digits[cut] >= "5") return incrementDigits(whole);
   return whole;
 }
-function roundScaled(x, decimals) {
-  const n = Number(roundDigits(x, decimals));
-  return x < 0 ? -n : n;
+function roundScaled(x2, decimals) {
+  const n3 = Number(roundDigits(x2, decimals));
+  return x2 < 0 ? -n3 : n3;
 }
-function roundHalfAway(x, decimals) {
-  return roundScaled(x, decimals) / POW10[decimals];
+function roundHalfAway(x2, decimals) {
+  return roundScaled(x2, decimals) / POW10[decimals];
 }
-function fmt(x, decimals = 6) {
-  if (x === 0) return "0";
-  const ax = Math.abs(x);
-  const sign = x < 0 ? "-" : "";
+function fmt(x2, decimals = 6) {
+  if (x2 === 0) return "0";
+  const ax = Math.abs(x2);
+  const sign = x2 < 0 ? "-" : "";
   if (ax >= 1e15 || ax < 1 / POW10[decimals]) {
-    const [digits, point] = shortestDigits(x);
+    const [digits, point] = shortestDigits(x2);
     const mant = digits[0] + (digits.length > 1 ? "." + digits.slice(1) : "");
     return `${sign}${mant}e${point - 1}`;
   }
@@ -86,51 +86,51 @@ function fmt(x, decimals = 6) {
   const frac = s2.slice(s2.length - decimals).replace(/0+$/, "");
   return sign + intPart + (frac ? "." + frac : "");
 }
-var hasOwn = (o, k) => Object.hasOwn(o, k);
-var get = (o, k) => hasOwn(o, k) ? o[k] : void 0;
-var isNone = (v) => v === null || v === void 0;
-var isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-function typeName(v) {
-  if (isNone(v)) return "null";
-  if (typeof v === "boolean") return "boolean";
-  if (typeof v === "number") return "number";
-  if (typeof v === "string") return "text";
-  if (Array.isArray(v)) return "list";
-  if (typeof v === "object") return "mapping";
+var hasOwn = (o2, k2) => Object.hasOwn(o2, k2);
+var get = (o2, k2) => hasOwn(o2, k2) ? o2[k2] : void 0;
+var isNone = (v2) => v2 === null || v2 === void 0;
+var isMapping = (v2) => v2 !== null && typeof v2 === "object" && !Array.isArray(v2);
+function typeName(v2) {
+  if (isNone(v2)) return "null";
+  if (typeof v2 === "boolean") return "boolean";
+  if (typeof v2 === "number") return "number";
+  if (typeof v2 === "string") return "text";
+  if (Array.isArray(v2)) return "list";
+  if (typeof v2 === "object") return "mapping";
   return "other";
 }
-function cmpCodePoints(a, b) {
-  const ca = Array.from(a, (c) => c.codePointAt(0));
-  const cb = Array.from(b, (c) => c.codePointAt(0));
-  const n = Math.min(ca.length, cb.length);
-  for (let i = 0; i < n; i++) if (ca[i] !== cb[i]) return ca[i] - cb[i];
+function cmpCodePoints(a2, b) {
+  const ca = Array.from(a2, (c2) => c2.codePointAt(0));
+  const cb = Array.from(b, (c2) => c2.codePointAt(0));
+  const n3 = Math.min(ca.length, cb.length);
+  for (let i2 = 0; i2 < n3; i2++) if (ca[i2] !== cb[i2]) return ca[i2] - cb[i2];
   return ca.length - cb.length;
 }
 function asciiLower(s2) {
   let out = "";
-  for (const c of s2) out += c >= "A" && c <= "Z" ? String.fromCharCode(c.charCodeAt(0) + 32) : c;
+  for (const c2 of s2) out += c2 >= "A" && c2 <= "Z" ? String.fromCharCode(c2.charCodeAt(0) + 32) : c2;
   return out;
 }
-function normaliseUnit(u) {
+function normaliseUnit(u2) {
   let out = "";
-  for (const c of u) {
-    if (c >= "A" && c <= "Z") out += String.fromCharCode(c.charCodeAt(0) + 32);
-    else if (c === " ") continue;
-    else if (c === "²") out += "2";
-    else out += c;
+  for (const c2 of u2) {
+    if (c2 >= "A" && c2 <= "Z") out += String.fromCharCode(c2.charCodeAt(0) + 32);
+    else if (c2 === " ") continue;
+    else if (c2 === "²") out += "2";
+    else out += c2;
   }
   return out;
 }
 function fill(text, kw) {
-  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (m, name) => hasOwn(kw, name) ? String(kw[name]) : m);
+  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (m2, name) => hasOwn(kw, name) ? String(kw[name]) : m2);
 }
 var validationMessage = (rules, msgKey, kw = {}) => fill(rules.messages.validation[msgKey], kw);
 var warningMessage = (rules, msgKey, kw = {}) => fill(rules.messages.warnings[msgKey], kw);
 var error = (rules, field, msgKey, kw = {}) => ({ field, message: validationMessage(rules, msgKey, kw) });
-function asNumber(v) {
-  if (typeof v !== "number") return [null, "not_number"];
-  if (!Number.isFinite(v)) return [null, "not_finite"];
-  return [v, null];
+function asNumber(v2) {
+  if (typeof v2 !== "number") return [null, "not_number"];
+  if (!Number.isFinite(v2)) return [null, "not_finite"];
+  return [v2, null];
 }
 function toCanonical(rules, analyte, value, unit) {
   const spec = rules.units.analytes[analyte].units[unit];
@@ -147,12 +147,12 @@ function fromCanonical(rules, analyte, value, unit) {
 function resolveUnit(rules, analyte, unit) {
   const spec = rules.units.analytes[analyte];
   if (hasOwn(spec.units, unit)) return [unit, null];
-  const n = normaliseUnit(unit);
-  for (const u of Object.keys(spec.units)) if (normaliseUnit(u) === n) return [u, null];
+  const n3 = normaliseUnit(unit);
+  for (const u2 of Object.keys(spec.units)) if (normaliseUnit(u2) === n3) return [u2, null];
   const aliases = spec.aliases || {};
-  if (hasOwn(aliases, n)) return [aliases[n], null];
+  if (hasOwn(aliases, n3)) return [aliases[n3], null];
   const rejected = spec.rejected || {};
-  if (hasOwn(rejected, n)) return [null, rejected[n]];
+  if (hasOwn(rejected, n3)) return [null, rejected[n3]];
   return [null, "unknown"];
 }
 function unitProblem(rules, analyte, unit, field) {
@@ -182,7 +182,7 @@ function shapeProblem(rules, data, depth = 0) {
   }
   if (data !== null && typeof data === "object") {
     if (depth >= MAX_DEPTH) return fill(rules.messages.validation.too_deep, { max: MAX_DEPTH });
-    const pairs = Array.isArray(data) ? data.map((v) => [null, v]) : Object.entries(data);
+    const pairs = Array.isArray(data) ? data.map((v2) => [null, v2]) : Object.entries(data);
     for (const [key, value] of pairs) {
       const problem = (key === null ? null : shapeProblem(rules, key, depth + 1)) || shapeProblem(rules, value, depth + 1);
       if (problem) return problem;
@@ -190,7 +190,7 @@ function shapeProblem(rules, data, depth = 0) {
   }
   return null;
 }
-var sections = (rules) => Object.entries(rules.vocabulary.groups).map(([gid, g]) => [g.section, gid]);
+var sections = (rules) => Object.entries(rules.vocabulary.groups).map(([gid, g2]) => [g2.section, gid]);
 var topKeys = (rules) => ["patient", "labs", ...sections(rules).map(([s2]) => s2), "meta"];
 var Collector = class {
   constructor(rules) {
@@ -202,7 +202,7 @@ var Collector = class {
   }
   keys(where, mapping, accepted) {
     let ok = true;
-    const unknown = Object.keys(mapping).filter((k) => !accepted.includes(k)).sort(cmpCodePoints);
+    const unknown = Object.keys(mapping).filter((k2) => !accepted.includes(k2)).sort(cmpCodePoints);
     for (const key of unknown) {
       this.add((where ? `${where}.${key}` : key) || "scenario", "unknown_key", {
         key,
@@ -212,20 +212,20 @@ var Collector = class {
     }
     return ok;
   }
-  number(where, v) {
-    const [f, problem] = asNumber(v);
-    if (problem === "not_number") this.add(where, "not_number", { type: typeName(v) });
+  number(where, v2) {
+    const [f2, problem] = asNumber(v2);
+    if (problem === "not_number") this.add(where, "not_number", { type: typeName(v2) });
     else if (problem) this.add(where, problem);
-    return f;
+    return f2;
   }
 };
 function otherUnitInRange(rules, analyte, value, unit, refRange = null) {
-  const r = refRange || (hasOwn(rules.ranges, analyte) ? rules.ranges[analyte] : null);
-  if (r === null) return null;
+  const r2 = refRange || (hasOwn(rules.ranges, analyte) ? rules.ranges[analyte] : null);
+  if (r2 === null) return null;
   for (const other of Object.keys(rules.units.analytes[analyte].units))
     if (other !== unit) {
-      const c = toCanonical(rules, analyte, value, other);
-      if (r.low <= c && c <= r.high) return other;
+      const c2 = toCanonical(rules, analyte, value, other);
+      if (r2.low <= c2 && c2 <= r2.high) return other;
     }
   return null;
 }
@@ -234,241 +234,241 @@ function limitValue(rules, analyte, unit, canonicalValue) {
   return roundHalfAway(fromCanonical(rules, analyte, canonicalValue, unit), dec);
 }
 function parseScenario(rules, data) {
-  const c = new Collector(rules);
+  const c2 = new Collector(rules);
   const problem = shapeProblem(rules, data);
   if (problem) throw new ValidationError([{ field: "scenario", message: problem }]);
   const sc = { patient: { age: null, sex: null, bmi: null }, labs: {}, history: {}, absent: {} };
   for (const [section, group] of sections(rules)) if (group !== "history") sc[section] = [];
   if (!isMapping(data)) {
-    c.add("scenario", "not_mapping", { type: typeName(data) });
-    throw new ValidationError(c.errors);
+    c2.add("scenario", "not_mapping", { type: typeName(data) });
+    throw new ValidationError(c2.errors);
   }
-  c.keys("", data, topKeys(rules));
-  parsePatient(c, rules, get(data, "patient"), sc);
-  parseLabs(c, rules, get(data, "labs"), sc);
+  c2.keys("", data, topKeys(rules));
+  parsePatient(c2, rules, get(data, "patient"), sc);
+  parseLabs(c2, rules, get(data, "labs"), sc);
   for (const [section, group] of sections(rules))
-    parseItems(c, rules, section, group, get(data, section), sc);
-  if (c.errors.length) throw new ValidationError(c.errors);
+    parseItems(c2, rules, section, group, get(data, section), sc);
+  if (c2.errors.length) throw new ValidationError(c2.errors);
   return sc;
 }
-function parsePatient(c, rules, p, sc) {
-  if (isNone(p)) return;
-  if (!isMapping(p)) {
-    c.add("patient", "not_mapping", { type: typeName(p) });
+function parsePatient(c2, rules, p2, sc) {
+  if (isNone(p2)) return;
+  if (!isMapping(p2)) {
+    c2.add("patient", "not_mapping", { type: typeName(p2) });
     return;
   }
-  c.keys("patient", p, PATIENT_KEYS);
+  c2.keys("patient", p2, PATIENT_KEYS);
   const spec = rules.units.patient;
   for (const key of ["age", "bmi"]) {
-    if (isNone(get(p, key))) continue;
+    if (isNone(get(p2, key))) continue;
     const where = `patient.${key}`;
-    const f = c.number(where, p[key]);
-    if (f === null) continue;
+    const f2 = c2.number(where, p2[key]);
+    if (f2 === null) continue;
     const [lo, hi] = spec[key].accept;
-    if (f < 0) c.add(where, "negative", { value: fmt(f) });
-    else if (f < lo || f > hi)
-      c.add(where, "out_of_range", {
-        value: fmt(f),
+    if (f2 < 0) c2.add(where, "negative", { value: fmt(f2) });
+    else if (f2 < lo || f2 > hi)
+      c2.add(where, "out_of_range", {
+        value: fmt(f2),
         unit: spec[key].unit,
         label: spec[key].label,
         min: fmt(lo),
         max: fmt(hi)
       });
-    else sc.patient[key] = f;
+    else sc.patient[key] = f2;
   }
-  const v = get(p, "sex");
-  if (!isNone(v)) {
-    if (typeof v !== "string") c.add("patient.sex", "not_text", { type: typeName(v) });
-    else if (!spec.sex.values.includes(asciiLower(v)))
-      c.add("patient.sex", "bad_choice", { value: v, accepted: spec.sex.values.join(", ") });
-    else sc.patient.sex = asciiLower(v);
+  const v2 = get(p2, "sex");
+  if (!isNone(v2)) {
+    if (typeof v2 !== "string") c2.add("patient.sex", "not_text", { type: typeName(v2) });
+    else if (!spec.sex.values.includes(asciiLower(v2)))
+      c2.add("patient.sex", "bad_choice", { value: v2, accepted: spec.sex.values.join(", ") });
+    else sc.patient.sex = asciiLower(v2);
   }
 }
-function parseLabs(c, rules, labs, sc) {
+function parseLabs(c2, rules, labs, sc) {
   if (isNone(labs)) return;
   if (!isMapping(labs)) {
-    c.add("labs", "not_mapping", { type: typeName(labs) });
+    c2.add("labs", "not_mapping", { type: typeName(labs) });
     return;
   }
   const analytes = rules.units.analytes;
-  c.keys("labs", labs, Object.keys(analytes));
-  for (const [a, spec] of Object.entries(analytes)) {
-    const entry = get(labs, a);
+  c2.keys("labs", labs, Object.keys(analytes));
+  for (const [a2, spec] of Object.entries(analytes)) {
+    const entry = get(labs, a2);
     if (isNone(entry)) continue;
-    const where = `labs.${a}`;
+    const where = `labs.${a2}`;
     const acceptedUnits = Object.keys(spec.units).join(", ");
     if (!isMapping(entry)) {
-      c.add(where, "lab_not_mapping", { label: spec.label, type: typeName(entry) });
+      c2.add(where, "lab_not_mapping", { label: spec.label, type: typeName(entry) });
       continue;
     }
-    c.keys(where, entry, LAB_KEYS);
+    c2.keys(where, entry, LAB_KEYS);
     if (isNone(get(entry, "value"))) continue;
-    const f = c.number(`${where}.value`, entry.value);
+    const f2 = c2.number(`${where}.value`, entry.value);
     const unit = get(entry, "unit");
     if (isNone(unit)) {
-      c.add(`${where}.unit`, "unit_missing", { label: spec.label, accepted: acceptedUnits });
+      c2.add(`${where}.unit`, "unit_missing", { label: spec.label, accepted: acceptedUnits });
       continue;
     }
-    const [resolved, err] = unitProblem(rules, a, unit, `${where}.unit`);
+    const [resolved, err] = unitProblem(rules, a2, unit, `${where}.unit`);
     if (err) {
-      c.errors.push(err);
+      c2.errors.push(err);
       continue;
     }
-    if (f === null) continue;
-    if (f < 0) {
-      c.add(`${where}.value`, "negative", { value: fmt(f) });
+    if (f2 === null) continue;
+    if (f2 < 0) {
+      c2.add(`${where}.value`, "negative", { value: fmt(f2) });
       continue;
     }
-    const lo = limitValue(rules, a, resolved, spec.accept[0]);
-    const hi = limitValue(rules, a, resolved, spec.accept[1]);
-    if (f < lo || f > hi) {
-      const other = otherUnitInRange(rules, a, f, resolved);
-      const kw = { value: fmt(f), unit: resolved, label: spec.label, min: fmt(lo), max: fmt(hi), other };
-      c.add(`${where}.value`, other ? "out_of_range_hint" : "out_of_range", kw);
+    const lo = limitValue(rules, a2, resolved, spec.accept[0]);
+    const hi = limitValue(rules, a2, resolved, spec.accept[1]);
+    if (f2 < lo || f2 > hi) {
+      const other = otherUnitInRange(rules, a2, f2, resolved);
+      const kw = { value: fmt(f2), unit: resolved, label: spec.label, min: fmt(lo), max: fmt(hi), other };
+      c2.add(`${where}.value`, other ? "out_of_range_hint" : "out_of_range", kw);
       continue;
     }
-    sc.labs[a] = { value: f, unit: resolved, canonical: toCanonical(rules, a, f, resolved) };
+    sc.labs[a2] = { value: f2, unit: resolved, canonical: toCanonical(rules, a2, f2, resolved) };
   }
 }
-function parseItems(c, rules, section, group, value, sc) {
+function parseItems(c2, rules, section, group, value, sc) {
   const vocab = {};
-  for (const i of rules.vocabulary.items) vocab[i.id] = i;
+  for (const i2 of rules.vocabulary.items) vocab[i2.id] = i2;
   const present = /* @__PURE__ */ new Map();
   const absent = /* @__PURE__ */ new Set();
   let pairs = [];
   if (isNone(value)) pairs = [];
   else if (Array.isArray(value)) {
-    value.forEach((item, i) => {
+    value.forEach((item, i2) => {
       if (typeof item === "string") pairs.push([item, true]);
       else if (isMapping(item) && Object.keys(item).length === 1) {
         const key = Object.keys(item)[0];
         pairs.push([key, item[key]]);
-      } else c.add(`${section}[${i}]`, "bad_item", { type: typeName(item) });
+      } else c2.add(`${section}[${i2}]`, "bad_item", { type: typeName(item) });
     });
   } else if (isMapping(value)) {
-    pairs = Object.keys(value).sort(cmpCodePoints).map((k) => [k, value[k]]);
+    pairs = Object.keys(value).sort(cmpCodePoints).map((k2) => [k2, value[k2]]);
   } else {
-    c.add(section, "not_list", { type: typeName(value) });
+    c2.add(section, "not_list", { type: typeName(value) });
   }
-  for (const [itemId, v] of pairs) {
+  for (const [itemId, v2] of pairs) {
     const where = `${section}.${itemId}`;
     const item = hasOwn(vocab, itemId) ? vocab[itemId] : void 0;
     if (item === void 0 || item.group !== group) {
-      c.add(where, "unknown_item", { group, item: itemId });
+      c2.add(where, "unknown_item", { group, item: itemId });
       continue;
     }
     present.delete(itemId);
     absent.delete(itemId);
-    if (isNone(v)) continue;
-    if (v === false) {
+    if (isNone(v2)) continue;
+    if (v2 === false) {
       absent.add(itemId);
       continue;
     }
     const params = item.params || {};
-    if (v === true) {
+    if (v2 === true) {
       const none = {};
-      for (const p of Object.keys(params)) none[p] = null;
+      for (const p2 of Object.keys(params)) none[p2] = null;
       present.set(itemId, none);
       continue;
     }
-    if (!isMapping(v)) {
-      c.add(where, "item_value", { type: typeName(v) });
+    if (!isMapping(v2)) {
+      c2.add(where, "item_value", { type: typeName(v2) });
       continue;
     }
     if (Object.keys(params).length === 0) {
-      if (Object.keys(v).length) {
-        c.add(where, "no_params", { item: itemId });
+      if (Object.keys(v2).length) {
+        c2.add(where, "no_params", { item: itemId });
         continue;
       }
       present.set(itemId, {});
       continue;
     }
-    if (!c.keys(where, v, Object.keys(params))) continue;
+    if (!c2.keys(where, v2, Object.keys(params))) continue;
     const values = {};
     let good = true;
     for (const [pname, pspec] of Object.entries(params)) {
-      const pv = get(v, pname);
+      const pv = get(v2, pname);
       if (isNone(pv)) {
         values[pname] = null;
         continue;
       }
       const pwhere = `${where}.${pname}`;
-      const f = c.number(pwhere, pv);
-      if (f === null) {
+      const f2 = c2.number(pwhere, pv);
+      if (f2 === null) {
         good = false;
         continue;
       }
-      if (pspec.integer && f !== Math.floor(f)) {
-        c.add(pwhere, "not_integer");
+      if (pspec.integer && f2 !== Math.floor(f2)) {
+        c2.add(pwhere, "not_integer");
         good = false;
-      } else if (f < pspec.min || f > pspec.max) {
-        c.add(pwhere, "param_range", {
-          value: fmt(f),
+      } else if (f2 < pspec.min || f2 > pspec.max) {
+        c2.add(pwhere, "param_range", {
+          value: fmt(f2),
           label: pspec.label,
           min: fmt(pspec.min),
           max: fmt(pspec.max)
         });
         good = false;
-      } else values[pname] = f;
+      } else values[pname] = f2;
     }
     if (good) present.set(itemId, values);
   }
-  const order = rules.vocabulary.items.filter((i) => i.group === group).map((i) => i.id);
-  sc.absent[section] = order.filter((i) => absent.has(i));
+  const order = rules.vocabulary.items.filter((i2) => i2.group === group).map((i2) => i2.id);
+  sc.absent[section] = order.filter((i2) => absent.has(i2));
   if (group === "history") {
-    for (const i of order) if (present.has(i)) sc.history[i] = present.get(i);
+    for (const i2 of order) if (present.has(i2)) sc.history[i2] = present.get(i2);
   } else {
-    sc[section] = order.filter((i) => present.has(i));
+    sc[section] = order.filter((i2) => present.has(i2));
   }
 }
 function evaluate(expr, facts) {
   if (typeof expr === "string") return facts[expr];
   if (hasOwn(expr, "all")) {
-    const vals = expr.all.map((e) => evaluate(e, facts));
-    if (vals.some((v2) => v2 === false)) return false;
-    return vals.some((v2) => v2 === null) ? null : true;
+    const vals = expr.all.map((e2) => evaluate(e2, facts));
+    if (vals.some((v3) => v3 === false)) return false;
+    return vals.some((v3) => v3 === null) ? null : true;
   }
   if (hasOwn(expr, "any")) {
-    const vals = expr.any.map((e) => evaluate(e, facts));
-    if (vals.some((v2) => v2 === true)) return true;
-    return vals.some((v2) => v2 === null) ? null : false;
+    const vals = expr.any.map((e2) => evaluate(e2, facts));
+    if (vals.some((v3) => v3 === true)) return true;
+    return vals.some((v3) => v3 === null) ? null : false;
   }
   if (hasOwn(expr, "not")) {
-    const v2 = evaluate(expr.not, facts);
-    return v2 === null ? null : !v2;
+    const v3 = evaluate(expr.not, facts);
+    return v3 === null ? null : !v3;
   }
   if (hasOwn(expr, "unknown")) return evaluate(expr.unknown, facts) === null;
-  const v = facts[expr.fact];
-  if (v === null) return null;
-  if (hasOwn(expr, "in")) return expr.in.includes(v);
+  const v2 = facts[expr.fact];
+  if (v2 === null) return null;
+  if (hasOwn(expr, "in")) return expr.in.includes(v2);
   let ok = true;
-  if (hasOwn(expr, "min") && !(v >= expr.min)) ok = false;
-  if (hasOwn(expr, "max") && !(v <= expr.max)) ok = false;
-  if (hasOwn(expr, "below") && !(v < expr.below)) ok = false;
-  if (hasOwn(expr, "above") && !(v > expr.above)) ok = false;
+  if (hasOwn(expr, "min") && !(v2 >= expr.min)) ok = false;
+  if (hasOwn(expr, "max") && !(v2 <= expr.max)) ok = false;
+  if (hasOwn(expr, "below") && !(v2 < expr.below)) ok = false;
+  if (hasOwn(expr, "above") && !(v2 > expr.above)) ok = false;
   return ok;
 }
-function localRange(rules, analyte, r, errors) {
+function localRange(rules, analyte, r2, errors) {
   const where = `ranges.${analyte}`;
-  if (!isMapping(r)) {
-    errors.push(error(rules, where, "range_not_mapping", { type: typeName(r) }));
+  if (!isMapping(r2)) {
+    errors.push(error(rules, where, "range_not_mapping", { type: typeName(r2) }));
     return null;
   }
-  const unknown = Object.keys(r).filter((k) => !["low", "high", "unit"].includes(k)).sort(cmpCodePoints);
+  const unknown = Object.keys(r2).filter((k2) => !["low", "high", "unit"].includes(k2)).sort(cmpCodePoints);
   for (const key of unknown)
     errors.push(error(rules, `${where}.${key}`, "unknown_key", { key, accepted: "low, high, unit" }));
   if (unknown.length) return null;
   const vals = {};
   for (const bound of ["low", "high"]) {
-    const raw = get(r, bound);
-    const [f, problem] = asNumber(raw);
+    const raw = get(r2, bound);
+    const [f2, problem] = asNumber(raw);
     if (problem) errors.push(error(rules, `${where}.${bound}`, problem, { type: typeName(raw) }));
-    else vals[bound] = f;
+    else vals[bound] = f2;
   }
   const [resolved, err] = unitProblem(
     rules,
     analyte,
-    hasOwn(r, "unit") ? r.unit : rules.ranges[analyte].unit,
+    hasOwn(r2, "unit") ? r2.unit : rules.ranges[analyte].unit,
     `${where}.unit`
   );
   if (err) {
@@ -493,7 +493,7 @@ function localRange(rules, analyte, r, errors) {
 }
 function resolveRanges(rules, ranges) {
   const out = {};
-  for (const [a, r] of Object.entries(rules.ranges)) out[a] = { low: r.low, high: r.high, source: "default" };
+  for (const [a2, r2] of Object.entries(rules.ranges)) out[a2] = { low: r2.low, high: r2.high, source: "default" };
   if (isNone(ranges)) return out;
   const problem = shapeProblem(rules, ranges);
   if (problem) throw new ValidationError([{ field: "ranges", message: problem }]);
@@ -501,12 +501,12 @@ function resolveRanges(rules, ranges) {
     throw new ValidationError([error(rules, "ranges", "not_mapping", { type: typeName(ranges) })]);
   const errors = [];
   const known = Object.keys(rules.ranges);
-  for (const key of Object.keys(ranges).filter((k) => !known.includes(k)).sort(cmpCodePoints))
+  for (const key of Object.keys(ranges).filter((k2) => !known.includes(k2)).sort(cmpCodePoints))
     errors.push(error(rules, `ranges.${key}`, "range_analyte", { key, accepted: known.join(", ") }));
-  for (const a of known) {
-    if (isNone(get(ranges, a))) continue;
-    const local = localRange(rules, a, ranges[a], errors);
-    if (local !== null) out[a] = local;
+  for (const a2 of known) {
+    if (isNone(get(ranges, a2))) continue;
+    const local = localRange(rules, a2, ranges[a2], errors);
+    if (local !== null) out[a2] = local;
   }
   if (errors.length) throw new ValidationError(errors);
   return out;
@@ -522,13 +522,13 @@ function inputWarnings(rules, sc, refRanges) {
   if (age !== null && age < pspec.age.usual[0])
     warnings.push({ field: "patient.age", message: rules.messages.warnings.child });
   for (const key of ["age", "bmi"]) {
-    const v = sc.patient[key];
+    const v2 = sc.patient[key];
     const [lo, hi] = pspec[key].usual;
-    if (v !== null && (v > hi || key === "bmi" && v < lo))
+    if (v2 !== null && (v2 > hi || key === "bmi" && v2 < lo))
       warnings.push({
         field: `patient.${key}`,
         message: warningMessage(rules, "patient_unusual", {
-          value: fmt(v),
+          value: fmt(v2),
           unit: pspec[key].unit,
           label: pspec[key].label,
           min: fmt(lo),
@@ -536,31 +536,31 @@ function inputWarnings(rules, sc, refRanges) {
         })
       });
   }
-  for (const [a, spec] of Object.entries(rules.units.analytes)) {
-    const lab = hasOwn(sc.labs, a) ? sc.labs[a] : null;
+  for (const [a2, spec] of Object.entries(rules.units.analytes)) {
+    const lab = hasOwn(sc.labs, a2) ? sc.labs[a2] : null;
     const [lo, hi] = spec.usual;
     if (lab !== null && (lab.canonical < lo || lab.canonical > hi))
       warnings.push({
-        field: `labs.${a}.value`,
+        field: `labs.${a2}.value`,
         message: warningMessage(rules, "unusual", {
           value: fmt(lab.value),
           unit: lab.unit,
           label: spec.label,
-          min: shown(rules, a, lo, lab.unit),
-          max: shown(rules, a, hi, lab.unit)
+          min: shown(rules, a2, lo, lab.unit),
+          max: shown(rules, a2, hi, lab.unit)
         })
       });
   }
   warnings.push(...unitHints(rules, sc, refRanges));
-  for (const [a, r] of Object.entries(refRanges)) {
-    if (r.source !== "local") continue;
-    const unit = rules.units.analytes[a].canonical;
+  for (const [a2, r2] of Object.entries(refRanges)) {
+    if (r2.source !== "local") continue;
+    const unit = rules.units.analytes[a2].canonical;
     warnings.push({
-      field: `ranges.${a}`,
+      field: `ranges.${a2}`,
       message: warningMessage(rules, "local_range", {
-        label: rules.units.analytes[a].label,
-        low: shown(rules, a, r.low, unit),
-        high: shown(rules, a, r.high, unit),
+        label: rules.units.analytes[a2].label,
+        low: shown(rules, a2, r2.low, unit),
+        high: shown(rules, a2, r2.high, unit),
         unit
       })
     });
@@ -569,13 +569,13 @@ function inputWarnings(rules, sc, refRanges) {
 }
 function unitHints(rules, sc, refRanges) {
   const out = [];
-  for (const [a, lab] of Object.entries(sc.labs)) {
-    const r = hasOwn(refRanges, a) ? refRanges[a] : null;
-    if (r === null || r.low <= lab.canonical && lab.canonical <= r.high) continue;
-    const other = otherUnitInRange(rules, a, lab.value, lab.unit, r);
+  for (const [a2, lab] of Object.entries(sc.labs)) {
+    const r2 = hasOwn(refRanges, a2) ? refRanges[a2] : null;
+    if (r2 === null || r2.low <= lab.canonical && lab.canonical <= r2.high) continue;
+    const other = otherUnitInRange(rules, a2, lab.value, lab.unit, r2);
     if (other) {
-      const kw = { label: rules.units.analytes[a].label, value: fmt(lab.value), unit: lab.unit, other };
-      out.push({ field: `labs.${a}.unit`, message: warningMessage(rules, "unit_hint", kw) });
+      const kw = { label: rules.units.analytes[a2].label, value: fmt(lab.value), unit: lab.unit, other };
+      out.push({ field: `labs.${a2}.unit`, message: warningMessage(rules, "unit_hint", kw) });
     }
   }
   return out;
@@ -589,8 +589,8 @@ function scenarioFacts(rules, sc) {
     absent[group] = hasOwn(sc.absent, section) ? sc.absent[section] : [];
   }
   for (const item of rules.vocabulary.items) {
-    const g = item.group;
-    facts[`${g}.${item.id}`] = present[g].includes(item.id) ? true : absent[g].includes(item.id) ? false : null;
+    const g2 = item.group;
+    facts[`${g2}.${item.id}`] = present[g2].includes(item.id) ? true : absent[g2].includes(item.id) ? false : null;
   }
   facts.biopsy_recorded = sc.histology.length > 0 || hasOwn(sc.absent, "histology") && sc.absent.histology.length > 0;
   facts.sex = sc.patient.sex;
@@ -601,8 +601,8 @@ function scenarioFacts(rules, sc) {
 }
 function allUnits(rules, analyte, canonicalValue) {
   const out = {};
-  for (const [u, spec] of Object.entries(rules.units.analytes[analyte].units))
-    out[u] = roundHalfAway(fromCanonical(rules, analyte, canonicalValue, u), spec.decimals);
+  for (const [u2, spec] of Object.entries(rules.units.analytes[analyte].units))
+    out[u2] = roundHalfAway(fromCanonical(rules, analyte, canonicalValue, u2), spec.decimals);
   return out;
 }
 function boundValue(rules, bound, refRange) {
@@ -614,12 +614,12 @@ function bandOf(rules, bandDef, value, refRanges, facts) {
   if (hasOwn(bandDef, "override") && facts[bandDef.override.when] === true)
     return { id: bandDef.override.id, label: bandDef.override.label };
   if (isNone(value)) return null;
-  const d = bandDef.decimals;
-  const scaled = roundScaled(value, d);
+  const d2 = bandDef.decimals;
+  const scaled = roundScaled(value, d2);
   const refRange = hasOwn(bandDef, "range") && hasOwn(refRanges, bandDef.range) ? refRanges[bandDef.range] : {};
   for (const b of bandDef.bands) {
     if (!hasOwn(b, "below") && !hasOwn(b, "upto")) return { id: b.id, label: b.label };
-    const lim = roundScaled(boundValue(rules, hasOwn(b, "below") ? b.below : b.upto, refRange), d);
+    const lim = roundScaled(boundValue(rules, hasOwn(b, "below") ? b.below : b.upto, refRange), d2);
     if (hasOwn(b, "below") && scaled < lim || hasOwn(b, "upto") && scaled <= lim)
       return { id: b.id, label: b.label };
   }
@@ -649,20 +649,20 @@ function derive(rules, sc, refRanges, facts) {
   const bandsSpec = rules.bands;
   const caXPSpec = bandsSpec.cap;
   const labs = {};
-  for (const a of Object.keys(analytes)) if (hasOwn(sc.labs, a)) labs[a] = sc.labs[a].canonical;
-  const lab = (a) => hasOwn(labs, a) ? labs[a] : null;
+  for (const a2 of Object.keys(analytes)) if (hasOwn(sc.labs, a2)) labs[a2] = sc.labs[a2].canonical;
+  const lab = (a2) => hasOwn(labs, a2) ? labs[a2] : null;
   const [corrected, caBands, basis] = calciumBasis(rules, labs, refRanges, facts, warnings);
-  const p = lab("phosphate");
+  const p2 = lab("phosphate");
   let caXPMmol = null;
   let caXPMg = null;
-  if (caBands !== null && p !== null) {
-    caXPMmol = caBands * p;
-    caXPMg = caBands * caXPSpec.mg_factor_calcium * (p * caXPSpec.mg_factor_phosphate);
+  if (caBands !== null && p2 !== null) {
+    caXPMmol = caBands * p2;
+    caXPMg = caBands * caXPSpec.mg_factor_calcium * (p2 * caXPSpec.mg_factor_phosphate);
   }
   const pthXUln = lab("pth") === null ? null : labs.pth / refRanges.pth.high;
   const sources = {
     calcium_for_bands: caBands,
-    phosphate: p,
+    phosphate: p2,
     albumin: lab("albumin"),
     cap_mg: caXPMg,
     egfr: lab("egfr"),
@@ -696,7 +696,7 @@ function derive(rules, sc, refRanges, facts) {
     ranges: {},
     flags
   };
-  for (const a of Object.keys(analytes)) if (hasOwn(labs, a)) derived.values[a] = allUnits(rules, a, labs[a]);
+  for (const a2 of Object.keys(analytes)) if (hasOwn(labs, a2)) derived.values[a2] = allUnits(rules, a2, labs[a2]);
   if (corrected !== null) {
     const cc = allUnits(rules, "calcium", corrected);
     const payne = bandsSpec.payne;
@@ -713,14 +713,14 @@ function derive(rules, sc, refRanges, facts) {
       "mg2/dL2": roundHalfAway(caXPMg, caXPSpec.decimals_mg),
       basis
     };
-  for (const [a, r] of Object.entries(refRanges)) {
-    const unit = analytes[a].canonical;
-    const dec = analytes[a].units[unit].decimals;
-    derived.ranges[a] = {
-      low: roundHalfAway(r.low, dec),
-      high: roundHalfAway(r.high, dec),
+  for (const [a2, r2] of Object.entries(refRanges)) {
+    const unit = analytes[a2].canonical;
+    const dec = analytes[a2].units[unit].decimals;
+    derived.ranges[a2] = {
+      low: roundHalfAway(r2.low, dec),
+      high: roundHalfAway(r2.high, dec),
       unit,
-      source: r.source
+      source: r2.source
     };
   }
   return [derived, warnings];
@@ -729,7 +729,7 @@ function addUnique(list, text) {
   if (!list.includes(text)) list.push(text);
 }
 function patientValues(derived, facts) {
-  const shown2 = (v) => isNone(v) ? "not recorded" : fmt(v);
+  const shown2 = (v2) => isNone(v2) ? "not recorded" : fmt(v2);
   const cb = derived.calcium_for_bands;
   const cxp = derived.ca_x_p;
   const phosphate = hasOwn(derived.values, "phosphate") ? derived.values.phosphate["mmol/L"] : null;
@@ -754,7 +754,7 @@ function patientValues(derived, facts) {
 }
 function vocabularyByFact(rules) {
   const out = {};
-  for (const i of rules.vocabulary.items) out[`${i.group}.${i.id}`] = i;
+  for (const i2 of rules.vocabulary.items) out[`${i2.group}.${i2.id}`] = i2;
   return out;
 }
 function fired(rules, vocab, expr, facts, want, out) {
@@ -781,15 +781,15 @@ function fired(rules, vocab, expr, facts, want, out) {
 function applyRules(rules, facts, values) {
   const vocab = vocabularyByFact(rules);
   const targets = {};
-  for (const t of [...rules.conditions, ...rules.lookalikes])
-    targets[t.id] = { score: 0, reasons: [], caps: [], missing: [] };
+  for (const t3 of [...rules.conditions, ...rules.lookalikes])
+    targets[t3.id] = { score: 0, reasons: [], caps: [], missing: [] };
   for (const rule of rules.rules) {
-    const t = targets[rule.target];
-    const v = evaluate(rule.when, facts);
-    if (v === null && hasOwn(rule, "unknown")) addUnique(t.missing, rule.unknown);
-    if (v !== true) continue;
+    const t3 = targets[rule.target];
+    const v2 = evaluate(rule.when, facts);
+    if (v2 === null && hasOwn(rule, "unknown")) addUnique(t3.missing, rule.unknown);
+    if (v2 !== true) continue;
     if (hasOwn(rule, "hint")) {
-      addUnique(t.missing, rule.text);
+      addUnique(t3.missing, rule.text);
       continue;
     }
     const points = hasOwn(rule, "points") ? rule.points : null;
@@ -797,7 +797,7 @@ function applyRules(rules, facts, values) {
     fired(rules, vocab, rule.when, facts, true, found);
     let direction = "against";
     if (points !== null) direction = points === 0 ? "note" : points > 0 ? "for" : "against";
-    t.reasons.push({
+    t3.reasons.push({
       rule: rule.id,
       text: fill(rule.text, values),
       finding: found.join("; "),
@@ -807,30 +807,30 @@ function applyRules(rules, facts, values) {
       points,
       cap: hasOwn(rule, "cap") ? rule.cap : null
     });
-    if (points === null) t.caps.push(rule.cap);
-    else t.score += points;
+    if (points === null) t3.caps.push(rule.cap);
+    else t3.score += points;
   }
   return targets;
 }
 function notJudgedDerived(rules, sc, facts) {
   const out = [];
-  for (const [dId, d] of Object.entries(rules.messages.derived)) {
-    let lacking = d.needs.some((l) => !hasOwn(sc.labs, l));
-    if (lacking && hasOwn(d, "unless") && facts[d.unless] === true) lacking = false;
-    if (lacking) out.push({ id: dId, label: d.label, reason: d.text });
+  for (const [dId, d2] of Object.entries(rules.messages.derived)) {
+    let lacking = d2.needs.some((l2) => !hasOwn(sc.labs, l2));
+    if (lacking && hasOwn(d2, "unless") && facts[d2.unless] === true) lacking = false;
+    if (lacking) out.push({ id: dId, label: d2.label, reason: d2.text });
   }
   return out;
 }
-function verdictOf(rules, t) {
-  const verdictIds = rules.verdicts.map((v) => v.id);
-  const scored = rules.verdicts.filter((v) => hasOwn(v, "min_score") && t.score >= v.min_score).map((v) => v.id);
+function verdictOf(rules, t3) {
+  const verdictIds = rules.verdicts.map((v2) => v2.id);
+  const scored = rules.verdicts.filter((v2) => hasOwn(v2, "min_score") && t3.score >= v2.min_score).map((v2) => v2.id);
   let verdict = scored.length ? scored[0] : "unlikely";
-  for (const cap of t.caps) if (verdictIds.indexOf(cap) > verdictIds.indexOf(verdict)) verdict = cap;
+  for (const cap of t3.caps) if (verdictIds.indexOf(cap) > verdictIds.indexOf(verdict)) verdict = cap;
   return verdict;
 }
 function levelOf(rules, condition, verdictIn, facts) {
-  const scored = rules.verdicts.filter((v) => hasOwn(v, "min_score")).map((v) => v.id);
-  const labels = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  const scored = rules.verdicts.filter((v2) => hasOwn(v2, "min_score")).map((v2) => v2.id);
+  const labels = Object.fromEntries(rules.verdicts.map((v2) => [v2.id, v2.label]));
   let verdict = verdictIn;
   let limit = null;
   while (scored.includes(verdict)) {
@@ -840,67 +840,67 @@ function levelOf(rules, condition, verdictIn, facts) {
       const text = fill(rules.messages.level_limit, { level: labels[verdict], requires: need.text });
       limit = { level: verdict, requires: need.text, text };
     }
-    const i = scored.indexOf(verdict);
-    verdict = i + 1 < scored.length ? scored[i + 1] : "unlikely";
+    const i2 = scored.indexOf(verdict);
+    verdict = i2 + 1 < scored.length ? scored[i2 + 1] : "unlikely";
   }
   return [verdict, limit];
 }
 var evidence = (reasons) => [
-  reasons.filter((r) => r.direction === "for"),
-  reasons.filter((r) => r.direction === "against")
+  reasons.filter((r2) => r2.direction === "for"),
+  reasons.filter((r2) => r2.direction === "against")
 ];
 function judge(rules, sc, facts, derived) {
   const targets = applyRules(rules, facts, patientValues(derived, facts));
-  const verdictIds = rules.verdicts.map((v) => v.id);
-  const verdictLabel = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  const verdictIds = rules.verdicts.map((v2) => v2.id);
+  const verdictLabel = Object.fromEntries(rules.verdicts.map((v2) => [v2.id, v2.label]));
   const notJudged = notJudgedDerived(rules, sc, facts);
-  const conditions = rules.conditions.map((c, order) => {
-    const t = targets[c.id];
-    let [verdict, limit] = levelOf(rules, c, verdictOf(rules, t), facts);
-    const missing = [...t.missing];
-    const unknownNeeds = c.needs.filter((n) => facts[n] === null);
+  const conditions = rules.conditions.map((c2, order) => {
+    const t3 = targets[c2.id];
+    let [verdict, limit] = levelOf(rules, c2, verdictOf(rules, t3), facts);
+    const missing = [...t3.missing];
+    const unknownNeeds = c2.needs.filter((n3) => facts[n3] === null);
     if (verdict === "unlikely" && unknownNeeds.length) {
       verdict = "not-judged";
       const composites = rules.facts.composites;
       const texts = unknownNeeds.map(
-        (n) => hasOwn(composites[n], "missing") ? composites[n].missing : composites[n].label
+        (n3) => hasOwn(composites[n3], "missing") ? composites[n3].missing : composites[n3].label
       );
       for (const text of texts) addUnique(missing, text);
       notJudged.push({
-        id: c.id,
-        label: c.name,
+        id: c2.id,
+        label: c2.name,
         reason: fill(rules.messages.condition_not_judged, { missing: texts.join("; ") })
       });
     }
-    const [evidenceFor, evidenceAgainst] = evidence(t.reasons);
+    const [evidenceFor, evidenceAgainst] = evidence(t3.reasons);
     return {
-      id: c.id,
-      name: c.name,
+      id: c2.id,
+      name: c2.name,
       verdict,
       verdict_label: verdictLabel[verdict],
-      score: t.score,
-      reasons: t.reasons,
+      score: t3.score,
+      reasons: t3.reasons,
       evidence_for: evidenceFor,
       evidence_against: evidenceAgainst,
       level_limit: limit,
-      confirm: c.confirm,
+      confirm: c2.confirm,
       missing,
       _order: order
     };
   });
   conditions.sort(
-    (x, y) => verdictIds.indexOf(x.verdict) - verdictIds.indexOf(y.verdict) || y.score - x.score || x._order - y._order
+    (x2, y2) => verdictIds.indexOf(x2.verdict) - verdictIds.indexOf(y2.verdict) || y2.score - x2.score || x2._order - y2._order
   );
   const lookalikes = [];
   rules.lookalikes.forEach((la, order) => {
-    const t = targets[la.id];
-    if (t.score >= rules.lookalike_suggest_at) {
-      const [evidenceFor, evidenceAgainst] = evidence(t.reasons);
+    const t3 = targets[la.id];
+    if (t3.score >= rules.lookalike_suggest_at) {
+      const [evidenceFor, evidenceAgainst] = evidence(t3.reasons);
       lookalikes.push({
         id: la.id,
         name: la.name,
-        score: t.score,
-        reasons: t.reasons,
+        score: t3.score,
+        reasons: t3.reasons,
         evidence_for: evidenceFor,
         evidence_against: evidenceAgainst,
         distinguish: la.distinguish,
@@ -909,8 +909,8 @@ function judge(rules, sc, facts, derived) {
       });
     }
   });
-  lookalikes.sort((x, y) => y.score - x.score || x._order - y._order);
-  for (const x of [...conditions, ...lookalikes]) delete x._order;
+  lookalikes.sort((x2, y2) => y2.score - x2.score || x2._order - y2._order);
+  for (const x2 of [...conditions, ...lookalikes]) delete x2._order;
   if (lookalikes.length && lookalikeLeads(conditions[0], lookalikes[0])) lookalikes[0].leads = true;
   return [conditions, lookalikes, notJudged];
 }
@@ -919,21 +919,21 @@ function lookalikeLeads(top, lookalike) {
   if (lookalike.score > top.score) return true;
   return top.verdict !== "consistent" && lookalike.score === top.score;
 }
-function overlapOf(rules, a, b) {
+function overlapOf(rules, a2, b) {
   const fits = ["supported", "consistent", "possible"];
-  if (!fits.includes(a.verdict) || !fits.includes(b.verdict)) return null;
+  if (!fits.includes(a2.verdict) || !fits.includes(b.verdict)) return null;
   for (const pair of rules.overlaps) {
-    const same = pair.ids.length === 2 && pair.ids.includes(a.id) && pair.ids.includes(b.id) && a.id !== b.id;
-    if (same && a.verdict !== "supported" && b.verdict !== "supported") return pair.separates;
+    const same = pair.ids.length === 2 && pair.ids.includes(a2.id) && pair.ids.includes(b.id) && a2.id !== b.id;
+    if (same && a2.verdict !== "supported" && b.verdict !== "supported") return pair.separates;
   }
-  if (a.verdict === b.verdict && ["supported", "consistent"].includes(a.verdict))
+  if (a2.verdict === b.verdict && ["supported", "consistent"].includes(a2.verdict))
     return rules.messages.summary.separates_generic;
   return null;
 }
 function summarise(rules, conditions, lookalikes, notJudged) {
   const sentences = rules.messages.summary;
-  const phrase = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.phrase]));
-  const label = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  const phrase = Object.fromEntries(rules.verdicts.map((v2) => [v2.id, v2.phrase]));
+  const label = Object.fromEntries(rules.verdicts.map((v2) => [v2.id, v2.label]));
   const top = conditions[0];
   if (lookalikes.length && lookalikes[0].leads) {
     const la = lookalikes[0];
@@ -966,7 +966,7 @@ function summarise(rules, conditions, lookalikes, notJudged) {
     };
   }
   if (top.verdict === "unlikely" || top.verdict === "not-judged") {
-    const missing = notJudged.map((n) => n.label);
+    const missing = notJudged.map((n3) => n3.label);
     const text2 = fill(missing.length ? sentences.none_missing : sentences.none, {
       missing: missing.join("; ")
     });
@@ -987,7 +987,7 @@ function assess(rules, scenarioInput, ranges = null) {
     education_note: rules.education_note,
     summary: headline.text,
     headline,
-    levels: rules.verdicts.map((v) => ({ id: v.id, label: v.label, requires: v.requires })),
+    levels: rules.verdicts.map((v2) => ({ id: v2.id, label: v2.label, requires: v2.requires })),
     legend: rules.legend,
     derived,
     conditions,
@@ -1002,77 +1002,22 @@ function convert(rules, value, fromUnit, toUnit, analyte) {
     throw new ValidationError([
       error(rules, "analyte", "bad_choice", { value: analyte, accepted: Object.keys(analytes).join(", ") })
     ]);
-  const [f, problem] = asNumber(value);
+  const [f2, problem] = asNumber(value);
   if (problem) throw new ValidationError([error(rules, "value", problem, { type: typeName(value) })]);
   const units = [];
-  for (const [field, u] of [
+  for (const [field, u2] of [
     ["from_unit", fromUnit],
     ["to_unit", toUnit]
   ]) {
-    const [resolved, err] = unitProblem(rules, analyte, u, field);
+    const [resolved, err] = unitProblem(rules, analyte, u2, field);
     if (err) throw new ValidationError([err]);
     units.push(resolved);
   }
-  return fromCanonical(rules, analyte, toCanonical(rules, analyte, f, units[0]), units[1]);
+  return fromCanonical(rules, analyte, toCanonical(rules, analyte, f2, units[0]), units[1]);
 }
 
-// widgets/static/dom.js
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.filter((c) => c != null && c !== false));
-  return node;
-}
-function citeLinks(keys, { labels = {}, base = "", cls = "refs" } = {}) {
-  const span = h("span", { class: cls });
-  (keys ?? []).forEach((key, i) => {
-    const info = labels[key] ?? { label: key, list: 1 };
-    span.append(
-      i ? "; " : " (",
-      base ? h("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label
-    );
-    if (info.unverified) {
-      span.append(h("abbr", { title: "bibliographic details of this citation not verified", text: "‡" }));
-    }
-  });
-  if (keys?.length) span.append(")");
-  return span;
-}
-
-// widgets/static/explorer.js
-var LABS = ["calcium", "albumin", "phosphate", "pth", "vitamin_d", "egfr"];
-var UNITS = {
-  SI: {
-    calcium: "mmol/L",
-    albumin: "g/L",
-    phosphate: "mmol/L",
-    pth: "pmol/L",
-    vitamin_d: "nmol/L",
-    egfr: "mL/min/1.73m2"
-  },
-  conventional: {
-    calcium: "mg/dL",
-    albumin: "g/dL",
-    phosphate: "mg/dL",
-    pth: "pg/mL",
-    vitamin_d: "ng/mL",
-    egfr: "mL/min/1.73m2"
-  }
-};
-var WARFARIN_DAYS = "warfarin_days";
-var SECTIONS = [
-  ["history", "history"],
-  ["finding", "findings"],
-  ["histology", "histology"]
-];
-var WARFARIN_LABEL = "Days since warfarin was started";
-var counter = 0;
+// widgets/static/explorer-state.js
+var SECTIONS = { history: "history", finding: "findings", histology: "histology" };
 var UNIT_TEXT = [
   [/mL\/min\/1\.73 ?m2\b/g, "mL/min/1.73 m²"],
   [/mmol2\/L2\b/g, "mmol²/L²"],
@@ -1083,1008 +1028,1244 @@ function typeset(text) {
   for (const [re, sub] of UNIT_TEXT) out = out.replace(re, sub);
   return out;
 }
-function parseNumber(text, example) {
-  let t = String(text).trim();
-  if (t === "") return { missing: true };
-  if (/^[+-]?\d{1,3}(,\d{3})+$/.test(t)) {
-    const plain = t.replace(/,/g, "");
-    const decimal = t.replace(",", ".");
-    return {
-      error: `“${t}”: did you mean ${plain} or ${decimal}? Type it without the comma, or with a point.`,
-      ask: true
-    };
-  }
-  if ((t.match(/,/g) ?? []).length === 1 && !t.includes(".")) t = t.replace(",", ".");
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return { error: `enter a number, e.g. ${example}` };
-  const value = Number(t);
-  if (!Number.isFinite(value)) return { error: `enter a number, e.g. ${example}` };
-  return { value };
-}
-function setText(node, text) {
-  if (node.textContent !== text) node.textContent = text;
-}
 function fixed(value, decimals) {
   return value == null || Number.isNaN(value) ? "" : Number(value).toFixed(decimals);
 }
-function planeGeometry(rules) {
-  const spec = rules.plots?.ca_p_plane;
-  const x = spec?.x ?? { min: 0.4, max: 3, tick_step: 0.5 };
-  const y = spec?.y ?? { min: 1.6, max: 3.8, tick_step: 0.4 };
-  const W = 360, H = 260, L = 52, R = 12, T = 12, B = 40;
+function parseNumber(text, example2) {
+  let t3 = String(text).trim();
+  if (t3 === "") return { missing: true };
+  if (/^[+-]?\d{1,3}(,\d{3})+$/.test(t3)) {
+    const plain = t3.replace(/,/g, "");
+    const decimal = t3.replace(",", ".");
+    return {
+      error: `“${t3}”: did you mean ${plain} or ${decimal}? Type it without the comma, or with a point.`,
+      ask: true
+    };
+  }
+  if ((t3.match(/,/g) ?? []).length === 1 && !t3.includes(".")) t3 = t3.replace(",", ".");
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t3)) return { error: `enter a number, e.g. ${example2}` };
+  const value = Number(t3);
+  if (!Number.isFinite(value)) return { error: `enter a number, e.g. ${example2}` };
+  return { value };
+}
+var escapeRe = (s2) => s2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function leakWords(rules) {
+  const labels = rules.vocabulary.items.map((i2) => i2.label.toLowerCase()).join(" | ");
+  const words = /* @__PURE__ */ new Set();
+  for (const c2 of [...rules.conditions, ...rules.lookalikes]) {
+    const name = c2.name.replace(/\s*\(.*\)\s*$/, "");
+    words.add(name);
+    if (c2.short) words.add(c2.short);
+    const first = name.split(/\s+/)[0];
+    if (first !== name && !labels.includes(first.toLowerCase())) words.add(first);
+  }
+  return [...words];
+}
+function mentions(text, words) {
+  return words.some((w2) => new RegExp(`(^|[^\\w])${escapeRe(w2)}([^\\w]|$)`, "i").test(text));
+}
+function neutralText(text, words) {
+  let t3 = String(text ?? "");
+  if (!mentions(t3, words)) return t3;
+  t3 = t3.replace(/\s*\([^()]*\)/g, (m2) => mentions(m2, words) ? "" : m2);
+  const kept = [];
+  for (const clause of t3.split(/(?<=[.;:])\s+/)) {
+    if (mentions(clause, words)) break;
+    kept.push(clause);
+  }
+  const out = kept.join(" ").replace(/[;:,]\s*$/, "").trim();
+  return out && !/[.!?]$/.test(out) ? `${out}.` : out;
+}
+function context(rules, mode = "open") {
+  const analytes = rules.units.analytes;
+  const labs = Object.keys(analytes);
+  const units = { SI: {}, conventional: {} };
+  for (const name of labs) {
+    const a2 = analytes[name];
+    units.SI[name] = a2.canonical;
+    units.conventional[name] = Object.keys(a2.units).find((u2) => u2 !== a2.canonical) ?? a2.canonical;
+  }
+  const warfarin = rules.vocabulary.items.find((i2) => i2.id === "warfarin");
+  const practice = mode === "practice";
+  const presets = practice ? rules.presets.filter((p2) => p2.case) : rules.presets;
+  return {
+    rules,
+    practice,
+    labs,
+    units,
+    warfarinLabel: warfarin?.params?.days?.label ?? "Days since warfarin was started",
+    presets: presets.map((p2, i2) => ({
+      id: p2.id,
+      // practice: the neutral case name under a neutral value; open: the title without its id
+      value: practice ? `case-${i2 + 1}` : p2.id,
+      name: practice ? p2.case : p2.title.replace(new RegExp(`^${escapeRe(p2.id)}:\\s*`), "")
+    })),
+    names: Object.fromEntries([...rules.conditions, ...rules.lookalikes].map((x2) => [x2.id, x2.name])),
+    words: leakWords(rules),
+    healthy: rules.presets.find((p2) => p2.id === "healthy")?.scenario?.labs ?? {}
+  };
+}
+var DAYS = "warfarin_days";
+function unitOf(state, name) {
+  return state.ctx.units[state.units][name];
+}
+function valueText(rules, value, name, unit) {
+  const text = String(value);
+  const decimals = rules.units.analytes[name]?.units[unit]?.decimals;
+  const have = (text.split(".")[1] ?? "").length;
+  return decimals != null && have < decimals && /^-?\d+(\.\d*)?$/.test(text) ? Number(value).toFixed(decimals) : text;
+}
+function triValues(scenario) {
+  const out = {};
+  const record = (group, id, v2) => {
+    if (v2 === false) out[`${group}.${id}`] = "no";
+    else if (v2 != null) out[`${group}.${id}`] = "yes";
+  };
+  for (const [group, key] of Object.entries(SECTIONS)) {
+    const items = scenario[key] ?? [];
+    if (!Array.isArray(items)) {
+      for (const [id, v2] of Object.entries(items)) record(group, id, v2);
+      continue;
+    }
+    for (const item of items) {
+      if (typeof item === "string") record(group, item, true);
+      else if (item && typeof item === "object")
+        for (const [id, v2] of Object.entries(item)) record(group, id, v2);
+    }
+  }
+  return out;
+}
+function fields(ctx, scenario = {}, units = "SI") {
+  const labs = {};
+  for (const name of ctx.labs) {
+    const lab = scenario.labs?.[name];
+    labs[name] = lab && lab.value != null ? { text: valueText(ctx.rules, lab.value, name, lab.unit), unit: lab.unit } : { text: "", unit: ctx.units[units][name] };
+  }
+  const hist = scenario.history;
+  const days = hist && !Array.isArray(hist) ? hist.warfarin?.days : null;
+  return {
+    labs,
+    tri: triValues(scenario),
+    days: days == null ? "" : String(days),
+    patient: scenario.patient ?? {}
+  };
+}
+function shownText(state, name) {
+  const origin = state.labs[name];
+  const target = unitOf(state, name);
+  if (origin.unit === target || origin.text.trim() === "") return origin.text;
+  const parsed = parseNumber(origin.text, "");
+  if (parsed.error) return origin.text;
+  const decimals = state.ctx.rules.units.analytes[name].units[target]?.decimals ?? 2;
+  try {
+    return fixed(convert(state.ctx.rules, parsed.value, origin.unit, target, name), decimals);
+  } catch {
+    return origin.text;
+  }
+}
+function example(state, name) {
+  if (name === DAYS) return "4";
+  const { rules, healthy } = state.ctx;
+  const unit = unitOf(state, name);
+  const decimals = rules.units.analytes[name].units[unit]?.decimals ?? 2;
+  const h2 = healthy[name];
+  if (!h2) return fixed(1, decimals);
+  try {
+    return fixed(h2.unit === unit ? h2.value : convert(rules, h2.value, h2.unit, unit, name), decimals);
+  } catch {
+    return String(h2.value);
+  }
+}
+function labelOf(state, name) {
+  return name === DAYS ? state.ctx.warfarinLabel : state.ctx.rules.units.analytes[name].label;
+}
+function readScenario(state) {
+  const errors = {};
+  const labs = {};
+  for (const name of state.ctx.labs) {
+    const origin = state.labs[name];
+    const parsed = parseNumber(origin.text, example(state, name));
+    if (parsed.error) errors[name] = `${labelOf(state, name)}: ${parsed.error}`;
+    else if (!parsed.missing) labs[name] = { value: parsed.value, unit: origin.unit };
+  }
+  const history = {};
+  const present = { finding: [], histology: [] };
+  for (const item of state.ctx.rules.vocabulary.items) {
+    const value = state.tri[`${item.group}.${item.id}`];
+    if (!value) continue;
+    if (item.group === "history") history[item.id] = value === "yes" ? {} : false;
+    else present[item.group]?.push(value === "yes" ? item.id : { [item.id]: false });
+  }
+  if (state.tri["history.warfarin"] === "yes") {
+    const parsed = parseNumber(state.days, "4");
+    if (parsed.error) errors[DAYS] = `${state.ctx.warfarinLabel}: ${parsed.error}`;
+    else if (!parsed.missing) history.warfarin = { days: parsed.value };
+  }
+  const scenario = {
+    patient: state.patient,
+    labs,
+    history,
+    findings: present.finding,
+    histology: present.histology
+  };
+  return { scenario, errors };
+}
+function fieldOf(state, path) {
+  for (const name of state.ctx.labs) if (path.includes(name)) return name;
+  return path.includes("warfarin") ? DAYS : null;
+}
+function derive2(state) {
+  const { scenario, errors } = readScenario(state);
+  let assessment = null;
+  if (!Object.keys(errors).length) {
+    try {
+      assessment = assess(state.ctx.rules, scenario);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      for (const e2 of err.errors) {
+        const name = fieldOf(state, e2.field);
+        const label = name && labelOf(state, name);
+        if (name) errors[name] ??= label && !e2.message.includes(label) ? `${label}: ${e2.message}` : e2.message;
+        else errors._form ??= e2.message;
+      }
+    }
+  }
+  return { scenario, errors, assessment };
+}
+function currentCase(state) {
+  return state.ctx.rules.presets.find((p2) => p2.id === state.preset) ?? null;
+}
+function hidden(state) {
+  return state.ctx.practice && !state.committed;
+}
+function feedbackText(state) {
+  const a2 = state.committed;
+  if (!a2) return state.notice;
+  const c2 = currentCase(state);
+  const names = state.ctx.names;
+  const taught = c2 ? [...c2.taught.conditions, ...c2.taught.lookalike ? [c2.taught.lookalike] : []] : [];
+  const taughtText = taught.map((t3) => names[t3] ?? t3).join(" and ");
+  if (!c2 || !taught.length)
+    return "Your own values have no taught answer: compare your answer with the ranking below.";
+  if (a2.answer === "unsure") return `This case teaches: ${taughtText}. Read the evidence below.`;
+  if (a2.correct) return `Yes: this case teaches ${taughtText}. The evidence below shows why.`;
+  return `Not quite: you chose ${names[a2.answer]}; this case teaches ${taughtText}. Compare the evidence below.`;
+}
+function commit(state) {
+  if (!state.choice) {
+    return { ...state, notice: "Choose an answer first (or “I am not sure: show me”).", focus: "answer" };
+  }
+  const c2 = currentCase(state);
+  const taught = c2 ? [...c2.taught.conditions, ...c2.taught.lookalike ? [c2.taught.lookalike] : []] : [];
+  const record = {
+    case: c2?.id ?? "",
+    answer: state.choice,
+    correct: c2 && taught.length ? taught.includes(state.choice) : null,
+    revealed: true
+  };
+  return {
+    ...state,
+    committed: record,
+    attempts: [...state.attempts, record],
+    notice: "",
+    focus: "feedback"
+  };
+}
+function initialState(data, saved = {}) {
+  const ctx = context(data.rules, data.mode);
+  const units = saved.units === "conventional" ? "conventional" : "SI";
+  const start = ctx.presets.find((p2) => p2.id === saved.preset);
+  const preset = start ? ctx.rules.presets.find((p2) => p2.id === start.id) : null;
+  const state = {
+    ctx,
+    units,
+    preset: preset ? preset.id : "",
+    ...fields(ctx, preset ? preset.scenario : saved.scenario ?? {}, units),
+    choice: "",
+    committed: null,
+    attempts: [],
+    notice: "",
+    lastField: null,
+    focus: null
+  };
+  const answer = saved.answer ?? {};
+  if (ctx.practice && answer.revealed && answer.case && answer.case === state.preset) {
+    const record = {
+      case: answer.case,
+      answer: answer.answer ?? "",
+      correct: answer.correct ?? null,
+      revealed: true
+    };
+    return { ...state, choice: record.answer, committed: record, attempts: [record] };
+  }
+  return state;
+}
+function edited(state, changes) {
+  const leave = !state.ctx.practice && state.preset;
+  return { ...state, ...changes, preset: leave ? "" : state.preset, focus: null };
+}
+function fresh(state, preset) {
+  const scenario = preset ? preset.scenario : {};
+  return { ...state, ...fields(state.ctx, scenario, state.units), choice: "", committed: null, notice: "" };
+}
+function update(state, event) {
+  switch (event.type) {
+    case "type": {
+      if (event.name === DAYS) return edited(state, { days: event.text, lastField: DAYS });
+      const labs = { ...state.labs, [event.name]: { text: event.text, unit: unitOf(state, event.name) } };
+      return edited(state, { labs, lastField: event.name });
+    }
+    case "tri":
+      return edited(state, { tri: { ...state.tri, [event.key]: event.value } });
+    case "units":
+      return event.units === state.units || !state.ctx.units[event.units] ? state : { ...state, units: event.units, focus: null };
+    case "preset": {
+      const preset = state.ctx.rules.presets.find((p2) => p2.id === event.id) ?? null;
+      return { ...fresh(state, preset), preset: preset ? preset.id : "", focus: null };
+    }
+    case "choose":
+      return { ...state, choice: event.choice, notice: "", focus: null };
+    case "commit":
+      return commit(state);
+    case "review":
+      return { ...state, ...fields(state.ctx, currentCase(state)?.scenario ?? {}, state.units), focus: null };
+    case "reset":
+      return { ...fresh(state, currentCase(state)), focus: "answer" };
+    case "load":
+      return edited(state, fields(state.ctx, event.scenario ?? {}, state.units));
+    case "field":
+      return state.lastField === event.name ? state : { ...state, lastField: event.name };
+    default:
+      throw new Error(`unknown explorer event ${event.type}`);
+  }
+}
+function toModel(state, scenario) {
+  return { scenario, units: state.units, preset: state.preset, answer: state.committed ?? {} };
+}
+
+// widgets/static/ui.js
+var EDU_NOTE = "For education, not for clinical decisions.";
+var LIGHT = `
+  --ui-fg: #111827; --ui-bg: #ffffff; --ui-muted: #374151; --ui-surface: #f3f4f6;
+  --ui-border: #6b7280; --ui-border-soft: #d1d5db; --ui-accent: #1e3a8a; --ui-accent-fg: #ffffff;
+  --ui-accent-soft: #eff6ff; --ui-link: #1d4ed8; --ui-focus: #1d4ed8; --ui-error: #991b1b;
+  --ui-warn: #7c2d12; --ui-warn-bg: #fffbeb; --ui-ok: #14532d; --ui-plot-box: #dbeafe;`;
+var DARK = `
+  --ui-fg: #e5e7eb; --ui-bg: #111827; --ui-muted: #cbd5e1; --ui-surface: #1f2937;
+  --ui-border: #9ca3af; --ui-border-soft: #4b5563; --ui-accent: #93c5fd; --ui-accent-fg: #0b1220;
+  --ui-accent-soft: #1e293b; --ui-link: #93c5fd; --ui-focus: #93c5fd; --ui-error: #fca5a5;
+  --ui-warn: #fdba74; --ui-warn-bg: #292524; --ui-ok: #86efac; --ui-plot-box: #1e3a8a;`;
+var THEME_CSS = `
+:root {${LIGHT} }
+html[data-theme="dark"], body[data-jp-theme-light="false"] {${DARK} }
+@media (prefers-color-scheme: dark) { html:not([data-theme]) {${DARK} } }
+.ui-component { color: var(--ui-fg); background: var(--ui-bg); }
+.ui-component a { color: var(--ui-link); }
+.ui-component :focus-visible, .ui-failure :focus-visible { outline: 3px solid var(--ui-focus); outline-offset: 2px; }
+.ui-component [tabindex="-1"]:focus { outline: none; }
+.ui-live { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.ui-edu { font-style: italic; color: var(--ui-muted); font-size: 0.9rem; margin: 0.2rem 0; }
+.ui-failure { color: var(--ui-fg); background: var(--ui-warn-bg); border: 1px solid var(--ui-border); border-left: 4px solid var(--ui-warn); border-radius: 4px; padding: 0.5rem 0.75rem; margin: 0.5rem 0; }
+.ui-failure p { margin: 0.25rem 0; }
+.ui-failure code { color: inherit; background: transparent; }
+.ui-failure button { font: inherit; min-height: 44px; padding: 0.3rem 0.9rem; border: 1px solid var(--ui-accent); border-radius: 4px; color: var(--ui-accent-fg); background: var(--ui-accent); cursor: pointer; }
+.ui-print { display: none; }
+@media print {
+  .ui-print { display: block; }
+  .ui-no-print { display: none !important; }
+  .ui-component, .ui-print { color: #000; background: #fff; }
+}`;
+function installTheme(doc = document) {
+  if (doc.getElementById("ui-theme")) return;
+  const style = doc.createElement("style");
+  style.id = "ui-theme";
+  style.textContent = THEME_CSS;
+  doc.head.append(style);
+}
+var regions = /* @__PURE__ */ new WeakMap();
+function liveRegion(el) {
+  if (!regions.has(el)) {
+    const node = document.createElement("div");
+    node.className = "ui-live";
+    node.setAttribute("role", "status");
+    node.setAttribute("aria-live", "polite");
+    el.append(node);
+    let last = "";
+    const say = (text) => {
+      const t3 = String(text ?? "");
+      if (t3 === last) node.textContent = "";
+      last = t3;
+      requestAnimationFrame(() => {
+        node.textContent = t3;
+      });
+    };
+    regions.set(el, { node, say });
+  }
+  return regions.get(el);
+}
+var CONTROL = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/;
+function usableTarget(node) {
+  if (!node?.isConnected || node === document.body) return false;
+  if (node.closest("[hidden], [inert]")) return false;
+  if (!node.getClientRects().length) return false;
+  if (CONTROL.test(node.tagName)) return !node.disabled;
+  return Boolean(node.textContent.trim() || node.getAttribute("aria-label"));
+}
+function focusOn(...candidates) {
+  const node = candidates.find(usableTarget);
+  if (!node) return null;
+  const focusable = CONTROL.test(node.tagName) || node.tagName === "A" || node.hasAttribute("tabindex");
+  if (!focusable) node.setAttribute("tabindex", "-1");
+  node.focus();
+  return node;
+}
+function keepClear(root, bar, gap = 8) {
+  const check = (target) => {
+    const b = bar();
+    if (!b || b.contains(target) || !target.isConnected) return;
+    const style = getComputedStyle(b);
+    if (style.position !== "sticky" && style.position !== "fixed") return;
+    const br = b.getBoundingClientRect();
+    const stuck = br.top <= (Number.parseFloat(style.top) || 0) + 1;
+    const tr = target.getBoundingClientRect();
+    if (stuck && tr.top < br.bottom + gap)
+      window.scrollBy({ top: tr.top - br.bottom - gap, behavior: "instant" });
+  };
+  root.addEventListener("focusin", (event) => {
+    const target = event.target;
+    requestAnimationFrame(() => check(target));
+  });
+}
+
+// node_modules/htm/dist/htm.module.js
+var n = function(t3, s2, r2, e2) {
+  var u2;
+  s2[0] = 0;
+  for (var h2 = 1; h2 < s2.length; h2++) {
+    var p2 = s2[h2++], a2 = s2[h2] ? (s2[0] |= p2 ? 1 : 2, r2[s2[h2++]]) : s2[++h2];
+    3 === p2 ? e2[0] = a2 : 4 === p2 ? e2[1] = Object.assign(e2[1] || {}, a2) : 5 === p2 ? (e2[1] = e2[1] || {})[s2[++h2]] = a2 : 6 === p2 ? e2[1][s2[++h2]] += a2 + "" : p2 ? (u2 = t3.apply(a2, n(t3, a2, r2, ["", null])), e2.push(u2), a2[0] ? s2[0] |= 2 : (s2[h2 - 2] = 0, s2[h2] = u2)) : e2.push(a2);
+  }
+  return e2;
+};
+var t = /* @__PURE__ */ new Map();
+function htm_module_default(s2) {
+  var r2 = t.get(this);
+  return r2 || (r2 = /* @__PURE__ */ new Map(), t.set(this, r2)), (r2 = n(this, r2.get(s2) || (r2.set(s2, r2 = (function(n3) {
+    for (var t3, s3, r3 = 1, e2 = "", u2 = "", h2 = [0], p2 = function(n4) {
+      1 === r3 && (n4 || (e2 = e2.replace(/^\s*\n\s*|\s*\n\s*$/g, ""))) ? h2.push(0, n4, e2) : 3 === r3 && (n4 || e2) ? (h2.push(3, n4, e2), r3 = 2) : 2 === r3 && "..." === e2 && n4 ? h2.push(4, n4, 0) : 2 === r3 && e2 && !n4 ? h2.push(5, 0, true, e2) : r3 >= 5 && ((e2 || !n4 && 5 === r3) && (h2.push(r3, 0, e2, s3), r3 = 6), n4 && (h2.push(r3, n4, 0, s3), r3 = 6)), e2 = "";
+    }, a2 = 0; a2 < n3.length; a2++) {
+      a2 && (1 === r3 && p2(), p2(a2));
+      for (var l2 = 0; l2 < n3[a2].length; l2++) t3 = n3[a2][l2], 1 === r3 ? "<" === t3 ? (p2(), h2 = [h2], r3 = 3) : e2 += t3 : 4 === r3 ? "--" === e2 && ">" === t3 ? (r3 = 1, e2 = "") : e2 = t3 + e2[0] : u2 ? t3 === u2 ? u2 = "" : e2 += t3 : '"' === t3 || "'" === t3 ? u2 = t3 : ">" === t3 ? (p2(), r3 = 1) : r3 && ("=" === t3 ? (r3 = 5, s3 = e2, e2 = "") : "/" === t3 && (r3 < 5 || ">" === n3[a2][l2 + 1]) ? (p2(), 3 === r3 && (h2 = h2[0]), r3 = h2, (h2 = h2[0]).push(2, 0, r3), r3 = 0) : " " === t3 || "	" === t3 || "\n" === t3 || "\r" === t3 ? (p2(), r3 = 2) : e2 += t3), 3 === r3 && "!--" === e2 && (r3 = 4, h2 = h2[0]);
+    }
+    return p2(), h2;
+  })(s2)), r2), arguments, [])).length > 1 ? r2 : r2[0];
+}
+
+// node_modules/preact/dist/preact.mjs
+var n2;
+var t2;
+var r;
+var u;
+var i;
+var f;
+var o;
+var e;
+var l;
+var c;
+var a;
+var s;
+var h = /* @__PURE__ */ Symbol.for("pv");
+var p = {};
+var y = [];
+var v = /^m(i|n|o|s|text|space)$/;
+var w = Array.isArray;
+var d = y.slice;
+var _ = Object.assign;
+function g(n3) {
+  n3 && n3.parentNode && n3.remove();
+}
+function k(n3, t3, r2) {
+  var u2, i2, f2, o2 = {}, e2 = arguments.length;
+  for (f2 in t3) "key" == f2 ? u2 = t3[f2] : "ref" == f2 && "function" != typeof n3 ? i2 = t3[f2] : o2[f2] = t3[f2];
+  return e2 > 2 && (o2.children = e2 > 3 ? d.call(arguments, 2) : r2), m(n3, o2, u2, i2, null);
+}
+function m(r2, u2, i2, f2, o2) {
+  var e2 = { type: r2, props: u2, key: i2, ref: f2, __k: null, __: null, __b: 0, __e: null, __c: null, constructor: h, __v: o2 || ++t2, __i: -1, __u: 0 };
+  return !o2 && n2.vnode && n2.vnode(e2), e2;
+}
+function $(n3) {
+  return n3.children;
+}
+function x(n3, t3) {
+  this.props = n3, this.context = t3, this.__g = 0;
+}
+function S(n3, t3) {
+  if (null == t3) return n3.__ && S(n3.__, n3.__i + 1);
+  for (var r2; t3 < n3.__k.length; t3++) if ((r2 = n3.__k[t3]) && r2.__e) return r2.__e;
+  return "function" != typeof n3.type || n3.props.__P ? null : S(n3);
+}
+function C(t3) {
+  var r2, u2 = t3.__v, i2 = u2.__e, f2 = [], o2 = [], e2 = t3.__P;
+  e2 && ((r2 = _({ constructor: h }, u2)).__v = u2.__v + 1, n2.vnode && n2.vnode(r2), z(e2, r2, u2, t3.__n, e2.namespaceURI, 32 & u2.__u ? [i2] : null, f2, i2 || S(u2), 32 & u2.__u, o2), r2.__v = u2.__v, r2.__.__k[r2.__i] = r2, E(f2, r2, o2), u2.__ = u2.__e = null, r2.__e != i2 && j(r2));
+}
+function j(n3) {
+  if ((n3 = n3.__) && n3.__c && !n3.props.__P) return n3.__e = null, n3.__k.some(function(t3) {
+    return t3 && (n3.__e = t3.__e);
+  }), j(n3);
+}
+function L(t3) {
+  (8 & t3.__g || (t3.__g |= 8, u.push(t3), f++)) && i == n2.debounceRendering || ((i = n2.debounceRendering) || queueMicrotask)(H);
+}
+function H() {
+  try {
+    for (var n3, t3 = 1; u.length; ) u.length > t3 && u.sort(o), n3 = u.shift(), t3 = u.length, 8 & n3.__g && C(n3);
+  } finally {
+    (f = u.length) && (i || queueMicrotask)(H);
+  }
+}
+function I(n3, t3, r2, u2, i2, f2, o2, e2, l2, c2, a2) {
+  var s2, h2, v2, w2, d2, _2, g2 = u2.__k || y, k2 = t3.length;
+  for (l2 = q(r2, t3, g2, l2, k2), s2 = 0; s2 < k2; s2++) null != (v2 = r2.__k[s2]) && (h2 = ~v2.__i && g2[v2.__i] || p, v2.__i = s2, _2 = z(n3, v2, h2, i2, f2, o2, e2, l2, c2, a2), w2 = v2.__e, (h2.ref != v2.ref || 8 & h2.__u) && (h2.ref && G(h2.ref, null, v2, h2), v2.ref && a2.push(v2.ref, v2.__c || w2, v2)), d2 = d2 || w2, 4 & v2.__u ? (l2 = A(v2, l2, n3, !h2.__v), h2.__e && (h2.__e = null)) : "function" == typeof v2.type && void 0 !== _2 ? l2 = _2 : w2 && (l2 = w2.nextSibling), v2.__u &= -21);
+  return r2.__e = d2, l2;
+}
+function q(n3, t3, r2, u2, i2) {
+  var f2, o2, e2, l2, c2, a2, s2, p2, y2, v2 = r2.length, d2 = v2, _2 = 0, g2 = 0, k2 = n3.__k = Array(i2);
+  for (f2 = 0; f2 < i2; f2++) null != (o2 = t3[f2]) && "boolean" != typeof o2 && "function" != typeof o2 ? ("object" != typeof o2 || o2.constructor === String ? o2 = k2[f2] = m(null, o2) : w(o2) ? o2 = k2[f2] = m($, { children: o2 }) : o2.constructor === h && o2.__b ? o2 = k2[f2] = m(o2.type, o2.props, o2.key, o2.ref, o2.__v) : k2[f2] = o2, l2 = f2 + _2, o2.__ = n3, o2.__b = n3.__b + 1, e2 = null, ~(c2 = o2.__i = P(o2, r2, l2, d2)) && (d2--, (e2 = r2[c2]) && (e2.__u |= 2)), e2 && e2.__v ? (o2.__u |= 16, c2 == l2 - 1 ? _2-- : c2 == l2 + 1 ? _2++ : c2 != l2 && (c2 > l2 ? _2-- : _2++, g2 = 1)) : (~c2 || (i2 > v2 ? _2-- : i2 < v2 && _2++), "function" != typeof o2.type && (o2.__u |= 4))) : k2[f2] = null;
+  if (g2) {
+    for (a2 = [], s2 = [], f2 = 0; f2 < i2; f2++) if ((o2 = k2[f2]) && 16 & o2.__u) {
+      for (_2 = 0, p2 = a2.length; _2 < p2; ) a2[y2 = _2 + p2 >> 1] < o2.__i ? _2 = y2 + 1 : p2 = y2;
+      a2[_2] = o2.__i, s2[f2] = _2 + 1;
+    }
+    for (_2 = a2.length; f2--; ) s2[f2] && (s2[f2] == _2 ? _2-- : k2[f2].__u |= 4);
+  }
+  if (d2) for (f2 = 0; f2 < v2; f2++) !(e2 = r2[f2]) || 2 & e2.__u || (e2.__e == u2 && (u2 = S(e2)), J(e2, e2));
+  return u2;
+}
+function A(n3, t3, r2, u2) {
+  var i2, f2, o2, e2;
+  if ("function" == typeof n3.type) {
+    if (n3.props.__P) return t3;
+    if (i2 = n3.__k) for (f2 = 0; f2 < i2.length; f2++) i2[f2] && (i2[f2].__ = n3, t3 = A(i2[f2], t3, r2, false));
+    return t3;
+  }
+  for (t3 && !t3.parentNode && (t3 = S(n3)) && !t3.parentNode && (t3 = null), o2 = n3.__e, e2 = t3; e2 && 8 == e2.nodeType; ) e2 = e2.nextSibling;
+  for (o2 != e2 && (!u2 && r2.moveBefore && o2.parentNode ? r2.moveBefore(o2, t3) : r2.insertBefore(o2, t3 || null)), t3 = o2; (t3 = t3 && t3.nextSibling) && 8 == t3.nodeType && !t3.data.startsWith("$s"); ) ;
+  return t3;
+}
+function P(n3, t3, r2, u2) {
+  var i2, f2 = n3.key, o2 = n3.type, e2 = t3[r2], l2 = e2 && !(2 & e2.__u);
+  if (null === e2 && null == f2 || l2 && f2 == e2.key && o2 == e2.type) return r2;
+  if (u2 > (l2 ? 1 : 0)) {
+    for (i2 = r2 - 1; i2 >= 0; i2--) if ((e2 = t3[i2]) && !(2 & e2.__u) && f2 == e2.key && o2 == e2.type) return i2;
+    for (i2 = r2 + 1; i2 < t3.length; i2++) if ((e2 = t3[i2]) && !(2 & e2.__u) && f2 == e2.key && o2 == e2.type) return i2;
+  }
+  return -1;
+}
+function T(n3, t3, r2) {
+  null == r2 && (r2 = ""), "-" == t3[0] ? n3.setProperty(t3, r2) : n3[t3] = r2;
+}
+function N(n3, t3, r2, u2, i2) {
+  var f2, o2;
+  if ("style" == t3) if ("string" == typeof r2) n3.style.cssText = r2;
+  else {
+    if ("string" == typeof u2 && (n3.style.cssText = u2 = ""), u2) for (t3 in u2) r2 && t3 in r2 || T(n3.style, t3);
+    if (r2) for (t3 in r2) u2 && r2[t3] == u2[t3] || T(n3.style, t3, r2[t3]);
+  }
+  else if ("o" == t3[0] && "n" == t3[1]) "function" != typeof r2 && (r2 = null), "function" != typeof u2 && (u2 = null), (n3.__e || (n3.__e = {}))[t3] = r2, r2 && u2 || (o2 = a[t3] || (a[t3] = V(t3)), (n3.__a || (n3.__a = {}))[t3] = c, f2 = t3 != (t3 = t3.replace(l, "$1")), (t3 = t3.slice(2))[0] < "a" && (t3 = t3.toLowerCase()), r2 ? n3.addEventListener(t3, o2, f2) : n3.removeEventListener(t3, o2, f2));
+  else {
+    if ("http://www.w3.org/2000/svg" == i2) t3 = t3.replace(/xlink(H|:h)/, "h").replace(/sName$/, "s");
+    else if ("width" != t3 && "height" != t3 && "href" != t3 && "list" != t3 && "form" != t3 && "tabIndex" != t3 && "download" != t3 && "rowSpan" != t3 && "colSpan" != t3 && "role" != t3 && "popover" != t3 && t3 in n3) try {
+      return void (n3[t3] = null == r2 ? "" : r2);
+    } catch (n4) {
+    }
+    if ("function" == typeof r2) return;
+    null == r2 || false === r2 && "-" != t3[4] ? n3.removeAttribute(t3) : n3.setAttribute(t3, "popover" == t3 && 1 == r2 ? "" : r2);
+  }
+}
+function V(t3) {
+  return function(r2) {
+    var u2 = this.__e;
+    if (u2) {
+      if (u2 = u2[t3], null == r2[e]) r2[e] = c++;
+      else if (r2[e] < this.__a[t3]) return;
+      return u2(n2.event ? n2.event(r2) : r2);
+    }
+  };
+}
+function z(t3, r2, u2, i2, f2, o2, e2, l2, c2, a2) {
+  var s2, p2, v2, d2, k2, b, m2, M, C2, j2, L2, H2, q2, A2, O, P2, T2, N2, V2 = r2.type;
+  if (r2.constructor !== h) return null;
+  128 & u2.__u && (c2 = 32 & u2.__u, s2 = u2.__c.__z) && (r2.__u |= c2, p2 = o2 = [], 8 == s2.nodeType ? l2 = B(s2, o2) : o2.push(s2), l2 = o2[0] || l2), (s2 = n2.__b) && s2(r2);
+  n: if ("function" == typeof V2) {
+    v2 = e2.length;
+    try {
+      if (M = r2.props, C2 = (s2 = V2.prototype) && s2.render, j2 = (s2 = V2.contextType) && i2[s2.__c], L2 = s2 ? j2 ? j2.props.value : s2.__ : i2, (d2 = u2.__c) ? (r2.__c = d2, 2 & d2.__g && (d2.__g |= 1)) : (C2 ? r2.__c = d2 = new V2(M, L2) : (r2.__c = d2 = new x(M, L2), d2.constructor = V2, d2.render = K), j2 && j2.sub(d2), d2.state || (d2.state = {}), d2.__n = i2, d2.__g |= 8, d2.__h = [], d2.__k = []), C2 && (d2.__s || (d2.__s = d2.state), V2.getDerivedStateFromProps && (d2.__s == d2.state && (d2.__s = _({}, d2.__s)), _(d2.__s, V2.getDerivedStateFromProps(M, d2.__s)))), k2 = d2.props, b = d2.state, d2.__v = r2, u2.__c) {
+        if (M !== k2 && C2 && !V2.getDerivedStateFromProps && d2.componentWillReceiveProps && d2.componentWillReceiveProps(M, L2), r2.__v == u2.__v && !(8 & d2.__g) || !(4 & d2.__g) && d2.shouldComponentUpdate && false === d2.shouldComponentUpdate(M, d2.__s, L2)) {
+          r2.__v != u2.__v && (d2.props = M, d2.state = d2.__s, d2.__g &= -9), r2.__e = u2.__e, r2.__k = u2.__k, r2.__k.some(function(n3) {
+            n3 && (n3.__ = r2);
+          }), y.push.apply(d2.__h, d2.__k), d2.__k = [], d2.__h.length && e2.push(d2), l2 = S(u2);
+          break n;
+        }
+        d2.componentWillUpdate && d2.componentWillUpdate(M, d2.__s, L2), C2 && d2.componentDidUpdate && d2.__h.push(function() {
+          d2.componentDidUpdate(k2, b, m2);
+        });
+      } else C2 && !V2.getDerivedStateFromProps && d2.componentWillMount && d2.componentWillMount(), C2 && d2.componentDidMount && d2.__h.push(d2.componentDidMount);
+      d2.context = L2, d2.props = M, d2.__P = t3, d2.__g &= -5, H2 = n2.__r, q2 = C2 ? 25 : 0;
+      do {
+        d2.__g &= -9, H2 && H2(r2), s2 = d2.render(d2.props, d2.state = d2.__s, d2.context);
+      } while (8 & d2.__g && ++q2 < 25);
+      C2 && (y.push.apply(d2.__h, d2.__k), d2.__k = []), d2.state = d2.__s, d2.getChildContext && (i2 = _({}, i2, d2.getChildContext())), C2 && u2.__c && d2.getSnapshotBeforeUpdate && (m2 = d2.getSnapshotBeforeUpdate(k2, b)), A2 = s2 && s2.type === $ && null == s2.key ? s2.props.children : s2, M.__P && (s2 = l2, f2 = (t3 = M.__P).namespaceURI, c2 = o2 = null, u2.props && u2.props.__P != t3 && (u2.__k.some(function(n3) {
+        n3 && J(n3, n3);
+      }), u2.__k = null), l2 = u2.__k ? S(u2, 0) : null), l2 = I(t3, w(A2) ? A2 : [A2], r2, u2, i2, f2, o2, e2, l2, c2, a2), M.__P && (r2.__e = null, l2 = s2), r2.__u &= -161, p2 && p2.some(g), d2.__h.length && e2.push(d2), 1 & d2.__g && (d2.__g &= -4);
+    } catch (t4) {
+      if (e2.length = v2, r2.__v = null, c2 || o2) if (t4 && t4.then) {
+        if (r2.__u |= 128 | c2, o2) {
+          for (~(T2 = o2.indexOf(l2 || void 0)) || (T2 = o2.length); (N2 = o2[T2 - 1]) && 8 == N2.nodeType; ) T2--;
+          for (; T2 < o2.length; T2++) if (N2 = o2[T2]) if (o2[T2] = null, O) {
+            if (N2 == P2) break;
+          } else {
+            if (8 != N2.nodeType) break;
+            N2.data.startsWith("$s") && (P2 = B(O = N2));
+          }
+        }
+        if (!O) {
+          for (; l2 && 8 == l2.nodeType && l2.nextSibling; ) l2 = l2.nextSibling;
+          O = l2;
+        }
+        (s2 = B(O = r2.__c.__z || (r2.__c.__z = O))) ? (r2.__e = O, l2 = s2) : r2.__e = l2, l2 = l2 && l2.nextSibling;
+      } else o2 && o2.some(g);
+      else r2.__e = u2.__e;
+      r2.__k || (r2.__k = u2.__k || []), t4 && t4.then || D(r2), n2.__e(t4, r2, u2);
+    }
+  } else l2 = r2.__e = F(u2.__e, r2, u2, i2, f2, o2, e2, c2, a2, t3);
+  return (s2 = n2.diffed) && s2(r2), l2;
+}
+function B(n3, t3) {
+  if (n3 && 8 == n3.nodeType && n3.data.startsWith("$s")) for (var r2 = 1; n3 = n3.nextSibling; ) {
+    if (8 == n3.nodeType) {
+      if (n3.data.startsWith("$s")) r2++;
+      else if (n3.data.startsWith("/$s") && !--r2) return n3;
+    }
+    t3 && t3.push(n3);
+  }
+}
+function D(n3) {
+  n3 && (n3.__c && (n3.__c.__g |= 4), n3.__k && n3.__k.some(D));
+}
+function E(t3, r2, u2) {
+  for (var i2 = 0; i2 < u2.length; ) G(u2[i2++], u2[i2++], u2[i2++]);
+  n2.__c && n2.__c(r2, t3), t3.some(function(r3) {
+    try {
+      t3 = r3.__h, r3.__h = [], t3.some(function(n3) {
+        n3.call(r3);
+      });
+    } catch (t4) {
+      n2.__e(t4, r3.__v);
+    }
+  });
+}
+function F(t3, r2, u2, i2, f2, o2, e2, l2, c2, a2) {
+  var s2, h2, y2, _2, k2, b, m2, M, $2 = u2.props || p, x2 = r2.props, C2 = r2.type;
+  if ("svg" == C2 ? f2 = "http://www.w3.org/2000/svg" : "math" == C2 ? f2 = "http://www.w3.org/1998/Math/MathML" : f2 || (f2 = "http://www.w3.org/1999/xhtml"), o2) {
+    for (s2 = 0; s2 < o2.length; s2++) if ((k2 = o2[s2]) && (C2 ? k2.localName == C2 : 3 == k2.nodeType)) {
+      t3 = k2, o2[s2] = null;
+      break;
+    }
+  }
+  if (!t3) {
+    if (M = a2.ownerDocument || document, !C2) return M.createTextNode(x2);
+    t3 = M.createElementNS(f2, C2, x2.is ? x2 : a2), l2 && (n2.__m && n2.__m(r2, o2), l2 = false), o2 = null;
+  }
+  if (C2) {
+    if (a2 = "template" == C2 && t3.content || t3, o2 = "textarea" == C2 && null != x2.defaultValue ? null : o2 && d.call(a2.childNodes), !l2 && o2) for ($2 = {}, s2 = 0; s2 < t3.attributes.length; s2++) $2[(k2 = t3.attributes[s2]).name] = k2.value;
+    for (s2 in $2) k2 = $2[s2], "dangerouslySetInnerHTML" == s2 ? y2 = k2 : "children" == s2 || s2 in x2 || "value" == s2 && "defaultValue" in x2 || "checked" == s2 && "defaultChecked" in x2 || N(t3, s2, null, k2, f2);
+    for (s2 in x2) k2 = x2[s2], "children" == s2 ? _2 = k2 : "dangerouslySetInnerHTML" == s2 ? h2 = k2 : "value" == s2 ? b = k2 : "checked" == s2 ? m2 = k2 : l2 && "function" != typeof k2 || $2[s2] === k2 || N(t3, s2, k2, $2[s2], f2);
+    h2 ? (l2 || y2 && (h2.__html == y2.__html || h2.__html == t3.innerHTML) || (t3.innerHTML = h2.__html), r2.__k = []) : (y2 && (t3.textContent = ""), ("foreignObject" == C2 || "http://www.w3.org/1998/Math/MathML" == f2 && v.test(C2)) && (f2 = "http://www.w3.org/1999/xhtml"), I(a2, w(_2) ? _2 : [_2], r2, u2, i2, f2, o2, e2, o2 ? o2[0] : u2.__k && S(u2, 0), l2, c2), o2 && o2.some(g)), l2 && "textarea" != C2 || (s2 = "value", "progress" == C2 && null == b ? t3.removeAttribute(s2) : null == b || b === t3[s2] && ("progress" != C2 || b) || N(t3, s2, b, $2[s2], f2), s2 = "checked", null != m2 && m2 != t3[s2] && N(t3, s2, m2, $2[s2], f2));
+  } else $2 === x2 || l2 && t3.data == x2 || (t3.data = x2);
+  return t3;
+}
+function G(t3, r2, u2, i2) {
+  try {
+    "function" == typeof t3 ? r2 ? r2.__x = t3(r2) || 1 : i2 && (i2 = i2.__c || i2.__e) && (r2 = i2.__x) && (i2.__x = null, "function" == typeof r2 ? r2() : t3(null)) : t3.current = r2;
+  } catch (t4) {
+    n2.__e(t4, u2);
+  }
+}
+function J(t3, r2, u2) {
+  var i2, f2, o2, e2;
+  if (n2.unmount && n2.unmount(t3), !(i2 = t3.ref) || i2.current && i2.current != t3.__e || G(i2, null, r2, t3), i2 = t3.__c) {
+    if (i2.componentWillUnmount) try {
+      i2.componentWillUnmount();
+    } catch (t4) {
+      n2.__e(t4, r2);
+    }
+    i2.__P = i2.__n = null;
+  }
+  if (i2 = t3.__k) for (e2 = 0; e2 < i2.length; e2++) i2[e2] && J(i2[e2], r2, "function" != typeof t3.type || u2 && !t3.props.__P);
+  !u2 && (i2 = t3.__c) && (i2 = i2.__z) && (f2 = B(i2, o2 = [])) && (i2 == t3.__e && o2.some(g), g(f2), g(i2)), u2 || g(t3.__e), t3.__e = t3.__c = t3.__ = null;
+}
+function K(n3, t3, r2) {
+  return this.constructor(n3, r2);
+}
+function Q(t3, r2) {
+  var u2, i2, f2, o2;
+  n2.__ && n2.__(t3, r2), 9 == r2.nodeType && (r2 = r2.documentElement), i2 = (u2 = t3 && 32 & t3.__u) ? null : r2.__k, r2.__k = m($, { children: [t3] }), f2 = [], o2 = [], z(r2, r2.__k, i2 || p, p, r2.namespaceURI, i2 ? null : r2.firstChild ? d.call(r2.childNodes) : null, f2, i2 ? i2.__e : r2.firstChild, u2, o2), E(f2, r2.__k, o2), r2.__k.props.children = null;
+}
+n2 = { __e: function(n3, t3, r2, u2) {
+  for (var i2, o2, e2; t3 = t3.__; ) if ((i2 = t3.__c) && !(1 & i2.__g)) {
+    i2.__g |= 4;
+    try {
+      if ((e2 = (o2 = i2.constructor) && o2.getDerivedStateFromError) && i2.setState(o2.getDerivedStateFromError(n3)), i2.componentDidCatch && (i2.componentDidCatch(n3, u2 || {}), e2 = 1), e2 && 8 & i2.__g) return void (i2.__g |= 2);
+    } catch (t4) {
+      n3 = t4;
+    }
+  }
+  throw f = 0, n3;
+} }, t2 = 0, r = function(n3) {
+  return null != n3 && n3.constructor === h;
+}, x.prototype.setState = function(n3, t3) {
+  var r2 = this.__s;
+  r2 && r2 != this.state || (r2 = this.__s = _({}, this.state)), "function" == typeof n3 && (n3 = n3(_({}, r2), this.props)), n3 && (_(r2, n3), this.__v && (t3 && this.__k.push(t3), L(this)));
+}, x.prototype.forceUpdate = function(n3) {
+  this.__v && (this.__g |= 4, n3 && this.__h.push(n3), L(this));
+}, x.prototype.render = $, u = [], f = 0, o = function(n3, t3) {
+  return n3.__v.__b - t3.__v.__b;
+}, e = /* @__PURE__ */ Symbol(), l = /(PointerCapture)$|Capture$/i, c = 0, a = {}, s = 0;
+
+// widgets/static/view.js
+var html = htm_module_default.bind(k);
+
+// widgets/static/explorer.js
+var counter = 0;
+function geometry(rules) {
+  const spec = rules.plots.ca_p_plane;
+  const [W, H2, L2, R, T2, B2] = [360, 260, 52, 12, 12, 40];
+  const { x: x2, y: y2 } = spec;
   return {
     W,
-    H,
-    L,
+    H: H2,
+    L: L2,
     R,
-    T,
-    B,
-    x,
-    y,
-    step: spec?.curve_step ?? 0.02,
-    sx: (p) => L + (p - x.min) / (x.max - x.min) * (W - L - R),
-    sy: (c) => H - B - (c - y.min) / (y.max - y.min) * (H - T - B)
+    T: T2,
+    B: B2,
+    x: x2,
+    y: y2,
+    step: spec.curve_step ?? 0.02,
+    sx: (p2) => L2 + (p2 - x2.min) / (x2.max - x2.min) * (W - L2 - R),
+    sy: (c2) => H2 - B2 - (c2 - y2.min) / (y2.max - y2.min) * (H2 - T2 - B2)
   };
 }
-var SVG = "http://www.w3.org/2000/svg";
-function s(tag, attrs, text) {
-  const n = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-  if (text != null) n.textContent = text;
-  return n;
-}
-function capLines(rules) {
-  const lines = rules.bands.cap.lines;
-  if (lines) return Object.values(lines).map((l) => l.mg2_dl2);
-  return [55, 70];
-}
-function planeBackground(rules, units) {
-  const g = planeGeometry(rules);
-  const { W, H, L, R, T, B, sx, sy, x, y } = g;
+var capLines = (rules) => Object.values(rules.bands.cap.lines).map((l2) => l2.mg2_dl2);
+function factors(rules, units) {
   const cap = rules.bands.cap;
-  const conv = units === "SI" ? { ca: 1, p: 1 } : { ca: cap.mg_factor_calcium, p: cap.mg_factor_phosphate };
-  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "cx-plane", role: "img" });
-  const ca = rules.ranges.calcium, ph = rules.ranges.phosphate;
-  svg.append(
-    s("rect", {
-      x: sx(ph.low),
-      y: sy(ca.high),
-      width: sx(ph.high) - sx(ph.low),
-      height: sy(ca.low) - sy(ca.high),
-      class: "cx-refbox"
-    })
-  );
-  svg.append(s("text", { x: sx(ph.low) + 4, y: sy(ca.low) - 5, class: "cx-small" }, "reference"));
-  capLines(rules).forEach((mg, i) => {
-    const k = mg / (cap.mg_factor_calcium * cap.mg_factor_phosphate);
+  return units === "SI" ? { ca: 1, p: 1, unit: "mmol/L" } : { ca: cap.mg_factor_calcium, p: cap.mg_factor_phosphate, unit: "mg/dL" };
+}
+function ticks(axis) {
+  const out = [];
+  for (let v2 = Math.ceil(axis.min / axis.tick_step - 1e-9) * axis.tick_step; v2 <= axis.max + 1e-9; v2 += axis.tick_step)
+    out.push(v2);
+  return out;
+}
+function capCurves(rules, g2) {
+  const cap = rules.bands.cap;
+  return capLines(rules).map((mg, i2) => {
+    const k2 = mg / (cap.mg_factor_calcium * cap.mg_factor_phosphate);
+    const start = Math.max(g2.x.min, k2 / g2.y.max);
     const pts = [];
-    for (let p = Math.max(x.min, k / y.max); p <= x.max + 1e-9; p += g.step)
-      pts.push(`${sx(p).toFixed(1)},${sy(k / p).toFixed(1)}`);
-    svg.append(s("polyline", { points: pts.join(" "), class: i === 0 ? "cx-iso55" : "cx-iso70" }));
-    svg.append(
-      s(
-        "text",
-        // at the top, where each line enters the plot: the first left of it, the next right
-        {
-          x: sx(Math.max(x.min, k / y.max)) + (i % 2 ? 5 : -5),
-          y: T + 12,
-          "text-anchor": i % 2 ? "start" : "end",
-          class: "cx-small"
-        },
-        `${mg} mg²/dL²`
-      )
-    );
+    for (let p2 = start; p2 <= g2.x.max + 1e-9; p2 += g2.step)
+      pts.push(`${g2.sx(p2).toFixed(1)},${g2.sy(k2 / p2).toFixed(1)}`);
+    return html`<polyline points=${pts.join(" ")} class=${i2 === 0 ? "cx-iso55" : "cx-iso70"} />
+      <text x=${g2.sx(start) + (i2 % 2 ? 5 : -5)} y=${g2.T + 12} text-anchor=${i2 % 2 ? "start" : "end"} class="cx-small"
+        >${mg} mg²/dL²</text
+      >`;
   });
-  svg.append(s("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "cx-axis" }));
-  svg.append(s("line", { x1: L, y1: T, x2: L, y2: H - B, class: "cx-axis" }));
-  const first = (axis) => Math.ceil(axis.min / axis.tick_step - 1e-9) * axis.tick_step;
-  for (let p = first(x); p <= x.max + 1e-9; p += x.tick_step) {
-    svg.append(
-      s(
-        "text",
-        { x: sx(p), y: H - B + 14, "text-anchor": "middle", class: "cx-small" },
-        fixed(p * conv.p, 1)
-      )
-    );
-  }
-  for (let c = first(y); c <= y.max + 1e-9; c += y.tick_step) {
-    svg.append(
-      s("text", { x: L - 6, y: sy(c) + 4, "text-anchor": "end", class: "cx-small" }, fixed(c * conv.ca, 1))
-    );
-  }
-  const unit = units === "SI" ? "mmol/L" : "mg/dL";
-  svg.append(
-    s(
-      "text",
-      { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "cx-small" },
-      `Phosphate (${unit})`
-    )
-  );
-  svg.append(
-    s(
-      "text",
-      {
-        x: 12,
-        y: (T + H - B) / 2,
-        "text-anchor": "middle",
-        transform: `rotate(-90 12 ${(T + H - B) / 2})`,
-        class: "cx-small"
-      },
-      `Corrected calcium (${unit})`
-    )
-  );
-  const point = s("g", { class: "cx-point-group" });
-  svg.append(point);
-  return { svg, point, g };
 }
-function drawPoint(plane, cca, p, units, rules) {
-  const { point, g } = plane;
-  point.replaceChildren();
-  if (cca == null || p == null) return "The patient's point is not shown: calcium or phosphate is missing.";
-  const cx = Math.min(Math.max(p, g.x.min), g.x.max), cy = Math.min(Math.max(cca, g.y.min), g.y.max);
-  const px = g.sx(cx), py = g.sy(cy);
-  const off = [
-    p > g.x.max ? "right" : p < g.x.min ? "left" : null,
-    cca > g.y.max ? "up" : cca < g.y.min ? "down" : null
-  ].filter(Boolean);
-  if (off.length) {
-    const dx = off.includes("right") ? 1 : off.includes("left") ? -1 : 0;
-    const dy = off.includes("up") ? -1 : off.includes("down") ? 1 : 0;
-    const tip = [px + dx * 8, py + dy * 8], base = [px - dx * 4, py - dy * 4];
-    const nx = -dy, ny = dx;
-    point.append(
-      s("polygon", {
-        class: "cx-point cx-offscale",
-        points: `${tip.join(",")} ${base[0] + nx * 7},${base[1] + ny * 7} ${base[0] - nx * 7},${base[1] - ny * 7}`
-      })
-    );
-  } else {
-    point.append(s("circle", { cx: px, cy: py, r: 6, class: "cx-point" }));
-  }
-  const label = off.length ? "patient (off scale)" : "patient";
-  const right = px > g.W - g.R - 110;
-  const below = py < g.T + 20;
-  point.append(
-    s(
-      "text",
-      {
-        x: right ? px - 10 : px + 10,
-        y: below ? py + 18 : py - 9,
-        "text-anchor": right ? "end" : "start",
-        class: "cx-small cx-strong"
-      },
-      label
-    )
+function axes(rules, g2, units) {
+  const f2 = factors(rules, units);
+  const mid = (g2.T + g2.H - g2.B) / 2;
+  return html`<line x1=${g2.L} y1=${g2.H - g2.B} x2=${g2.W - g2.R} y2=${g2.H - g2.B} class="cx-axis" />
+    <line x1=${g2.L} y1=${g2.T} x2=${g2.L} y2=${g2.H - g2.B} class="cx-axis" />
+    ${ticks(g2.x).map(
+    (p2) => html`<text x=${g2.sx(p2)} y=${g2.H - g2.B + 14} text-anchor="middle" class="cx-small">${fixed(p2 * f2.p, 1)}</text>`
+  )}
+    ${ticks(g2.y).map(
+    (c2) => html`<text x=${g2.L - 6} y=${g2.sy(c2) + 4} text-anchor="end" class="cx-small">${fixed(c2 * f2.ca, 1)}</text>`
+  )}
+    <text x=${(g2.L + g2.W - g2.R) / 2} y=${g2.H - 6} text-anchor="middle" class="cx-small">Phosphate (${f2.unit})</text>
+    <text x="12" y=${mid} text-anchor="middle" transform=${`rotate(-90 12 ${mid})`} class="cx-small"
+      >Corrected calcium (${f2.unit})</text
+    >`;
+}
+function patientPoint(rules, g2, cca, p2, units) {
+  if (cca == null || p2 == null)
+    return [null, "The patient's point is not shown: calcium or phosphate is missing."];
+  const px = g2.sx(Math.min(Math.max(p2, g2.x.min), g2.x.max));
+  const py = g2.sy(Math.min(Math.max(cca, g2.y.min), g2.y.max));
+  const dx = p2 > g2.x.max ? 1 : p2 < g2.x.min ? -1 : 0;
+  const dy = cca > g2.y.max ? -1 : cca < g2.y.min ? 1 : 0;
+  const off = dx || dy;
+  const [tx, ty, bx, by] = [px + dx * 8, py + dy * 8, px - dx * 4, py - dy * 4];
+  const [nx, ny] = [-dy, dx];
+  const mark = off ? html`<polygon class="cx-point cx-offscale"
+        points=${`${tx},${ty} ${bx + nx * 7},${by + ny * 7} ${bx - nx * 7},${by - ny * 7}`} />` : html`<circle cx=${px} cy=${py} r="6" class="cx-point" />`;
+  const right = px > g2.W - g2.R - 110;
+  const label = html`<text x=${right ? px - 10 : px + 10} y=${py < g2.T + 20 ? py + 18 : py - 9}
+    text-anchor=${right ? "end" : "start"} class="cx-small cx-strong">${off ? "patient (off scale)" : "patient"}</text>`;
+  const f2 = factors(rules, units);
+  const text = `The patient's point: phosphate ${fixed(p2 * f2.p, 2)} ${f2.unit}, corrected calcium ${fixed(cca * f2.ca, 2)} ${f2.unit}${off ? ", off the scale" : ""}.`;
+  return [html`<g class="cx-point-group">${mark}${label}</g>`, text];
+}
+function Plane({ state, d: d2 }) {
+  const { rules } = state.ctx;
+  const g2 = geometry(rules);
+  const ca = rules.ranges.calcium;
+  const ph = rules.ranges.phosphate;
+  const d22 = d2.assessment?.derived;
+  const [point, text] = patientPoint(
+    rules,
+    g2,
+    d22?.calcium_for_bands?.["mmol/L"],
+    d22?.values?.phosphate?.["mmol/L"],
+    state.units
   );
+  const lines = capLines(rules).join(" and ");
+  return html`<svg viewBox=${`0 0 ${g2.W} ${g2.H}`} class="cx-plane" role="img"
+    aria-label=${`Calcium–phosphate plane with the reference box and the Ca × P ${lines} mg²/dL² lines. ${text}`}>
+    <rect x=${g2.sx(ph.low)} y=${g2.sy(ca.high)} width=${g2.sx(ph.high) - g2.sx(ph.low)}
+      height=${g2.sy(ca.low) - g2.sy(ca.high)} class="cx-refbox" />
+    <text x=${g2.sx(ph.low) + 4} y=${g2.sy(ca.low) - 5} class="cx-small">reference</text>
+    ${capCurves(rules, g2)} ${axes(rules, g2, state.units)} ${point}
+  </svg>`;
+}
+function LabField({ state, name, uid, error: error2, on }) {
+  const id = `${uid}-${name}`;
+  return html`<div class="cx-field">
+    <label for=${id}>${labelOf(state, name)}</label>
+    <span class="cx-entry">
+      <input id=${id} name=${name} type="text" inputmode="decimal" autocomplete="off"
+        aria-describedby=${`${id}-unit ${id}-err`} aria-invalid=${error2 ? "true" : void 0}
+        value=${shownText(state, name)} onInput=${(e2) => on({ type: "type", name, text: e2.currentTarget.value })}
+        onFocus=${() => on({ type: "field", name })} />
+      <span id=${`${id}-unit`} class="cx-unit">${typeset(unitOf(state, name))}</span>
+    </span>
+    <span id=${`${id}-err`} class="cx-error">${error2 ?? ""}</span>
+  </div>`;
+}
+function Tri({ state, item, uid, on, extra = "" }) {
+  const key = `${item.group}.${item.id}`;
+  const id = `${uid}-${item.group}-${item.id}`;
+  const title = hidden(state) ? neutralText(item.definition, state.ctx.words) : item.definition;
+  return html`<div class=${`cx-check${extra}`}>
+    <label for=${id}>${item.label}</label>
+    <select id=${id} class="cx-tri" name=${key} title=${title} value=${state.tri[key] ?? ""}
+      onChange=${(e2) => on({ type: "tri", key, value: e2.currentTarget.value })}>
+      <option value="">not recorded</option>
+      <option value="yes">present</option>
+      <option value="no">examined: absent</option>
+    </select>
+  </div>`;
+}
+function Labs({ state, d: d2, uid, on }) {
+  const dialysis = state.ctx.rules.vocabulary.items.find((i2) => i2.id === "dialysis");
+  return html`<fieldset class="cx-labs">
+    <legend>Laboratory values (leave empty if not measured)</legend>
+    ${state.ctx.labs.map((name) => html`<${LabField} key=${name} ...${{ state, name, uid, on }} error=${d2.errors[name]} />`)}
+    <${Tri} state=${state} item=${dialysis} uid=${uid} on=${on} extra=" cx-dialysis" />
+  </fieldset>`;
+}
+function Group({ state, group, uid, on, children }) {
+  const items = state.ctx.rules.vocabulary.items.filter((i2) => i2.group === group && i2.id !== "dialysis");
+  return html`<fieldset class="cx-toggles">
+    <legend>${state.ctx.rules.vocabulary.groups[group].label}</legend>
+    ${items.map((item) => html`<${Tri} key=${item.id} state=${state} item=${item} uid=${uid} on=${on} />`)}
+    ${children}
+  </fieldset>`;
+}
+function Findings({ state, d: d2, uid, on }) {
+  const id = `${uid}-warfarin-days`;
+  const n3 = Object.entries(state.tri).filter(([k2, v2]) => v2 && k2 !== "history.dialysis").length;
+  return html`<details class="cx-details cx-findings">
+    <summary>History, findings and histology <span class="cx-count">(${n3} recorded)</span></summary>
+    <${Group} state=${state} group="history" uid=${uid} on=${on}>
+      <div class="cx-field">
+        <label for=${id}>${state.ctx.warfarinLabel}</label>
+        <input id=${id} type="text" inputmode="numeric" name=${DAYS} autocomplete="off"
+          aria-describedby=${`${id}-err`} aria-invalid=${d2.errors[DAYS] ? "true" : void 0} value=${state.days}
+          onInput=${(e2) => on({ type: "type", name: DAYS, text: e2.currentTarget.value })}
+          onFocus=${() => on({ type: "field", name: DAYS })} />
+        <span id=${`${id}-err`} class="cx-error">${d2.errors[DAYS] ?? ""}</span>
+      </div>
+    <//>
+    <${Group} state=${state} group="finding" uid=${uid} on=${on} />
+    <${Group} state=${state} group="histology" uid=${uid} on=${on} />
+  </details>`;
+}
+function Controls({ state, uid, on }) {
+  const practice = state.ctx.practice;
+  const value = state.ctx.presets.find((p2) => p2.id === state.preset)?.value ?? "";
+  const choose = (v2) => on({ type: "preset", id: state.ctx.presets.find((p2) => p2.value === v2)?.id ?? "" });
+  return html`<div class="cx-controls ui-no-print">
+    <div class="cx-preset-box">
+      <label for=${`${uid}-preset`}>${practice ? "Case" : "Preset"}</label>
+      <select id=${`${uid}-preset`} name="preset" class="cx-preset" value=${value}
+        onChange=${(e2) => choose(e2.currentTarget.value)}>
+        <option value="">${practice ? "Choose a case, or type your own values" : "Your own scenario"}</option>
+        ${state.ctx.presets.map((p2) => html`<option key=${p2.value} value=${p2.value}>${p2.name}</option>`)}
+      </select>
+    </div>
+    <fieldset class="cx-units">
+      <legend>Units</legend>
+      ${["SI", "conventional"].map(
+    (u2) => html`<label key=${u2}>
+          <input type="radio" name=${`${uid}-units`} value=${u2} checked=${u2 === state.units}
+            onChange=${() => on({ type: "units", units: u2 })} />
+          ${u2 === "SI" ? "SI (mmol/L)" : "Conventional (mg/dL)"}
+        </label>`
+  )}
+    </fieldset>
+  </div>`;
+}
+function barFieldText(state, d2) {
+  const name = state.lastField;
+  if (!name) return "Type a value: the result shows here.";
+  const value = name === DAYS ? state.days : shownText(state, name);
+  const unit = name === DAYS || !value ? "" : ` ${typeset(unitOf(state, name))}`;
+  const cca = d2.assessment?.derived?.corrected_calcium?.[unitOf(state, "calcium")];
+  const corrected = (name === "calcium" || name === "albumin") && cca != null ? ` · corrected calcium ${fixed(cca, 2)} ${typeset(unitOf(state, "calcium"))}` : "";
+  return `${labelOf(state, name)}: ${value || "—"}${unit}${corrected}`;
+}
+function statusText(state, d2) {
+  const first = Object.values(d2.errors)[0];
+  if (first) return `Check the highlighted field: ${first}`;
+  if (hidden(state)) return "Commit an answer to see the ranking.";
+  return typeset(d2.assessment.headline.text);
+}
+function AnswerBox({ state, uid, on }) {
+  const { rules } = state.ctx;
+  const text = feedbackText(state);
+  return html`<div class="cx-answer-box ui-no-print">
+    <label for=${`${uid}-answer`}>What is this picture most consistent with?</label>
+    <span class="cx-answer-row">
+      <select id=${`${uid}-answer`} class="cx-answer" value=${state.choice}
+        onChange=${(e2) => on({ type: "choose", choice: e2.currentTarget.value })}>
+        <option value="">Choose your answer…</option>
+        <optgroup label="Calcification and skin necrosis">
+          ${rules.conditions.map((c2) => html`<option key=${c2.id} value=${c2.id}>${c2.name}</option>`)}
+        </optgroup>
+        <optgroup label="Look-alikes">
+          ${rules.lookalikes.map((l2) => html`<option key=${l2.id} value=${l2.id}>${l2.name}</option>`)}
+        </optgroup>
+        <option value="unsure">I am not sure: show me</option>
+      </select>
+      <button type="button" class="cx-commit" onClick=${() => on({ type: "commit" })}>Check my answer</button>
+    </span>
+    <p class="cx-feedback">${text}</p>
+    ${state.committed ? html`<span class="cx-answer-row">
+            <button type="button" class="cx-again" onClick=${() => on({ type: "reset" })}>Try this case again</button>
+            <button type="button" class="cx-review" onClick=${() => on({ type: "review" })}>Back to the case's values</button>
+          </span>` : null}
+  </div>`;
+}
+var DERIVED = [
+  ["calcium", "Corrected calcium"],
+  ["phosphate", "Phosphate"],
+  ["cap", "Ca × P"],
+  ["gfr", "Kidney function"],
+  ["pth", "PTH"]
+];
+function derivedRows(state, dv) {
+  const { rules } = state.ctx;
+  const dec = (analyte, unit) => rules.units.analytes[analyte].units[unit]?.decimals ?? 2;
+  const val = (obj, unit, decimals) => obj && obj[unit] != null ? `${fixed(obj[unit], decimals)} ${typeset(unit)}` : "not available";
+  const u2 = (name) => unitOf(state, name);
+  const si = state.units === "SI";
   const cap = rules.bands.cap;
-  const f = units === "SI" ? [1, 1, "mmol/L"] : [cap.mg_factor_calcium, cap.mg_factor_phosphate, "mg/dL"];
-  return `The patient's point: phosphate ${fixed(p * f[1], 2)} ${f[2]}, corrected calcium ${fixed(cca * f[0], 2)} ${f[2]}${off.length ? ", off the scale" : ""}.`;
+  return {
+    calcium: [
+      val(dv.corrected_calcium, u2("calcium"), dec("calcium", u2("calcium"))),
+      dv.bands?.calcium?.label
+    ],
+    phosphate: [
+      val(dv.values?.phosphate, u2("phosphate"), dec("phosphate", u2("phosphate"))),
+      dv.bands?.phosphate?.label
+    ],
+    cap: [
+      val(dv.ca_x_p, si ? "mmol2/L2" : "mg2/dL2", si ? cap.decimals_mmol : cap.decimals_mg),
+      dv.bands?.ca_x_p?.label
+    ],
+    gfr: [dv.gfr_category ?? "not available", dv.bands?.gfr?.label],
+    pth: [
+      dv.pth_x_uln != null ? `${dv.pth_x_uln} × upper limit` : "not available",
+      dv.bands?.pth_multiple?.label
+    ]
+  };
 }
+function Derived({ state, d: d2 }) {
+  const dv = d2.assessment?.derived ?? {};
+  const rows = derivedRows(state, dv);
+  const band = (label) => typeset(hidden(state) ? neutralText(label ?? "", state.ctx.words) : label ?? "");
+  const caveats = dv.corrected_calcium?.caveats ?? [];
+  return html`<div class="cx-derived-box">
+    <table class="cx-derived">
+      <caption>Derived values</caption>
+      <thead><tr><th scope="col">Value</th><th scope="col">Result and band</th></tr></thead>
+      <tbody>
+        ${DERIVED.map(
+    ([key, label]) => html`<tr key=${key}>
+            <th scope="row">${label}</th>
+            <td><span class="cx-result">${rows[key][0]}</span><span class="cx-band">${band(rows[key][1])}</span></td>
+          </tr>`
+  )}
+      </tbody>
+    </table>
+    <details class="cx-more cx-caveats-box" hidden=${!caveats.length}>
+      <summary>About the albumin correction</summary>
+      <ul class="cx-caveats">${caveats.map((c2) => html`<li key=${c2}>${c2}</li>`)}</ul>
+    </details>
+  </div>`;
+}
+function Refs({ keys, env }) {
+  if (!keys?.length) return null;
+  const labels = env.refLabels ?? {};
+  return html`<span class="cx-refs">
+    ${keys.map((key, i2) => {
+    const info = labels[key] ?? { label: key, list: 1 };
+    const link = env.bibUrl ? html`<a href=${`${env.bibUrl}#ref-${info.list}-${key}`}>${info.label}</a>` : info.label;
+    const mark = info.unverified ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>` : null;
+    return html`${i2 ? "; " : " ("}${link}${mark}`;
+  })})</span
+  >`;
+}
+function evidence2(item) {
+  return {
+    for: item.evidence_for,
+    against: item.evidence_against,
+    note: item.reasons.filter((r2) => r2.direction === "note")
+  };
+}
+function Reasons({ title, list, cls, env }) {
+  if (!list.length) return null;
+  return html`<div class=${`cx-evidence ${cls}`}>
+    <p class="cx-ev-title">${title}</p>
+    <ul class="cx-reasons">
+      ${list.map(
+    (r2) => html`<li>
+          ${typeset(r2.text)}<${Refs} keys=${r2.cite} env=${env} />
+          ${r2.beyond ? html`<span class="cx-beyond"> (beyond the article)</span>` : null}
+        </li>`
+  )}
+    </ul>
+  </div>`;
+}
+function AllReasons({ ev, env }) {
+  return html`<${Reasons} title="Evidence for" list=${ev.for} cls="cx-for" env=${env} />
+    <${Reasons} title="Evidence against" list=${ev.against} cls="cx-against" env=${env} />
+    <${Reasons} title="Notes" list=${ev.note} cls="cx-note" env=${env} />`;
+}
+function Brief({ title, list, cls }) {
+  if (!list.length) return null;
+  const more = list.length > 2 ? ` (+${list.length - 2} more)` : "";
+  const text = list.slice(0, 2).map((r2) => typeset(r2.finding || r2.text)).join(" · ");
+  return html`<p class=${`cx-brief ${cls}`}><strong>${title}: </strong>${text}${more}</p>`;
+}
+function Condition({ c: c2, leading, env }) {
+  const ev = evidence2(c2);
+  const head = html`<span class="cx-verdict">${c2.verdict_label}</span> <strong class="cx-name">${c2.name}</strong>`;
+  const limit = c2.level_limit && (c2.level_limit.text ?? c2.level_limit.why ?? `at most ${c2.level_limit.level}`);
+  const body = html`<${AllReasons} ev=${ev} env=${env} />
+    ${limit ? html`<p class="cx-limit"><strong>Level limit: </strong>${typeset(limit)}</p>` : null}
+    ${c2.missing?.length ? html`<p class="cx-missing"><strong>What would decide: </strong>${c2.missing.join(" ")}</p>` : null}
+    <p class="cx-confirm"><strong>What confirms it: </strong>${c2.confirm}</p>`;
+  return html`<li class=${`cx-condition cx-${c2.verdict}`} data-id=${c2.id}>
+    ${leading ? html`<p class="cx-cond-head">${head}</p>
+            <${Brief} title="For" list=${ev.for} cls="cx-for" />
+            <${Brief} title="Against" list=${ev.against} cls="cx-against" />
+            <details class="cx-more"><summary>All reasons, with references</summary>${body}</details>` : html`<details class="cx-more"><summary class="cx-cond-head">${head}</summary>${body}</details>`}
+  </li>`;
+}
+function Lookalike({ l: l2, env }) {
+  const ev = evidence2(l2);
+  return html`<li data-id=${l2.id}>
+    <p class="cx-cond-head"><strong>${l2.name}</strong>${l2.leads ? html`<span class="cx-leads"> (leads the ranking)</span>` : null}</p>
+    ${l2.leads ? html`<${Brief} title="For" list=${ev.for.slice(0, 2)} cls="cx-for" />` : null}
+    ${l2.distinguish ? html`<p class="cx-distinguish"><strong>What tells it apart: </strong>${typeset(l2.distinguish)}</p>` : null}
+    <details class="cx-more"><summary>Reasons</summary><${AllReasons} ev=${ev} env=${env} /></details>
+  </li>`;
+}
+function Headline({ a: a2 }) {
+  const h2 = a2.headline;
+  return html`<p class="cx-summary"><strong>${typeset(h2.text)}</strong></p>
+    ${h2.separates ? html`<p class="cx-separates"><strong>What separates them: </strong>${typeset(h2.separates)}</p>` : null}
+    ${h2.missing.length ? html`<p class="cx-missing"><strong>Missing data: </strong>${h2.missing.join("; ")}</p>` : null}`;
+}
+function Ranking({ state, a: a2, env }) {
+  const top = a2.conditions[0]?.verdict;
+  const leading = (c2, i2) => c2.verdict !== "unlikely" && c2.verdict !== "not-judged" && (i2 === 0 || c2.verdict === top);
+  return html`<div class="cx-ranking">
+    <${Headline} a=${a2} />
+    <ol class="cx-conditions" aria-label="Conditions, most consistent first">
+      ${a2.conditions.map((c2, i2) => html`<${Condition} key=${c2.id} c=${c2} leading=${leading(c2, i2)} env=${env} />`)}
+    </ol>
+    <p class="cx-legend"><strong>Levels: </strong>${typeset(a2.legend.replace(/^Levels:\s*/, ""))}</p>
+    ${a2.lookalikes?.length ? html`<p class="cx-sub">Look-alikes the findings suggest</p>
+            <ul class="cx-lookalikes">${a2.lookalikes.map((l2) => html`<${Lookalike} key=${l2.id} l=${l2} env=${env} />`)}</ul>` : null}
+    ${a2.not_judged?.length ? html`<p class="cx-missing"><strong>Not judged for lack of data: </strong>${a2.not_judged.map((n3) => `${n3.label} (${n3.reason})`).join("; ")}</p>` : null}
+    <details class="cx-details">
+      <summary>Reference ranges used (beyond the article)</summary>
+      <ul>${Object.values(state.ctx.rules.ranges).map((r2) => html`<li>${r2.label}<${Refs} keys=${r2.cite} env=${env} /></li>`)}</ul>
+      <p>Ranges vary between laboratories and assays: use your local laboratory's ranges.</p>
+    </details>
+  </div>`;
+}
+function Results({ state, d: d2, env }) {
+  const a2 = d2.assessment;
+  const first = Object.values(d2.errors)[0];
+  const warnings = (a2?.warnings ?? []).map((w2) => typeset(w2.message ?? w2));
+  const lines = capLines(state.ctx.rules).join(" and ");
+  return html`<p class="cx-stale-note" role="alert">${first ? `Not current: fix the highlighted field and the results update. ${first}` : ""}</p>
+    <div class="cx-results ui-no-print" inert=${first ? true : void 0}>
+      <ul class="cx-warnings" aria-label="Warnings">${warnings.map((t3) => html`<li>${t3}</li>`)}</ul>
+      <${Derived} state=${state} d=${d2} />
+      <details class="cx-details cx-plane-details" open=${env.wide}>
+        <summary>Calcium–phosphate plane</summary>
+        <figure class="cx-figure">
+          <div class="cx-plane-box"><${Plane} state=${state} d=${d2} /></div>
+          <figcaption>Corrected calcium against phosphate. Box: adult reference ranges. Lines: Ca × P of ${lines} mg²/dL².</figcaption>
+        </figure>
+      </details>
+      ${a2 && !hidden(state) ? html`<${Ranking} state=${state} a=${a2} env=${env} />` : null}
+    </div>`;
+}
+function printRows(state) {
+  const { rules } = state.ctx;
+  const rows = state.ctx.labs.filter((n3) => state.labs[n3].text.trim()).map((n3) => [labelOf(state, n3), `${shownText(state, n3)} ${typeset(unitOf(state, n3))}`]);
+  const ticked = rules.vocabulary.items.filter((i2) => state.tri[`${i2.group}.${i2.id}`]).map((i2) => state.tri[`${i2.group}.${i2.id}`] === "yes" ? i2.label : `${i2.label}: examined, absent`);
+  if (state.tri["history.warfarin"] === "yes" && state.days.trim())
+    ticked.push(`${state.ctx.warfarinLabel}: ${state.days}`);
+  rows.push(["History, findings, histology", ticked.join("; ") || "none recorded"]);
+  return rows;
+}
+function PrintView({ state, d: d2 }) {
+  const a2 = d2.assessment;
+  let verdict;
+  if (!a2) verdict = html`<p>No current result: a field holds an invalid value.</p>`;
+  else if (hidden(state)) verdict = html`<p>The ranking is shown after an answer is committed.</p>`;
+  else
+    verdict = html`<p><strong>${typeset(a2.headline.text)}</strong></p>
+      <ol>${a2.conditions.map(
+      (c2) => html`<li><strong>${c2.verdict_label}: ${c2.name}</strong>
+          <ul>${(c2.reasons ?? []).map((r2) => html`<li>${typeset(r2.text)}</li>`)}</ul></li>`
+    )}</ol>`;
+  return html`<div class="cx-print ui-print">
+    <p class="cx-title">Calcium–phosphate scenario explorer (printout)</p>
+    <table class="cx-print-inputs">
+      <caption>Inputs</caption>
+      <tbody>${printRows(state).map(([k2, v2]) => html`<tr><th scope="row">${k2}</th><td>${v2}</td></tr>`)}</tbody>
+    </table>
+    ${verdict}
+    <p class="cx-edu">${state.ctx.rules.education_note} ${EDU_NOTE}</p>
+  </div>`;
+}
+function Explorer({ state, d: d2, uid, on, env }) {
+  const practice = state.ctx.practice;
+  return html`<a class="cx-skip" href=${`#${uid}-end`} onClick=${env.skip}>Skip past the explorer</a>
+    <div class=${`cx-explorer ui-component${practice ? " cx-practice" : ""}`} role="group"
+      aria-label="Calcium–phosphate scenario explorer">
+      <p class="cx-title ui-no-print">${practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer"}</p>
+      <p class="cx-edu ui-no-print">${state.ctx.rules.education_note} It says what a picture is consistent with, never a diagnosis.</p>
+      <${Controls} state=${state} uid=${uid} on=${on} />
+      <div class="cx-layout">
+        <div class="cx-bar ui-no-print">
+          <span class="cx-bar-field">${barFieldText(state, d2)}</span>
+          <span class="cx-bar-status">${statusText(state, d2)}</span>
+        </div>
+        <div class="cx-inputs ui-no-print">
+          <${Labs} state=${state} d=${d2} uid=${uid} on=${on} />
+          <${Findings} state=${state} d=${d2} uid=${uid} on=${on} />
+        </div>
+        <div class="cx-output">
+          ${practice ? html`<${AnswerBox} state=${state} uid=${uid} on=${on} />` : null}
+          <${Results} state=${state} d=${d2} env=${env} />
+        </div>
+      </div>
+      <${PrintView} state=${state} d=${d2} />
+    </div>
+    <p id=${`${uid}-end`} class="cx-edu ui-edu cx-end" tabindex="-1">${EDU_NOTE}</p>`;
+}
+var FOCUS = { feedback: ".cx-feedback", answer: ".cx-answer" };
+var SAY_NOW = /* @__PURE__ */ new Set(["preset", "units", "commit", "reset", "review", "load"]);
 function render({ model, el }) {
-  const rules = JSON.parse(model.get("rules_json"));
+  installTheme();
   const uid = `cx${++counter}`;
-  const vocab = rules.vocabulary.items;
-  const practice = model.get("mode") === "practice";
-  const presets = practice ? rules.presets.filter((p) => p.case) : rules.presets;
-  const presetName = (p) => practice ? p.case : p.title;
-  let units = model.get("units") === "conventional" ? "conventional" : "SI";
-  let lastSent = "";
-  let revealed = false;
-  let current = null;
-  let lastField = null;
-  const skip = h("a", { class: "cx-skip", href: `#${uid}-end`, text: "Skip past the explorer" });
-  const end = h("span", { id: `${uid}-end`, class: "cx-end", tabindex: "-1" });
-  const root = h("div", {
-    class: `cx-explorer${practice ? " cx-practice" : ""}`,
-    role: "group",
-    "aria-label": "Calcium–phosphate scenario explorer"
-  });
-  root.append(
-    h("p", {
-      class: "cx-title",
-      text: practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer"
-    }),
-    h("p", {
-      class: "cx-edu",
-      text: `${rules.education_note} It says what a picture is consistent with, never a diagnosis.`
-    })
+  const host = document.createElement("div");
+  el.append(host);
+  const live = liveRegion(el);
+  let state = initialState(
+    { rules: JSON.parse(model.get("rules_json")), mode: model.get("mode") },
+    {
+      scenario: model.get("scenario"),
+      units: model.get("units"),
+      preset: model.get("preset"),
+      answer: model.get("answer")
+    }
   );
-  const presetSelect = h(
-    "select",
-    { id: `${uid}-preset`, name: "preset", class: "cx-preset" },
-    h("option", { value: "", text: practice ? "Your own values" : "Your own scenario" }),
-    ...presets.map((p) => h("option", { value: p.id, text: presetName(p) }))
-  );
-  const unitBox = h(
-    "fieldset",
-    { class: "cx-units" },
-    h("legend", { text: "Units" }),
-    ...["SI", "conventional"].map(
-      (u) => h(
-        "label",
-        {},
-        h("input", { type: "radio", name: `${uid}-units`, value: u, checked: u === units }),
-        u === "SI" ? "SI (mmol/L)" : "Conventional (mg/dL)"
-      )
-    )
-  );
-  root.append(
-    h(
-      "div",
-      { class: "cx-controls" },
-      h(
-        "div",
-        { class: "cx-preset-box" },
-        h("label", { for: presetSelect.id, text: practice ? "Case" : "Preset" }),
-        presetSelect
-      ),
-      unitBox
-    )
-  );
-  const layout = h("div", { class: "cx-layout" });
-  const inputs = h("div", { class: "cx-inputs" });
-  const output = h("div", { class: "cx-output" });
-  layout.append(inputs, output);
-  root.append(layout);
-  const fields = {};
-  const labs = h(
-    "fieldset",
-    { class: "cx-labs" },
-    h("legend", { text: "Laboratory values (leave empty if not measured)" })
-  );
-  const healthy = rules.presets.find((p) => p.id === "healthy")?.scenario?.labs ?? {};
-  for (const name of LABS) {
-    const id = `${uid}-${name}`;
-    const input = h("input", {
-      id,
-      name,
-      type: "text",
-      inputmode: "decimal",
-      autocomplete: "off",
-      "aria-describedby": `${id}-unit ${id}-err`
-    });
-    const unit = h("span", { id: `${id}-unit`, class: "cx-unit" });
-    const error2 = h("span", { id: `${id}-err`, class: "cx-error" });
-    fields[name] = {
-      name,
-      input,
-      unit,
-      error: error2,
-      origin: { text: "", unit: UNITS[units][name] },
-      label: rules.units.analytes[name].label,
-      healthy: healthy[name]
-    };
-    labs.append(
-      h(
-        "div",
-        { class: "cx-field" },
-        h("label", { for: id, text: rules.units.analytes[name].label }),
-        h("span", { class: "cx-entry" }, input, unit),
-        error2
-      )
-    );
-  }
-  const threeValued = rules.verdicts.some((v) => "requires" in v);
-  const toggles = {};
-  const tri = (group, item) => {
-    const id = `${uid}-${group}-${item.id}`;
-    const select2 = h(
-      "select",
-      { id, class: "cx-tri", name: `${group}.${item.id}`, title: item.definition },
-      h("option", { value: "", text: "not recorded" }),
-      h("option", { value: "yes", text: "present" }),
-      threeValued ? h("option", { value: "no", text: "examined: absent" }) : null
-    );
-    toggles[`${group}.${item.id}`] = select2;
-    return h("div", { class: "cx-check" }, h("label", { for: id, text: item.label }), select2);
+  const env = {
+    refLabels: model.get("ref_labels") ?? {},
+    bibUrl: model.get("bibliography_url"),
+    wide: Boolean(window.matchMedia?.("(min-width: 60em)").matches),
+    skip: (event) => {
+      event.preventDefault();
+      focusOn(host.querySelector(".cx-end"));
+    }
   };
-  const dialysis = vocab.find((i) => i.id === "dialysis");
-  const dialysisRow = tri("history", dialysis);
-  dialysisRow.classList.add("cx-dialysis");
-  labs.append(dialysisRow);
-  inputs.append(labs);
-  const groupBox = (group, title) => {
-    const box = h("fieldset", { class: "cx-toggles" }, h("legend", { text: title }));
-    for (const item of vocab.filter((i) => i.group === group)) {
-      if (group === "history" && item.id === "dialysis") continue;
-      box.append(tri(group, item));
-    }
-    return box;
-  };
-  const warfarinDays = h("input", {
-    id: `${uid}-warfarin-days`,
-    type: "text",
-    inputmode: "numeric",
-    name: WARFARIN_DAYS,
-    autocomplete: "off",
-    "aria-describedby": `${uid}-warfarin-days-err`
-  });
-  const warfarinError = h("span", { id: `${uid}-warfarin-days-err`, class: "cx-error" });
-  fields[WARFARIN_DAYS] = {
-    name: WARFARIN_DAYS,
-    input: warfarinDays,
-    error: warfarinError,
-    label: WARFARIN_LABEL
-  };
-  const history = groupBox("history", "History");
-  history.append(
-    h(
-      "div",
-      { class: "cx-field" },
-      h("label", { for: warfarinDays.id, text: WARFARIN_LABEL }),
-      warfarinDays,
-      warfarinError
-    )
-  );
-  const findingsSummary = h("span", { class: "cx-count" });
-  const details = h(
-    "details",
-    { class: "cx-details cx-findings" },
-    h("summary", {}, "History, findings and histology ", findingsSummary),
-    history,
-    groupBox("finding", "Findings"),
-    groupBox("histology", "Histology (biopsy)")
-  );
-  inputs.append(details);
-  const barField = h("span", { class: "cx-bar-field" });
-  const status = h("span", { class: "cx-bar-status", role: "status", "aria-live": "polite" });
-  const bar = h("div", { class: "cx-bar" }, barField, status);
-  layout.prepend(bar);
-  let answerBox = null, answerSelect = null, feedback = null;
-  if (practice) {
-    answerSelect = h(
-      "select",
-      { id: `${uid}-answer`, class: "cx-answer" },
-      h("option", { value: "", text: "Choose your answer…" }),
-      h(
-        "optgroup",
-        { label: "Calcification and skin necrosis" },
-        ...rules.conditions.map((c) => h("option", { value: c.id, text: c.name }))
-      ),
-      h(
-        "optgroup",
-        { label: "Look-alikes" },
-        ...rules.lookalikes.map((l) => h("option", { value: l.id, text: l.name }))
-      ),
-      h("option", { value: "unsure", text: "I am not sure: show me" })
-    );
-    const commit = h("button", { type: "button", class: "cx-commit", text: "Check my answer" });
-    feedback = h("p", { class: "cx-feedback", role: "status", "aria-live": "polite" });
-    answerBox = h(
-      "div",
-      { class: "cx-answer-box" },
-      h("label", { for: answerSelect.id, text: "What is this picture most consistent with?" }),
-      h("span", { class: "cx-answer-row" }, answerSelect, commit),
-      feedback
-    );
-    output.append(answerBox);
-    commit.addEventListener("click", () => commitAnswer());
-  }
-  const derivedRows = {};
-  const derivedBody = h("tbody");
-  for (const [key, label] of [
-    ["calcium", "Corrected calcium"],
-    ["phosphate", "Phosphate"],
-    ["cap", "Ca × P"],
-    ["gfr", "Kidney function"],
-    ["pth", "PTH"]
-  ]) {
-    const result = h("span", { class: "cx-result" }), band = h("span", { class: "cx-band" });
-    derivedRows[key] = { result, band };
-    derivedBody.append(h("tr", {}, h("th", { scope: "row", text: label }), h("td", {}, result, band)));
-  }
-  const caveats = h("ul", { class: "cx-caveats" });
-  const caveatsBox = h(
-    "details",
-    { class: "cx-more cx-caveats-box" },
-    h("summary", { text: "About the albumin correction" }),
-    caveats
-  );
-  const derived = h(
-    "div",
-    { class: "cx-derived-box" },
-    h(
-      "table",
-      { class: "cx-derived" },
-      h("caption", { text: "Derived values" }),
-      h(
-        "thead",
-        {},
-        h("tr", {}, ...["Value", "Result and band"].map((t) => h("th", { scope: "col", text: t })))
-      ),
-      derivedBody
-    ),
-    caveatsBox
-  );
-  const planeBox = h("div", { class: "cx-plane-box" });
-  const planeCaption = h("figcaption", {
-    text: `Corrected calcium against phosphate. Box: adult reference ranges. Lines: Ca × P of ${capLines(rules).join(" and ")} mg²/dL².`
-  });
-  const figure = h("figure", { class: "cx-figure" }, planeBox, planeCaption);
-  const planeDetails = h(
-    "details",
-    { class: "cx-details cx-plane-details" },
-    h("summary", { text: "Calcium–phosphate plane" }),
-    figure
-  );
-  let plane = null;
-  const stale = h("p", { class: "cx-stale-note", role: "alert" });
-  const results = h("div", { class: "cx-results" });
-  const ranking = h("div", { class: "cx-ranking" });
-  const warnings = h("ul", { class: "cx-warnings", "aria-label": "Warnings" });
-  output.append(stale, results);
-  results.append(warnings, derived, planeDetails, ranking);
-  let rangesBox = null;
-  root.append(h("p", { class: "cx-edu", text: rules.education_note }));
-  const print = h("div", { class: "cx-print" });
-  root.append(print);
-  el.append(skip, root, end);
-  skip.addEventListener("click", (event) => {
-    event.preventDefault();
-    end.focus();
-  });
-  if (window.matchMedia?.("(min-width: 60em)").matches) planeDetails.open = true;
-  const refLinks = (keys) => citeLinks(keys, {
-    labels: model.get("ref_labels") ?? {},
-    base: model.get("bibliography_url"),
-    cls: "cx-refs"
-  });
-  function example(f) {
-    if (f.name === WARFARIN_DAYS) return "4";
-    const unit = UNITS[units][f.name];
-    const decimals = rules.units.analytes[f.name].units[unit]?.decimals ?? 2;
-    if (!f.healthy) return fixed(1, decimals);
-    try {
-      const v = f.healthy.unit === unit ? f.healthy.value : convert(rules, f.healthy.value, f.healthy.unit, unit, f.name);
-      return fixed(v, decimals);
-    } catch {
-      return String(f.healthy.value);
-    }
-  }
-  function shown2(f) {
-    const target = UNITS[units][f.name];
-    if (f.origin.unit === target || f.origin.text.trim() === "") return f.origin.text;
-    const parsed = parseNumber(f.origin.text, "");
-    if (parsed.error) return f.origin.text;
-    const decimals = rules.units.analytes[f.name].units[target]?.decimals ?? 2;
-    try {
-      return fixed(convert(rules, parsed.value, f.origin.unit, target, f.name), decimals);
-    } catch {
-      return f.origin.text;
-    }
-  }
-  function valueText(value, name, unit) {
-    const text = String(value);
-    const decimals = rules.units.analytes[name].units[unit]?.decimals;
-    const have = (text.split(".")[1] ?? "").length;
-    return decimals != null && have < decimals && /^-?\d+(\.\d*)?$/.test(text) ? Number(value).toFixed(decimals) : text;
-  }
-  function setLabUnits() {
-    for (const name of LABS) {
-      const f = fields[name];
-      f.unit.textContent = typeset(UNITS[units][name]);
-      f.input.value = shown2(f);
-    }
-  }
-  function fillInputs(scenario) {
-    const labsIn = scenario.labs ?? {};
-    for (const name of LABS) {
-      const lab = labsIn[name];
-      fields[name].origin = lab && lab.value != null ? { text: valueText(lab.value, name, lab.unit), unit: lab.unit } : { text: "", unit: UNITS[units][name] };
-    }
-    setLabUnits();
-    const states = /* @__PURE__ */ new Map();
-    const record = (group, id, v) => {
-      if (v === false) states.set(`${group}.${id}`, "no");
-      else if (v != null) states.set(`${group}.${id}`, "yes");
-    };
-    for (const [group, key] of SECTIONS) {
-      const items = scenario[key] ?? [];
-      if (Array.isArray(items)) {
-        for (const item of items) {
-          if (typeof item === "string") record(group, item, true);
-          else if (item && typeof item === "object")
-            for (const [id, v] of Object.entries(item)) record(group, id, v);
-        }
-      } else for (const [id, v] of Object.entries(items)) record(group, id, v);
-    }
-    for (const [key, select2] of Object.entries(toggles)) select2.value = states.get(key) ?? "";
-    const hist = scenario.history;
-    const days = hist && !Array.isArray(hist) ? hist.warfarin?.days : null;
-    warfarinDays.value = days == null ? "" : String(days);
-  }
-  function readScenario() {
-    const errors = {};
-    const labsOut = {};
-    for (const name of LABS) {
-      const f = fields[name];
-      const parsed = parseNumber(f.origin.text, example(f));
-      if (parsed.error) errors[name] = `${f.label}: ${parsed.error}`;
-      else if (!parsed.missing) labsOut[name] = { value: parsed.value, unit: f.origin.unit };
-    }
-    const historyOut = {};
-    for (const [key, select2] of Object.entries(toggles)) {
-      if (!key.startsWith("history.") || !select2.value) continue;
-      historyOut[key.slice(8)] = select2.value === "yes" ? {} : false;
-    }
-    if (historyOut.warfarin && select("history.warfarin") === "yes") {
-      const parsed = parseNumber(warfarinDays.value, "4");
-      if (parsed.error) errors[WARFARIN_DAYS] = `${WARFARIN_LABEL}: ${parsed.error}`;
-      else if (!parsed.missing) historyOut.warfarin = { days: parsed.value };
-    }
-    const pick = (group) => Object.entries(toggles).filter(([k, i]) => i.value && k.startsWith(`${group}.`)).map(
-      ([k, i]) => i.value === "yes" ? k.slice(group.length + 1) : { [k.slice(group.length + 1)]: false }
-    );
-    const base = model.get("scenario") ?? {};
-    return {
-      scenario: {
-        patient: base.patient ?? {},
-        labs: labsOut,
-        history: historyOut,
-        findings: pick("finding"),
-        histology: pick("histology")
-      },
-      errors
-    };
-  }
-  function select(key) {
-    return toggles[key]?.value ?? "";
-  }
-  function fieldOf(path) {
-    for (const name of LABS) if (path.includes(name)) return name;
-    if (path.includes("warfarin")) return WARFARIN_DAYS;
-    return null;
-  }
-  function showErrors(errors) {
-    for (const [name, f] of Object.entries(fields)) {
-      const text = errors[name] ?? "";
-      if (f.error.textContent !== text) f.error.textContent = text;
-      if (text) f.input.setAttribute("aria-invalid", "true");
-      else f.input.removeAttribute("aria-invalid");
-    }
-  }
-  function unitOf(key) {
-    return UNITS[units][key];
-  }
-  function showDerived(d) {
-    const dec = (analyte, unit) => rules.units.analytes[analyte].units[unit]?.decimals ?? 2;
-    const val = (obj, unit, decimals) => obj && obj[unit] != null ? `${fixed(obj[unit], decimals)} ${typeset(unit)}` : "not available";
-    const capUnit = units === "SI" ? "mmol2/L2" : "mg2/dL2";
-    const rows = {
-      calcium: [
-        val(d.corrected_calcium, unitOf("calcium"), dec("calcium", unitOf("calcium"))),
-        d.bands?.calcium?.label
-      ],
-      phosphate: [
-        val(d.values?.phosphate, unitOf("phosphate"), dec("phosphate", unitOf("phosphate"))),
-        d.bands?.phosphate?.label
-      ],
-      cap: [
-        val(d.ca_x_p, capUnit, units === "SI" ? rules.bands.cap.decimals_mmol : rules.bands.cap.decimals_mg),
-        d.bands?.ca_x_p?.label
-      ],
-      gfr: [d.gfr_category ?? "not available", d.bands?.gfr?.label],
-      pth: [
-        d.pth_x_uln != null ? `${d.pth_x_uln} × upper limit` : "not available",
-        d.bands?.pth_multiple?.label
-      ]
-    };
-    for (const [key2, [result, band]] of Object.entries(rows)) {
-      const r = derivedRows[key2];
-      const b = typeset(band ?? "");
-      if (r.result.textContent !== result) r.result.textContent = result;
-      if (r.band.textContent !== b) r.band.textContent = b;
-    }
-    const cav = d.corrected_calcium?.caveats ?? [];
-    const key = cav.join("|");
-    if (caveats.dataset.key !== key) {
-      caveats.dataset.key = key;
-      caveats.replaceChildren(...cav.map((c) => h("li", { text: c })));
-      caveatsBox.hidden = !cav.length;
-    }
-    if (!plane || plane.units !== units) {
-      plane = { ...planeBackground(rules, units), units };
-      planeBox.replaceChildren(plane.svg);
-    }
-    const description = drawPoint(
-      plane,
-      d.calcium_for_bands?.["mmol/L"],
-      d.values?.phosphate?.["mmol/L"],
-      units,
-      rules
-    );
-    plane.svg.setAttribute(
-      "aria-label",
-      `Calcium–phosphate plane with the reference box and the Ca × P ${capLines(rules).join(" and ")} mg²/dL² lines. ${description}`
-    );
-  }
-  function evidence2(item) {
-    return {
-      for: item.evidence_for,
-      against: item.evidence_against,
-      note: item.reasons.filter((r) => r.direction === "note")
-    };
-  }
-  function reasonList(title, list, cls) {
-    if (!list.length) return null;
-    return h(
-      "div",
-      { class: `cx-evidence ${cls}` },
-      h("p", { class: "cx-ev-title", text: title }),
-      h(
-        "ul",
-        { class: "cx-reasons" },
-        ...list.map(
-          (r) => h(
-            "li",
-            {},
-            typeset(r.text),
-            refLinks(r.cite),
-            r.beyond ? h("span", { class: "cx-beyond", text: " (beyond the article)" }) : null
-          )
-        )
-      )
-    );
-  }
-  const legendLine = (a) => typeset(a.legend.replace(/^Levels:\s*/, ""));
-  function showRanking(a) {
-    const key = JSON.stringify([a.headline, a.conditions, a.lookalikes, a.not_judged, units]);
-    if (ranking.dataset.key === key && ranking.childElementCount) return;
-    ranking.dataset.key = key;
-    const headline = a.headline;
-    const parts = [h("p", { class: "cx-summary" }, h("strong", { text: typeset(headline.text) }))];
-    if (headline.separates)
-      parts.push(
-        h(
-          "p",
-          { class: "cx-separates" },
-          h("strong", { text: "What separates them: " }),
-          typeset(headline.separates)
-        )
-      );
-    if (headline.missing.length)
-      parts.push(
-        h("p", { class: "cx-missing" }, h("strong", { text: "Missing data: " }), headline.missing.join("; "))
-      );
-    const list = h("ol", { class: "cx-conditions", "aria-label": "Conditions, most consistent first" });
-    a.conditions.forEach((c, i) => {
-      const ev = evidence2(c);
-      const item = h("li", { class: `cx-condition cx-${c.verdict}`, "data-id": c.id });
-      const head = () => [
-        h("span", { class: "cx-verdict", text: c.verdict_label }),
-        " ",
-        h("strong", { class: "cx-name", text: c.name })
-      ];
-      const body = [
-        reasonList("Evidence for", ev.for, "cx-for"),
-        reasonList("Evidence against", ev.against, "cx-against"),
-        reasonList("Notes", ev.note, "cx-note"),
-        c.level_limit ? h(
-          "p",
-          { class: "cx-limit" },
-          h("strong", { text: "Level limit: " }),
-          typeset(c.level_limit.text ?? c.level_limit.why ?? `at most ${c.level_limit.level}`)
-        ) : null,
-        c.missing?.length ? h("p", { class: "cx-missing" }, h("strong", { text: "What would decide: " }), c.missing.join(" ")) : null,
-        h("p", { class: "cx-confirm" }, h("strong", { text: "What confirms it: " }), c.confirm)
-      ].filter(Boolean);
-      const leading = c.verdict !== "unlikely" && c.verdict !== "not-judged" && (i === 0 || c.verdict === a.conditions[0].verdict);
-      if (leading) {
-        const brief = (title, list2, cls) => list2.length ? h(
-          "p",
-          { class: `cx-brief ${cls}` },
-          h("strong", { text: `${title}: ` }),
-          list2.slice(0, 2).map((r) => typeset(r.finding || r.text)).join(" · "),
-          list2.length > 2 ? ` (+${list2.length - 2} more)` : ""
-        ) : null;
-        item.append(
-          h("p", { class: "cx-cond-head" }, ...head()),
-          ...[brief("For", ev.for, "cx-for"), brief("Against", ev.against, "cx-against")].filter(Boolean),
-          h("details", { class: "cx-more" }, h("summary", { text: "All reasons, with references" }), ...body)
-        );
-      } else {
-        item.append(
-          h("details", { class: "cx-more" }, h("summary", { class: "cx-cond-head" }, ...head()), ...body)
-        );
-      }
-      list.append(item);
-    });
-    parts.push(list, h("p", { class: "cx-legend" }, h("strong", { text: "Levels: " }), legendLine(a)));
-    if (a.lookalikes?.length) {
-      parts.push(
-        h("p", { class: "cx-sub", text: "Look-alikes the findings suggest" }),
-        h(
-          "ul",
-          { class: "cx-lookalikes" },
-          ...a.lookalikes.map((l) => {
-            const ev = evidence2(l);
-            return h(
-              "li",
-              { "data-id": l.id },
-              h(
-                "p",
-                { class: "cx-cond-head" },
-                h("strong", { text: l.name }),
-                l.leads ? h("span", { class: "cx-leads", text: " (leads the ranking)" }) : null
-              ),
-              l.leads && ev.for.length ? h(
-                "p",
-                { class: "cx-brief cx-for" },
-                h("strong", { text: "For: " }),
-                ev.for.slice(0, 2).map((r) => typeset(r.finding || r.text)).join(" · ")
-              ) : null,
-              l.distinguish ? h(
-                "p",
-                { class: "cx-distinguish" },
-                h("strong", { text: "What tells it apart: " }),
-                typeset(l.distinguish)
-              ) : null,
-              h(
-                "details",
-                { class: "cx-more" },
-                h("summary", { text: "Reasons" }),
-                ...[
-                  reasonList("Evidence for", ev.for, "cx-for"),
-                  reasonList("Evidence against", ev.against, "cx-against"),
-                  reasonList("Notes", ev.note, "cx-note")
-                ].filter(Boolean)
-              )
-            );
-          })
-        )
-      );
-    }
-    if (a.not_judged?.length)
-      parts.push(
-        h(
-          "p",
-          { class: "cx-missing" },
-          h("strong", { text: "Not judged for lack of data: " }),
-          a.not_judged.map((n) => `${n.label} (${n.reason})`).join("; ")
-        )
-      );
-    if (!rangesBox) {
-      rangesBox = h(
-        "details",
-        { class: "cx-details" },
-        h("summary", { text: "Reference ranges used (beyond the article)" }),
-        h("ul", {}, ...Object.values(rules.ranges).map((r) => h("li", {}, r.label, refLinks(r.cite ?? [])))),
-        h("p", { text: "Ranges vary between laboratories and assays: use your local laboratory's ranges." })
-      );
-    }
-    ranking.replaceChildren(...parts, rangesBox);
-  }
-  function showWarnings(a) {
-    const list = (a.warnings ?? []).map((w) => typeset(w.message ?? w));
-    const key = list.join("|");
-    if (warnings.dataset.key === key) return;
-    warnings.dataset.key = key;
-    warnings.replaceChildren(...list.map((t) => h("li", { text: t })));
-  }
-  function headlineText(a) {
-    return typeset(a.headline.text);
-  }
-  function hidden() {
-    return practice && !revealed;
-  }
-  function showAssessment(a) {
-    current = a;
-    root.classList.remove("cx-is-stale");
-    results.removeAttribute("inert");
-    setText(stale, "");
-    showWarnings(a);
-    showDerived(a.derived);
-    if (hidden()) {
-      if (ranking.childElementCount) ranking.replaceChildren();
-      ranking.dataset.key = "";
-      setText(status, "Commit an answer to see the ranking.");
-    } else {
-      showRanking(a);
-      setText(status, headlineText(a));
-    }
-  }
-  function showStale(errors) {
-    const first = Object.values(errors)[0];
-    root.classList.add("cx-is-stale");
-    setText(stale, `Not current: fix the highlighted field and the results update. ${first}`);
-    setText(status, `Check the highlighted field: ${first}`);
-    if (current) results.setAttribute("inert", "");
-  }
-  function showBarField(name) {
-    const f = fields[name];
-    if (!f) return;
-    const unit = f.unit ? ` ${f.unit.textContent}` : "";
-    const corrected = name === "calcium" || name === "albumin" ? derivedRows.calcium.result.textContent : null;
-    setText(
-      barField,
-      `${f.label}: ${f.input.value || "—"}${f.input.value ? unit : ""}${corrected ? ` · corrected calcium ${corrected}` : ""}`
-    );
-  }
-  function countFindings() {
-    const n = Object.entries(toggles).filter(([k, i]) => i.value && k !== "history.dialysis").length;
-    setText(findingsSummary, `(${n} recorded)`);
-  }
-  function update({ sync = true, field = null } = {}) {
-    const { scenario, errors } = readScenario();
-    let assessment = null;
-    if (!Object.keys(errors).length) {
-      try {
-        assessment = assess(rules, scenario);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        for (const e of err.errors) {
-          const name = fieldOf(e.field);
-          const label = fields[name]?.label;
-          if (name)
-            errors[name] ??= label && !e.message.includes(label) ? `${label}: ${e.message}` : e.message;
-          else errors._form ??= e.message;
-        }
-      }
-    }
-    showErrors(errors);
-    if (assessment) showAssessment(assessment);
-    else showStale(errors);
-    if (field) lastField = field;
-    if (lastField) showBarField(lastField);
-    countFindings();
-    if (sync) {
-      lastSent = JSON.stringify(scenario);
-      model.set("scenario", scenario);
-      model.set("units", units);
-      model.save_changes();
-    }
-  }
-  function currentCase() {
-    return rules.presets.find((p) => p.id === presetSelect.value) ?? null;
-  }
-  function commitAnswer() {
-    const choice = answerSelect.value;
-    if (!choice) {
-      feedback.textContent = "Choose an answer first (or “I am not sure: show me”).";
-      answerSelect.focus();
-      return;
-    }
-    revealed = true;
-    const c = currentCase();
-    const taught = c ? [...c.taught.conditions, ...c.taught.lookalike ? [c.taught.lookalike] : []] : [];
-    const names = Object.fromEntries([...rules.conditions, ...rules.lookalikes].map((x) => [x.id, x.name]));
-    const taughtText = taught.map((t) => names[t] ?? t).join(" and ");
-    let text;
-    if (!c || !taught.length)
-      text = "Your own values have no taught answer: compare your answer with the ranking below.";
-    else if (choice === "unsure") text = `This case teaches: ${taughtText}. Read the evidence below.`;
-    else if (taught.includes(choice))
-      text = `Yes: this case teaches ${taughtText}. The evidence below shows why.`;
-    else
-      text = `Not quite: you chose ${names[choice]}; this case teaches ${taughtText}. Compare the evidence below.`;
-    feedback.textContent = text;
-    model.set("answer", {
-      case: c?.id ?? "",
-      answer: choice,
-      correct: c && taught.length ? taught.includes(choice) : null,
-      revealed: true
-    });
+  let sent = JSON.stringify(toModel(state, derive2(state).scenario));
+  let said = "";
+  let timer = null;
+  function sync(d2) {
+    const out = toModel(state, d2.scenario);
+    const text = JSON.stringify(out);
+    if (text === sent) return;
+    sent = text;
+    for (const [trait, value] of Object.entries(out)) model.set(trait, value);
     model.save_changes();
-    if (current) showAssessment(current);
-    else update({ sync: false });
   }
-  function resetPractice() {
-    if (!practice) return;
-    revealed = false;
-    answerSelect.value = "";
-    feedback.textContent = "";
+  function announce(d2, now) {
+    const text = state.focus === "feedback" ? feedbackText(state) : statusText(state, d2);
+    clearTimeout(timer);
+    const say = () => {
+      if (text === said) return;
+      said = text;
+      live.say(text);
+    };
+    if (now) say();
+    else timer = setTimeout(say, 900);
   }
-  function buildPrint() {
-    const { scenario } = readScenario();
-    const rows = LABS.filter((n) => fields[n].input.value.trim()).map((n) => [
-      fields[n].label,
-      `${fields[n].input.value} ${fields[n].unit.textContent}`
-    ]);
-    const labelOf = (k) => vocab.find((v) => `${v.group}.${v.id}` === k)?.label ?? k;
-    const ticked = Object.entries(toggles).filter(([, i]) => i.value).map(([k, i]) => i.value === "yes" ? labelOf(k) : `${labelOf(k)}: examined, absent`);
-    if (scenario.history?.warfarin?.days != null)
-      ticked.push(`${WARFARIN_LABEL}: ${scenario.history.warfarin.days}`);
-    rows.push(["History, findings, histology", ticked.join("; ") || "none recorded"]);
-    const table = h(
-      "table",
-      { class: "cx-print-inputs" },
-      h("caption", { text: "Inputs" }),
-      h(
-        "tbody",
-        {},
-        ...rows.map(([k, v]) => h("tr", {}, h("th", { scope: "row", text: k }), h("td", { text: v })))
-      )
-    );
-    const out = [
-      h("p", { class: "cx-title", text: "Calcium–phosphate scenario explorer (printout)" }),
-      table
-    ];
-    if (!current || root.classList.contains("cx-is-stale"))
-      out.push(h("p", { text: "No current result: a field holds an invalid value." }));
-    else if (hidden()) out.push(h("p", { text: "The ranking is shown after an answer is committed." }));
-    else {
-      out.push(h("p", {}, h("strong", { text: headlineText(current) })));
-      out.push(
-        h(
-          "ol",
-          {},
-          ...current.conditions.map(
-            (c) => h(
-              "li",
-              {},
-              h("strong", { text: `${c.verdict_label}: ${c.name}` }),
-              h("ul", {}, ...(c.reasons ?? []).map((r) => h("li", { text: typeset(r.text) })))
-            )
-          )
-        )
-      );
+  function on(event, { fromModel = false } = {}) {
+    const next = update(state, event);
+    if (next === state) return;
+    state = next;
+    const d2 = derive2(state);
+    Q(html`<${Explorer} state=${state} d=${d2} uid=${uid} on=${on} env=${env} />`, host);
+    if (!fromModel) sync(d2);
+    if (event.type !== "field") announce(d2, SAY_NOW.has(event.type));
+    if (state.focus) {
+      focusOn(host.querySelector(FOCUS[state.focus]));
+      state = { ...state, focus: null };
     }
-    out.push(h("p", { class: "cx-edu", text: rules.education_note }));
-    print.replaceChildren(...out);
   }
-  window.addEventListener("beforeprint", buildPrint);
-  presetSelect.addEventListener("change", () => {
-    const preset = rules.presets.find((p) => p.id === presetSelect.value);
-    model.set("preset", presetSelect.value);
-    resetPractice();
-    if (preset) fillInputs(preset.scenario);
-    update();
-  });
-  function switchUnits(next) {
-    if (next === units) return;
-    units = next;
-    for (const r of unitBox.querySelectorAll("input")) r.checked = r.value === next;
-    setLabUnits();
-    update();
-  }
-  unitBox.addEventListener("change", (event) => switchUnits(event.target.value));
-  root.addEventListener("input", (event) => {
-    const t = event.target;
-    if (t.type === "radio" || t.tagName === "SELECT") return;
-    const name = t.name;
-    if (LABS.includes(name)) fields[name].origin = { text: t.value, unit: UNITS[units][name] };
-    if (!practice && presetSelect.value) {
-      presetSelect.value = "";
-      model.set("preset", "");
-    }
-    update({ field: name });
-  });
-  root.addEventListener("focusin", (event) => {
-    if (!fields[event.target.name]) return;
-    lastField = event.target.name;
-    showBarField(lastField);
-  });
-  root.addEventListener("change", (event) => {
-    if (!event.target.classList.contains("cx-tri")) return;
-    if (!practice && presetSelect.value) {
-      presetSelect.value = "";
-      model.set("preset", "");
-    }
-    update();
-  });
+  Q(html`<${Explorer} state=${state} d=${derive2(state)} uid=${uid} on=${on} env=${env} />`, host);
+  keepClear(host, () => host.querySelector(".cx-bar"));
   model.on("change:scenario", () => {
-    const scenario = model.get("scenario");
-    if (JSON.stringify(scenario) === lastSent) return;
-    fillInputs(scenario);
-    update({ sync: false });
+    const scenario = model.get("scenario") ?? {};
+    if (JSON.stringify(scenario) !== JSON.stringify(derive2(state).scenario))
+      on({ type: "load", scenario }, { fromModel: true });
   });
-  model.on("change:units", () => {
-    switchUnits(model.get("units") === "conventional" ? "conventional" : "SI");
-  });
-  const startPreset = rules.presets.find((p) => p.id === model.get("preset"));
-  presetSelect.value = startPreset && presets.includes(startPreset) ? startPreset.id : "";
-  setLabUnits();
-  fillInputs(startPreset ? startPreset.scenario : model.get("scenario") ?? {});
-  const answer = model.get("answer") ?? {};
-  if (practice && answer.revealed && answer.case === presetSelect.value) {
-    revealed = true;
-    answerSelect.value = answer.answer ?? "";
-  }
-  update({ sync: false });
-  barField.textContent = "Type a value: the result shows here.";
+  model.on("change:units", () => on({ type: "units", units: model.get("units") }, { fromModel: true }));
 }
 var explorer_default = { render };
 export {
   explorer_default as default,
   parseNumber,
+  statusText,
   typeset
 };
