@@ -10,7 +10,7 @@ notebook's stored widget output holds: a widget-view script naming a model id, a
 widget-state script with that model's state. The site's component loader
 (`_ext/static/anywidget-loader.js`) mounts it as it mounts notebook widgets, with no kernel.
 Options: bank (one id or several separated by spaces), chapter, items (ids separated by
-spaces), n, seed, title.
+spaces), n, seed, title, mode (quiz, review or progress: the Review and My progress pages).
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class QuizDirective(SphinxDirective):
         "n": directives.nonnegative_int,
         "seed": directives.nonnegative_int,
         "title": directives.unchanged,
+        "mode": directives.unchanged,
     }
 
     def run(self):
@@ -71,6 +72,7 @@ class QuizDirective(SphinxDirective):
                 n=o.get("n"),
                 seed=o.get("seed", 0),
                 title=o.get("title", ""),
+                mode=o.get("mode", "quiz"),
             )
         except (ValueError, DataFileError) as exc:
             raise self.error(f"quiz: {exc}") from None
@@ -78,7 +80,8 @@ class QuizDirective(SphinxDirective):
         src = Path(self.env.srcdir)
         for p in [
             *sorted((src / "quizzes").glob("*.yml")),
-            *sorted((src / "widgets" / "static").glob("quiz.*")),
+            *sorted((src / "widgets" / "static").glob("quiz*")),
+            src / "widgets" / "static" / "progress.js",
         ]:
             self.env.note_dependency(str(p))
         raw = nodes.raw("", '<div class="cq-static">' + widget_html(quiz) + "</div>", format="html")

@@ -39,7 +39,20 @@ def main(argv=None) -> int:
     pm = sub.add_parser("export-moodle", help="write a question bank as Moodle XML")
     pm.add_argument("file", help="a bank, e.g. quizzes/differential.yml")
     pm.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    pk = sub.add_parser("export-anki", help="write the question banks as an Anki deck (.apkg)")
+    pk.add_argument("--out", metavar="FILE", default="calcinosis-course.apkg", help="the .apkg to write")
+    pk.add_argument("banks", nargs="*", help="bank ids (default: all)")
     args = parser.parse_args(argv)
+    if args.command == "export-anki":
+        from .anki import export
+
+        try:
+            n = export(args.out, args.banks or None)
+        except (ValueError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"wrote {n} notes to {args.out}")
+        return 0
     if args.command in ("validate", "export-moodle"):
         return _quiz_command(args)
 

@@ -41,7 +41,13 @@ class Quiz(anywidget.AnyWidget):
     seed = traitlets.Int(0).tag(sync=True)
     bibliography_url = traitlets.Unicode("references.html").tag(sync=True)
     ref_labels = traitlets.Dict().tag(sync=True)
-    # learner state: {item_id: {"choice": ..., "correct": bool}}; the page fills it
+    # "quiz" (the items), "review" (the items the learner has met that are due, FSRS) or
+    # "progress" (the learner's record across the course)
+    mode = traitlets.Unicode("quiz").tag(sync=True)
+    chapter_titles = traitlets.Dict().tag(sync=True)
+    case_titles = traitlets.Dict().tag(sync=True)
+    # learner state: {item_id: {"choice", "correct", "confidence", "first"}} (latest attempt;
+    # "first": whether the first attempt was right); the page fills it
     answers = traitlets.Dict().tag(sync=True)
 
     def __init__(
@@ -54,8 +60,11 @@ class Quiz(anywidget.AnyWidget):
         seed: int = 0,
         title: str = "",
         bibliography_url: str = "references.html",
+        mode: str = "quiz",
         **kwargs,
     ) -> None:
+        if mode not in ("quiz", "review", "progress"):
+            raise ValueError(f"unknown mode {mode!r}: quiz, review or progress")
         banks = [bank] if isinstance(bank, str) else list(bank)
         if banks == ["all"]:
             banks = [p.stem for p in quizbank.bank_files()]
@@ -80,6 +89,9 @@ class Quiz(anywidget.AnyWidget):
             seed=seed,
             bibliography_url=bibliography_url,
             ref_labels={k: labels[k] for k in keys if k in labels},
+            mode=mode,
+            chapter_titles=_chapter_titles() if mode != "quiz" else {},
+            case_titles=_case_titles() if mode == "progress" else {},
             **kwargs,
         )
 
@@ -119,6 +131,34 @@ class Quiz(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return f"Quiz(quiz_id={self.quiz_id!r}, items={len(self.items)})"
+
+
+def _chapter_titles() -> dict[str, str]:
+    """{page: its first heading} for the chapters (the Review and My progress pages name them)."""
+    import json
+    import re
+
+    out = {}
+    for p in sorted(quizbank.CHAPTER_DIR.glob("*")):
+        if p.suffix not in (".md", ".ipynb"):
+            continue
+        text = p.read_text(encoding="utf-8")
+        if p.suffix == ".ipynb":
+            text = "\n".join(
+                "".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "markdown"
+            )
+        m = re.search(r"^# +(.+?)\s*$", text, re.M)
+        out[p.stem] = m.group(1) if m else p.stem
+    return out
+
+
+def _case_titles() -> dict[str, str]:
+    try:
+        from .cases import load_cases
+
+        return {cid: str(c.get("title", cid)) for cid, c in load_cases().items()}
+    except Exception:  # a case file that does not load is reported by `validate`, not here
+        return {}
 
 
 def _cites(item: dict):
