@@ -222,6 +222,7 @@ def test_moodle_export_parses_back_to_the_bank(bank, tmp_path):
                 frac = float(a.get("fraction"))
                 assert (frac > 0) == bool(o.get("correct"))
                 assert o["feedback"] in _plain(a.findtext("feedback/text"))
+                assert ("[beyond the article]" in a.findtext("feedback/text")) == bool(o.get("beyond"))
             if it["type"] == "multiple":
                 assert (
                     abs(sum(float(a.get("fraction")) for a in answers if float(a.get("fraction")) > 0) - 100)
@@ -235,9 +236,9 @@ def test_moodle_export_parses_back_to_the_bank(bank, tmp_path):
             assert q.findtext("units/unit/unit_name") == it["answer"]["unit"]
         else:
             subs = q.findall("subquestion")
-            assert [(_plain(s.findtext("text")), s.findtext("answer/text")) for s in subs] == [
+            assert [(_plain(s.findtext("text") or ""), s.findtext("answer/text")) for s in subs] == [
                 (p["left"], p["right"]) for p in it["pairs"]
-            ]
+            ] + [("", spare) for spare in it.get("spares", [])]
             fb = _plain(q.findtext("correctfeedback/text"))
             assert all(p["feedback"] in fb for p in it["pairs"])
 

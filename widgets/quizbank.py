@@ -307,8 +307,9 @@ def _text(parent, tag: str, text: str, fmt: str = "html"):
     return el
 
 
-def _fb(feedback: str, cite: list[str]) -> str:
-    return f"{_html(feedback)} ({_html(_cite_text(cite))})"
+def _fb(feedback: str, cite: list[str], beyond: bool | None = False) -> str:
+    mark = " [beyond the article]" if beyond else ""
+    return f"{_html(feedback)} ({_html(_cite_text(cite))}){mark}"
 
 
 def moodle_xml(bank_data: dict) -> str:
@@ -348,16 +349,16 @@ def moodle_xml(bank_data: dict) -> str:
                     frac = round(100 / n_key, 5) if o.get("correct") else -round(100 / n_wrong, 5)
                 a = _text(q, "answer", _html(o["text"]))
                 a.set("fraction", f"{frac:g}")
-                _text(a, "feedback", _fb(o["feedback"], o["cite"]))
+                _text(a, "feedback", _fb(o["feedback"], o["cite"], o.get("beyond")))
         elif t == "numeric":
             ans = item["answer"]
             a = _text(q, "answer", f"{ans['value']:g}", fmt="moodle_auto_format")
             a.set("fraction", "100")
             ET.SubElement(a, "tolerance").text = f"{ans['tolerance']:g}"
-            _text(a, "feedback", _fb(ans["feedback"], ans["cite"]))
+            _text(a, "feedback", _fb(ans["feedback"], ans["cite"], ans.get("beyond")))
             w = _text(q, "answer", "*", fmt="moodle_auto_format")
             w.set("fraction", "0")
-            _text(w, "feedback", _fb(ans["wrong_feedback"], ans["cite"]))
+            _text(w, "feedback", _fb(ans["wrong_feedback"], ans["cite"], ans.get("beyond")))
             units = ET.SubElement(q, "units")
             u = ET.SubElement(units, "unit")
             ET.SubElement(u, "multiplier").text = "1"
@@ -368,7 +369,8 @@ def moodle_xml(bank_data: dict) -> str:
         else:
             ET.SubElement(q, "shuffleanswers").text = "true"
             fb = "".join(
-                f"<p>{_html(p['left'])} → {_html(p['right'])}: {_fb(p['feedback'], p['cite'])}</p>"
+                f"<p>{_html(p['left'])} → {_html(p['right'])}: "
+                f"{_fb(p['feedback'], p['cite'], p.get('beyond'))}</p>"
                 for p in item["pairs"]
             )
             _text(q, "correctfeedback", fb)
@@ -377,6 +379,9 @@ def moodle_xml(bank_data: dict) -> str:
             for p in item["pairs"]:
                 s = _text(q, "subquestion", _html(p["left"]))
                 ET.SubElement(ET.SubElement(s, "answer"), "text").text = p["right"]
+            for spare in item.get("spares") or []:  # Moodle: a subquestion with no text is a spare answer
+                s = _text(q, "subquestion", "")
+                ET.SubElement(ET.SubElement(s, "answer"), "text").text = spare
     ET.indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
 

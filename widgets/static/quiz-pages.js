@@ -19,7 +19,7 @@ export function ReviewView({ st, env, on, uid }) {
     <p class="cq-note">${EDU_NOTE} Questions and case decisions you have met come back when a spaced-repetition scheduler (FSRS) says they are due: wrong answers soon, sure right answers later. Everything stays in this browser.</p>
     <h2 class="cq-title" tabindex="-1">Due now: ${dueItems.length + cases.length} of ${met} things you have met</h2>
     ${met === 0 ? html`<p>Nothing to review yet: answer the questions in the chapters (or work through a case), then come back.</p>` : null}
-    ${dueItems.length ? html`<ol class="cq-items">${dueItems.map(([it, i]) => html`<${Item} item=${it} index=${i} st=${st} env=${env} on=${on} uid=${uid} />`)}</ol>` : null}
+    ${dueItems.length ? html`<ol class="cq-items">${dueItems.map(([it], j) => html`<${Item} item=${it} index=${j} of=${dueItems.length} st=${st} env=${env} on=${on} uid=${uid} />`)}</ol>` : null}
     ${
       cases.length
         ? html`<h3>Case decisions due</h3><ul class="cq-due-cases">${cases.map(

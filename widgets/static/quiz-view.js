@@ -175,13 +175,13 @@ function Result({ item, st, on }) {
     <button type="button" class="cq-btn cq-again" onClick=${() => on({ type: "retry", id: item.id })}>Try this question again</button>`;
 }
 
-export function Item({ item, index, st, env, on, uid }) {
+export function Item({ item, index, of, st, env, on, uid }) {
   const done = answered(st, item.id);
   const Body = item.type === "numeric" ? Numeric : item.type === "matching" ? Matching : Options;
   const err = st.errors[item.id];
   return html`<li class="cq-item" data-item=${item.id} key=${item.id}>
     <fieldset class="cq-fieldset">
-      <legend class="cq-legend">Question ${index + 1} of ${st.items.length}</legend>
+      <legend class="cq-legend">Question ${index + 1} of ${of ?? st.items.length}</legend>
       ${item.stem ? html`<p class="cq-stem"><${Rich} text=${item.stem} /></p>` : null}
       <p class="cq-question" id=${`${uid}-${item.id}-q`} tabindex="-1"><${Rich} text=${item.question} /></p>
       <p class="cq-hint">${TYPE_HINT[item.type]}${item.type === "multiple" ? ` ${MR_RULE}` : ""}</p>

@@ -2865,13 +2865,13 @@ function Result({ item, st, on }) {
     ${teach ? html`<p class="cq-teach"><a href=${`${teach[0]}.html#${teach[1]}`}>Where the course teaches this</a></p>` : null}
     <button type="button" class="cq-btn cq-again" onClick=${() => on({ type: "retry", id: item.id })}>Try this question again</button>`;
 }
-function Item({ item, index, st, env, on, uid }) {
+function Item({ item, index, of, st, env, on, uid }) {
   const done = answered(st, item.id);
   const Body = item.type === "numeric" ? Numeric : item.type === "matching" ? Matching : Options;
   const err = st.errors[item.id];
   return html`<li class="cq-item" data-item=${item.id} key=${item.id}>
     <fieldset class="cq-fieldset">
-      <legend class="cq-legend">Question ${index + 1} of ${st.items.length}</legend>
+      <legend class="cq-legend">Question ${index + 1} of ${of ?? st.items.length}</legend>
       ${item.stem ? html`<p class="cq-stem"><${Rich} text=${item.stem} /></p>` : null}
       <p class="cq-question" id=${`${uid}-${item.id}-q`} tabindex="-1"><${Rich} text=${item.question} /></p>
       <p class="cq-hint">${TYPE_HINT[item.type]}${item.type === "multiple" ? ` ${MR_RULE}` : ""}</p>
@@ -2919,7 +2919,7 @@ function ReviewView({ st, env, on, uid }) {
     <p class="cq-note">${EDU_NOTE} Questions and case decisions you have met come back when a spaced-repetition scheduler (FSRS) says they are due: wrong answers soon, sure right answers later. Everything stays in this browser.</p>
     <h2 class="cq-title" tabindex="-1">Due now: ${dueItems.length + cases.length} of ${met} things you have met</h2>
     ${met === 0 ? html`<p>Nothing to review yet: answer the questions in the chapters (or work through a case), then come back.</p>` : null}
-    ${dueItems.length ? html`<ol class="cq-items">${dueItems.map(([it, i2]) => html`<${Item} item=${it} index=${i2} st=${st} env=${env} on=${on} uid=${uid} />`)}</ol>` : null}
+    ${dueItems.length ? html`<ol class="cq-items">${dueItems.map(([it], j2) => html`<${Item} item=${it} index=${j2} of=${dueItems.length} st=${st} env=${env} on=${on} uid=${uid} />`)}</ol>` : null}
     ${cases.length ? html`<h3>Case decisions due</h3><ul class="cq-due-cases">${cases.map(
     (c2) => html`<li key=${c2.key}><a href=${`cases.html#case-${c2.caseId}`}>Work through this case again</a> (the decision at “${c2.stage}”)</li>`
   )}</ul>` : null}
