@@ -61,19 +61,22 @@ class QuizDirective(SphinxDirective):
     def run(self):
         from widgets import Quiz
         from widgets.datafile import DataFileError
+        from widgets.quiz import CourseRecord
 
         o = self.options
         banks = o.get("bank", "differential").split()
         try:
-            quiz = Quiz(
-                bank=banks if len(banks) > 1 else banks[0],
-                chapter=o.get("chapter") or None,
-                items=o["items"].split() if o.get("items") else None,
-                n=o.get("n"),
-                seed=o.get("seed", 0),
-                title=o.get("title", ""),
-                mode=o.get("mode", "quiz"),
-            )
+            if o.get("mode", "quiz") != "quiz":
+                quiz = CourseRecord(mode=o["mode"], title=o.get("title", ""))
+            else:
+                quiz = Quiz(
+                    bank=banks if len(banks) > 1 else banks[0],
+                    chapter=o.get("chapter") or None,
+                    items=o["items"].split() if o.get("items") else None,
+                    n=o.get("n"),
+                    seed=o.get("seed", 0),
+                    title=o.get("title", ""),
+                )
         except (ValueError, DataFileError) as exc:
             raise self.error(f"quiz: {exc}") from None
         # rebuild this page when a bank or the quiz front-end changes

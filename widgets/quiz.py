@@ -41,11 +41,6 @@ class Quiz(anywidget.AnyWidget):
     seed = traitlets.Int(0).tag(sync=True)
     bibliography_url = traitlets.Unicode("references.html").tag(sync=True)
     ref_labels = traitlets.Dict().tag(sync=True)
-    # "quiz" (the items), "review" (the items the learner has met that are due, FSRS) or
-    # "progress" (the learner's record across the course)
-    mode = traitlets.Unicode("quiz").tag(sync=True)
-    chapter_titles = traitlets.Dict().tag(sync=True)
-    case_titles = traitlets.Dict().tag(sync=True)
     # learner state: {item_id: {"choice", "correct", "confidence", "first"}} (latest attempt;
     # "first": whether the first attempt was right); the page fills it
     answers = traitlets.Dict().tag(sync=True)
@@ -60,11 +55,8 @@ class Quiz(anywidget.AnyWidget):
         seed: int = 0,
         title: str = "",
         bibliography_url: str = "references.html",
-        mode: str = "quiz",
         **kwargs,
     ) -> None:
-        if mode not in ("quiz", "review", "progress"):
-            raise ValueError(f"unknown mode {mode!r}: quiz, review or progress")
         banks = [bank] if isinstance(bank, str) else list(bank)
         if banks == ["all"]:
             banks = [p.stem for p in quizbank.bank_files()]
@@ -89,9 +81,6 @@ class Quiz(anywidget.AnyWidget):
             seed=seed,
             bibliography_url=bibliography_url,
             ref_labels={k: labels[k] for k in keys if k in labels},
-            mode=mode,
-            chapter_titles=_chapter_titles() if mode != "quiz" else {},
-            case_titles=_case_titles() if mode == "progress" else {},
             **kwargs,
         )
 
@@ -131,6 +120,28 @@ class Quiz(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return f"Quiz(quiz_id={self.quiz_id!r}, items={len(self.items)})"
+
+
+class CourseRecord(Quiz):
+    """The course's "Review" page (mode="review": every item the learner has met, due first,
+    scheduled with FSRS) and "My progress" page (mode="progress": the learner's record). The
+    same front-end as Quiz, over all banks; the learner's progress is read in the browser."""
+
+    mode = traitlets.Unicode("review").tag(sync=True)
+    chapter_titles = traitlets.Dict().tag(sync=True)
+    case_titles = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, mode: str = "review", **kwargs) -> None:
+        if mode not in ("review", "progress"):
+            raise ValueError(f"unknown mode {mode!r}: review or progress")
+        kwargs.pop("bank", None)
+        super().__init__(
+            bank="all",
+            mode=mode,
+            chapter_titles=_chapter_titles(),
+            case_titles=_case_titles() if mode == "progress" else {},
+            **kwargs,
+        )
 
 
 def _chapter_titles() -> dict[str, str]:

@@ -14,7 +14,10 @@ The schema is quizzes/schema.yml; the rules it cannot express are checked here:
   unique across all banks; a scenario is valid for the clinical model; an option's
   `condition` is a condition or look-alike id of the model;
 - across a bank, the key is not systematically the longest option (at most 40 % of its
-  single-best-answer items).
+  single-best-answer items);
+- in `validate` (not when a page loads a bank), the measurable cues of widgets/itemcues.py
+  (key length, absolute words, stem echo, parallel form, matching spares, numeric formula,
+  unverified sources for clinical actions, vignette labs the model ranks unlikely, teach anchor).
 """
 
 from __future__ import annotations
