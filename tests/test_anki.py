@@ -3,6 +3,7 @@ of the banks, each with its explanation and references, and notes keep their ids
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +13,12 @@ from pathlib import Path
 from widgets import quizbank
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _html(text: str) -> str:
+    from widgets.anki import _rich
+
+    return _rich(text)
 
 
 def _notes(apkg: Path, tmp_path: Path) -> list[tuple[str, str, str]]:
@@ -37,6 +44,7 @@ def test_the_deck_holds_one_note_per_item_with_explanations(tmp_path):
     notes = _notes(out, tmp_path)
     items = {it["id"]: it for name in quizbank.all_banks() for it in quizbank.bank(name)["items"]}
     ids = [flds.split("\x1f")[0] for _, flds, _ in notes]
+    positions = []
     assert sorted(ids) == sorted(items) and len(ids) == len(set(ids))
     for _guid, flds, tags in notes:
         item_id, front, back = flds.split("\x1f")
@@ -44,12 +52,15 @@ def test_the_deck_holds_one_note_per_item_with_explanations(tmp_path):
         assert f"chapter::{it['chapter']}" in tags
         if it["type"] == "sba":
             key = next(o for o in it["options"] if o.get("correct"))
+            positions.append(re.findall(r"<li>(.*?)</li>", front).index(_html(key["text"])))
             assert "✔" in back and key["feedback"].split(":")[0][:30].replace("&", "&amp;") in back
             assert back.count("✘") == len(it["options"]) - 1
         assert "(" in back and "Objective:" in back  # references and the objective
         assert "For education, not for clinical decisions." in back
         if any(o.get("beyond") for o in it.get("options", [])):
             assert "[beyond the article]" in back
+    # the deck shows options shuffled as the page does: the key is not mostly option A
+    assert max(positions.count(p) for p in range(5)) < 0.35 * len(positions)
 
 
 def test_note_ids_are_stable_and_text_is_escaped(tmp_path):

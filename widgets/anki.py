@@ -39,12 +39,20 @@ def _refs(cite: list[str], beyond: bool | None) -> str:
     return out + (" <small>[beyond the article]</small>" if beyond else "")
 
 
+def _shown(item: dict) -> list[dict]:
+    """The options in the order the page shows them (seed 0): written order would put the key
+    first in most items."""
+    from .itemcues import shown_order
+
+    return [item["options"][i] for i in shown_order(len(item["options"]), 0, item["id"])]
+
+
 def front(item: dict) -> str:
     parts = [f"<p>{_rich(item['stem'])}</p>"] if item.get("stem") else []
     parts.append(f"<p><b>{_rich(item['question'])}</b></p>")
     if item["type"] in ("sba", "multiple"):
         hint = "Single best answer" if item["type"] == "sba" else "Choose every answer that applies"
-        opts = "".join(f"<li>{_rich(o['text'])}</li>" for o in item["options"])
+        opts = "".join(f"<li>{_rich(o['text'])}</li>" for o in _shown(item))
         parts.append(f"<p><i>{hint}</i></p><ol type='A'>{opts}</ol>")
     elif item["type"] == "numeric":
         parts.append(f"<p><i>Answer in {escape(item['answer']['unit'])}</i></p>")
@@ -59,7 +67,7 @@ def front(item: dict) -> str:
 def back(item: dict) -> str:
     rows = []
     if item["type"] in ("sba", "multiple"):
-        for o in item["options"]:
+        for o in _shown(item):
             mark = "✔" if o.get("correct") else "✘"
             why = _rich(o["feedback"]) + _refs(o["cite"], o.get("beyond"))
             rows.append(f"<li>{mark} <b>{_rich(o['text'])}</b>: {why}</li>")
