@@ -274,3 +274,9 @@ test("practice case names and values carry no vignette id; open titles drop thei
   }
   for (const p of context(rules, "open").presets) assert.doesNotMatch(p.name, /^(V\d+|VX|D\d+):/);
 });
+
+test("choosing 'your own scenario' keeps the values and leaves the preset", () => {
+  const s = run(open(), { type: "preset", id: "V1" }, { type: "preset", id: "" });
+  assert.equal(s.preset, "");
+  assert.deepEqual(s.labs, update(open(), { type: "preset", id: "V1" }).labs);
+});

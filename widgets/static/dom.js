@@ -16,20 +16,29 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
-// " (Author, year; Other et al., year‡)": author-year labels linking to the references page
-// (`base`, e.g. "references.html"; plain text where there is none), with the course's ‡ after a
-// work whose bibliographic details could not be verified. `labels` is reference_labels().
+// The citations of `keys` as data: author-year label, link to the references page (`base`, e.g.
+// "references.html"; none where there is no page) and whether the work is unverified (the course
+// marks it ‡). `labels` is reference_labels(). citeLinks draws them as DOM; a Preact view maps them.
+export function citeItems(keys, { labels = {}, base = "" } = {}) {
+  return (keys ?? []).map((key) => {
+    const info = labels[key] ?? { label: key, list: 1 };
+    return {
+      key,
+      label: info.label,
+      href: base ? `${base}#ref-${info.list}-${key}` : "",
+      unverified: !!info.unverified,
+    };
+  });
+}
+
+export const UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
+
+// " (Author, year; Other et al., year‡)": author-year labels linking to the references page.
 export function citeLinks(keys, { labels = {}, base = "", cls = "refs" } = {}) {
   const span = h("span", { class: cls });
-  (keys ?? []).forEach((key, i) => {
-    const info = labels[key] ?? { label: key, list: 1 };
-    span.append(
-      i ? "; " : " (",
-      base ? h("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label,
-    );
-    if (info.unverified) {
-      span.append(h("abbr", { title: "bibliographic details of this citation not verified", text: "‡" }));
-    }
+  citeItems(keys, { labels, base }).forEach((c, i) => {
+    span.append(i ? "; " : " (", c.href ? h("a", { href: c.href, text: c.label }) : c.label);
+    if (c.unverified) span.append(h("abbr", { title: UNVERIFIED_TITLE, text: "‡" }));
   });
   if (keys?.length) span.append(")");
   return span;

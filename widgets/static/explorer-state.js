@@ -372,8 +372,10 @@ export function update(state, event) {
         ? state
         : { ...state, units: event.units, focus: null };
     case "preset": {
+      // a case replaces the values (and hides a practice ranking again); "your own" keeps them
       const preset = state.ctx.rules.presets.find((p) => p.id === event.id) ?? null;
-      return { ...fresh(state, preset), preset: preset ? preset.id : "", focus: null };
+      const next = preset ? fresh(state, preset) : { ...state, choice: "", committed: null, notice: "" };
+      return { ...next, preset: preset ? preset.id : "", focus: null };
     }
     case "choose":
       return { ...state, choice: event.choice, notice: "", focus: null };

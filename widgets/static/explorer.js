@@ -24,6 +24,7 @@ import {
   unitOf,
   update,
 } from "./explorer-state.js";
+import { citeItems, UNVERIFIED_TITLE } from "./dom.js";
 import { EDU_NOTE, focusOn, installTheme, keepClear, liveRegion } from "./ui.js";
 import { html, render as draw } from "./view.js";
 
@@ -368,18 +369,14 @@ function Derived({ state, d }) {
 
 function Refs({ keys, env }) {
   if (!keys?.length) return null;
-  const labels = env.refLabels ?? {};
+  const items = citeItems(keys, { labels: env.refLabels, base: env.bibUrl });
   return html`<span class="cx-refs">
-    ${keys.map((key, i) => {
-      const info = labels[key] ?? { label: key, list: 1 };
-      const link = env.bibUrl
-        ? html`<a href=${`${env.bibUrl}#ref-${info.list}-${key}`}>${info.label}</a>`
-        : info.label;
-      const mark = info.unverified
-        ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>`
-        : null;
-      return html`${i ? "; " : " ("}${link}${mark}`;
-    })})</span
+    ${items.map(
+      (c, i) =>
+        html`${i ? "; " : " ("}${c.href ? html`<a href=${c.href}>${c.label}</a>` : c.label}${
+          c.unverified ? html`<abbr title=${UNVERIFIED_TITLE}>‡</abbr>` : null
+        }`,
+    )})</span
   >`;
 }
 
@@ -553,13 +550,14 @@ function PrintView({ state, d }) {
 function Explorer({ state, d, uid, on, env }) {
   const practice = state.ctx.practice;
   return html`<a class="cx-skip" href=${`#${uid}-end`} onClick=${env.skip}>Skip past the explorer</a>
-    <div class=${`cx-explorer ui-component${practice ? " cx-practice" : ""}`} role="group"
+    <div class=${`cx-explorer ui-component${practice ? " cx-practice" : ""}${d.assessment ? "" : " cx-is-stale"}`} role="group"
       aria-label="Calcium–phosphate scenario explorer">
       <p class="cx-title ui-no-print">${practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer"}</p>
       <p class="cx-edu ui-no-print">${state.ctx.rules.education_note} It says what a picture is consistent with, never a diagnosis.</p>
       <${Controls} state=${state} uid=${uid} on=${on} />
       <div class="cx-layout">
         <div class="cx-bar ui-no-print">
+          ${d.assessment?.check_values?.length ? html`<span class="cx-bar-check">${d.assessment.check_values.map((c) => c.message).join(" ")}</span>` : null}
           <span class="cx-bar-field">${barFieldText(state, d)}</span>
           <span class="cx-bar-status">${statusText(state, d)}</span>
         </div>

@@ -1321,7 +1321,8 @@ function update(state, event) {
       return event.units === state.units || !state.ctx.units[event.units] ? state : { ...state, units: event.units, focus: null };
     case "preset": {
       const preset = state.ctx.rules.presets.find((p2) => p2.id === event.id) ?? null;
-      return { ...fresh(state, preset), preset: preset ? preset.id : "", focus: null };
+      const next = preset ? fresh(state, preset) : { ...state, choice: "", committed: null, notice: "" };
+      return { ...next, preset: preset ? preset.id : "", focus: null };
     }
     case "choose":
       return { ...state, choice: event.choice, notice: "", focus: null };
@@ -1342,6 +1343,20 @@ function update(state, event) {
 function toModel(state, scenario) {
   return { scenario, units: state.units, preset: state.preset, answer: state.committed ?? {} };
 }
+
+// widgets/static/dom.js
+function citeItems(keys, { labels = {}, base = "" } = {}) {
+  return (keys ?? []).map((key) => {
+    const info = labels[key] ?? { label: key, list: 1 };
+    return {
+      key,
+      label: info.label,
+      href: base ? `${base}#ref-${info.list}-${key}` : "",
+      unverified: !!info.unverified
+    };
+  });
+}
+var UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
 
 // widgets/static/ui.js
 var EDU_NOTE = "For education, not for clinical decisions.";
@@ -2026,14 +2041,11 @@ function Derived({ state, d: d2 }) {
 }
 function Refs({ keys, env }) {
   if (!keys?.length) return null;
-  const labels = env.refLabels ?? {};
+  const items = citeItems(keys, { labels: env.refLabels, base: env.bibUrl });
   return html`<span class="cx-refs">
-    ${keys.map((key, i2) => {
-    const info = labels[key] ?? { label: key, list: 1 };
-    const link = env.bibUrl ? html`<a href=${`${env.bibUrl}#ref-${info.list}-${key}`}>${info.label}</a>` : info.label;
-    const mark = info.unverified ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>` : null;
-    return html`${i2 ? "; " : " ("}${link}${mark}`;
-  })})</span
+    ${items.map(
+    (c2, i2) => html`${i2 ? "; " : " ("}${c2.href ? html`<a href=${c2.href}>${c2.label}</a>` : c2.label}${c2.unverified ? html`<abbr title=${UNVERIFIED_TITLE}>‡</abbr>` : null}`
+  )})</span
   >`;
 }
 function evidence2(item) {
@@ -2169,13 +2181,14 @@ function PrintView({ state, d: d2 }) {
 function Explorer({ state, d: d2, uid, on, env }) {
   const practice = state.ctx.practice;
   return html`<a class="cx-skip" href=${`#${uid}-end`} onClick=${env.skip}>Skip past the explorer</a>
-    <div class=${`cx-explorer ui-component${practice ? " cx-practice" : ""}`} role="group"
+    <div class=${`cx-explorer ui-component${practice ? " cx-practice" : ""}${d2.assessment ? "" : " cx-is-stale"}`} role="group"
       aria-label="Calcium–phosphate scenario explorer">
       <p class="cx-title ui-no-print">${practice ? "Case explorer: practise before you look" : "Calcium–phosphate scenario explorer"}</p>
       <p class="cx-edu ui-no-print">${state.ctx.rules.education_note} It says what a picture is consistent with, never a diagnosis.</p>
       <${Controls} state=${state} uid=${uid} on=${on} />
       <div class="cx-layout">
         <div class="cx-bar ui-no-print">
+          ${d2.assessment?.check_values?.length ? html`<span class="cx-bar-check">${d2.assessment.check_values.map((c2) => c2.message).join(" ")}</span>` : null}
           <span class="cx-bar-field">${barFieldText(state, d2)}</span>
           <span class="cx-bar-status">${statusText(state, d2)}</span>
         </div>

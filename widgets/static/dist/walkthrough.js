@@ -1010,17 +1010,23 @@ function h(tag, attrs = {}, ...children) {
   node.append(...children.filter((c) => c != null && c !== false));
   return node;
 }
+function citeItems(keys, { labels = {}, base = "" } = {}) {
+  return (keys ?? []).map((key) => {
+    const info = labels[key] ?? { label: key, list: 1 };
+    return {
+      key,
+      label: info.label,
+      href: base ? `${base}#ref-${info.list}-${key}` : "",
+      unverified: !!info.unverified
+    };
+  });
+}
+var UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
 function citeLinks(keys, { labels = {}, base = "", cls = "refs" } = {}) {
   const span = h("span", { class: cls });
-  (keys ?? []).forEach((key, i) => {
-    const info = labels[key] ?? { label: key, list: 1 };
-    span.append(
-      i ? "; " : " (",
-      base ? h("a", { href: `${base}#ref-${info.list}-${key}`, text: info.label }) : info.label
-    );
-    if (info.unverified) {
-      span.append(h("abbr", { title: "bibliographic details of this citation not verified", text: "‡" }));
-    }
+  citeItems(keys, { labels, base }).forEach((c, i) => {
+    span.append(i ? "; " : " (", c.href ? h("a", { href: c.href, text: c.label }) : c.label);
+    if (c.unverified) span.append(h("abbr", { title: UNVERIFIED_TITLE, text: "‡" }));
   });
   if (keys?.length) span.append(")");
   return span;
