@@ -338,3 +338,48 @@ def test_quiz_live_in_jupyterlab_reports_responses_to_python(live_notebook):
     nb.run(1)
     assert nb.output(1) == "LIVE 2 1 [('dd-scrotal', True), ('dd-myeloma', False)]"
     assert not nb.errors, nb.errors
+
+
+@pytest.mark.browser
+def test_my_progress_saves_and_loads_progress_as_a_file(browser, base_url, tmp_path):
+    problems: list[str] = []
+    page = open_page(browser, f"{base_url}/{PAGE}", problems, viewport=PHONE)
+    try:
+        root = fresh(page)
+        answer(root, "lu-burden", "They are rare in primary care", sure="Sure")  # wrong
+        answer(root, "lu-stalled-ulcer", "Reassess the diagnosis and look for another cause")  # right
+        page.goto(f"{base_url}/chapters/progress.html")
+        page.wait_for_load_state("networkidle")
+        prog = page.locator(".cq-progress-page")
+        prog.wait_for()
+        prog.get_by_label("What did you learn from it?").fill("Red flags come first.")
+        prog.get_by_label("What did you learn from it?").blur()
+        with page.expect_download() as info:
+            prog.get_by_role("button", name="Save my progress to a file").click()
+        saved = tmp_path / "progress.json"
+        info.value.save_as(saved)
+        data = json.loads(saved.read_text(encoding="utf-8"))
+        assert data["version"] == 1 and len(data["items"]["foundations/lu-burden"]["attempts"]) == 1
+        assert data["reflection"]["learned"] == "Red flags come first."
+
+        page.evaluate("localStorage.clear()")  # another device
+        page.reload()
+        page.wait_for_load_state("networkidle")
+        prog = page.locator(".cq-progress-page")
+        assert prog.locator(".cq-score").get_attribute("data-first-attempt") == "0/0"
+        prog.locator("input[type=file]").set_input_files(str(saved))
+        page.wait_for_function(
+            "() => document.querySelector('.cq-progress-page .cq-score').dataset.firstAttempt === '1/2'"
+        )
+        assert "Loaded: 2 question(s)" in prog.locator(".cq-notice").inner_text()
+        assert prog.get_by_label("What did you learn from it?").input_value() == "Red flags come first."
+        bad = tmp_path / "bad.json"
+        bad.write_text("not a progress file", encoding="utf-8")
+        prog.locator("input[type=file]").set_input_files(str(bad))
+        page.wait_for_function(
+            "() => document.querySelector('.cq-progress-page .cq-notice').textContent.startsWith('Not loaded')"
+        )
+        assert prog.locator(".cq-score").get_attribute("data-first-attempt") == "1/2"  # nothing lost
+        assert problems == []
+    finally:
+        page.close()
