@@ -120,3 +120,14 @@ def test_course_record_pages_carry_every_item_and_their_mode():
         CourseRecord(mode="quiz")
     # the notebooks' stored Quiz state stays current: no new trait on Quiz
     assert "mode" not in Quiz(bank="variants", chapter="wisn").get_state()
+
+
+def test_mixed_set_keeps_its_promise_and_does_not_repeat_the_page():
+    from collections import Counter
+
+    q = Quiz(bank=["foundations", "variants", "practice"], n=12, seed=7, mix=True)
+    types = Counter(it["type"] for it in q.items)
+    assert len(q.items) == 12 and len(set(q.item_ids)) == 12
+    assert types["numeric"] >= 3 and types["matching"] >= 2 and types["multiple"] >= 2
+    assert not any(it["bank"] == "differential" for it in q.items)  # the page above shows those
+    assert Quiz(bank=["foundations", "variants", "practice"], n=12, seed=7, mix=True).item_ids == q.item_ids

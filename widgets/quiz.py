@@ -3,7 +3,8 @@
     from widgets import Quiz
     Quiz(bank="differential")                       # a whole bank
     Quiz(bank="dystrophic", chapter="dystrophic")   # a chapter's items
-    Quiz(bank=["foundations", "wisn"], n=8, seed=3) # a mixed set drawn with a seed
+    Quiz(bank=["foundations", "wisn"], n=8, seed=3) # a set drawn with a seed
+    Quiz(bank="all", n=12, seed=7, mix=True)        # ... with every type of question in it
     q.responses                                     # what the learner answered (live)
     q.score                                         # {"answered": .., "correct": .., "total": ..}
 
@@ -55,6 +56,7 @@ class Quiz(anywidget.AnyWidget):
         seed: int = 0,
         title: str = "",
         bibliography_url: str = "references.html",
+        mix: bool = False,
         **kwargs,
     ) -> None:
         banks = [bank] if isinstance(bank, str) else list(bank)
@@ -64,7 +66,7 @@ class Quiz(anywidget.AnyWidget):
         if chapter is not None:
             selected = [it for it in selected if it["chapter"] == chapter]
         if n is not None and n < len(selected):
-            selected = random.Random(seed).sample(selected, n)
+            selected = _mixed(selected, n, seed) if mix else random.Random(seed).sample(selected, n)
         if not selected:
             raise ValueError(
                 f"no items in bank(s) {', '.join(banks)}" + (f" for chapter {chapter!r}" if chapter else "")
@@ -120,6 +122,23 @@ class Quiz(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return f"Quiz(quiz_id={self.quiz_id!r}, items={len(self.items)})"
+
+
+# a mixed set keeps what its title promises: calculations, matching and multiple response
+MIX_QUOTA = {"numeric": 3, "matching": 2, "multiple": 2}
+
+
+def _mixed(items: list[dict], n: int, seed: int) -> list[dict]:
+    """n items drawn with `seed`, at least MIX_QUOTA of each type (as far as the pool has them)."""
+    rng = random.Random(seed)
+    chosen: list[dict] = []
+    for t, k in MIX_QUOTA.items():
+        pool = [it for it in items if it["type"] == t]
+        chosen += rng.sample(pool, min(k, len(pool), n - len(chosen)))
+    rest = [it for it in items if it not in chosen]
+    chosen += rng.sample(rest, n - len(chosen))
+    rng.shuffle(chosen)
+    return chosen
 
 
 class CourseRecord(Quiz):
