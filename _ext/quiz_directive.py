@@ -10,7 +10,7 @@ notebook's stored widget output holds: a widget-view script naming a model id, a
 widget-state script with that model's state. The site's component loader
 (`_ext/static/anywidget-loader.js`) mounts it as it mounts notebook widgets, with no kernel.
 Options: bank (one id or several separated by spaces), chapter, items (ids separated by
-spaces), n, seed, title.
+spaces), n, seed, title, mode (quiz, review or progress: the Review and My progress pages).
 """
 
 from __future__ import annotations
@@ -55,30 +55,36 @@ class QuizDirective(SphinxDirective):
         "n": directives.nonnegative_int,
         "seed": directives.nonnegative_int,
         "title": directives.unchanged,
+        "mode": directives.unchanged,
     }
 
     def run(self):
         from widgets import Quiz
         from widgets.datafile import DataFileError
+        from widgets.quiz import CourseRecord
 
         o = self.options
         banks = o.get("bank", "differential").split()
         try:
-            quiz = Quiz(
-                bank=banks if len(banks) > 1 else banks[0],
-                chapter=o.get("chapter") or None,
-                items=o["items"].split() if o.get("items") else None,
-                n=o.get("n"),
-                seed=o.get("seed", 0),
-                title=o.get("title", ""),
-            )
+            if o.get("mode", "quiz") != "quiz":
+                quiz = CourseRecord(mode=o["mode"], title=o.get("title", ""))
+            else:
+                quiz = Quiz(
+                    bank=banks if len(banks) > 1 else banks[0],
+                    chapter=o.get("chapter") or None,
+                    items=o["items"].split() if o.get("items") else None,
+                    n=o.get("n"),
+                    seed=o.get("seed", 0),
+                    title=o.get("title", ""),
+                )
         except (ValueError, DataFileError) as exc:
             raise self.error(f"quiz: {exc}") from None
         # rebuild this page when a bank or the quiz front-end changes
         src = Path(self.env.srcdir)
         for p in [
             *sorted((src / "quizzes").glob("*.yml")),
-            *sorted((src / "widgets" / "static").glob("quiz.*")),
+            *sorted((src / "widgets" / "static").glob("quiz*")),
+            src / "widgets" / "static" / "progress.js",
         ]:
             self.env.note_dependency(str(p))
         raw = nodes.raw("", '<div class="cq-static">' + widget_html(quiz) + "</div>", format="html")

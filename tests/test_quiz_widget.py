@@ -105,3 +105,29 @@ def test_stored_quiz_state_in_notebooks_is_current():
             assert Quiz._site_data(state)["bank_json"] == state["bank_json"], (
                 f"{name}: stored bank is stale; run make execute"
             )
+
+
+def test_course_record_pages_carry_every_item_and_their_mode():
+    from widgets.quiz import CourseRecord
+
+    review = CourseRecord(mode="review")
+    progress = CourseRecord(mode="progress")
+    every = sum(len(quizbank.bank(b.stem)["items"]) for b in quizbank.bank_files())
+    assert len(review.item_ids) == len(progress.item_ids) == every
+    assert review.mode == "review" and progress.mode == "progress"
+    assert progress.case_titles and progress.chapter_titles["wisn"].startswith("Warfarin")
+    with pytest.raises(ValueError, match="unknown mode"):
+        CourseRecord(mode="quiz")
+    # the notebooks' stored Quiz state stays current: no new trait on Quiz
+    assert "mode" not in Quiz(bank="variants", chapter="wisn").get_state()
+
+
+def test_mixed_set_keeps_its_promise_and_does_not_repeat_the_page():
+    from collections import Counter
+
+    q = Quiz(bank=["foundations", "variants", "practice"], n=12, seed=7, mix=True)
+    types = Counter(it["type"] for it in q.items)
+    assert len(q.items) == 12 and len(set(q.item_ids)) == 12
+    assert types["numeric"] >= 3 and types["matching"] >= 2 and types["multiple"] >= 2
+    assert not any(it["bank"] == "differential" for it in q.items)  # the page above shows those
+    assert Quiz(bank=["foundations", "variants", "practice"], n=12, seed=7, mix=True).item_ids == q.item_ids

@@ -1,6 +1,7 @@
 """Command line: `python -m widgets assess FILE [--json] [--ranges FILE]`,
 `python -m widgets rules-json [--out FILE]`, `python -m widgets validate PATH...` and
-`python -m widgets export-moodle FILE [--out FILE]`.
+`python -m widgets export-moodle FILE [--out FILE]` and
+`python -m widgets export-anki [BANK...] [--out FILE]`.
 
 Every file goes through the one strict reader (widgets/clinical/reader.py). Bad input exits
 with status 2 and one line on stderr, "error: file:line: field: what is wrong", never a
@@ -41,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     pm = sub.add_parser("export-moodle", help="write a question bank as Moodle XML")
     pm.add_argument("file", help="a bank, e.g. quizzes/differential.yml")
     pm.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    pk = sub.add_parser("export-anki", help="write the question banks as an Anki deck (.apkg)")
+    pk.add_argument("--out", metavar="FILE", default="calcinosis-course.apkg", help="the .apkg to write")
+    pk.add_argument("banks", nargs="*", help="bank ids (default: all)")
     return parser
 
 
@@ -83,6 +87,8 @@ def main(argv=None) -> int:
             return _validate(args.paths)
         if args.command == "export-moodle":
             return _export_moodle(args)
+        if args.command == "export-anki":
+            return _export_anki(args)
         if args.command == "rules-json":
             from .clinical import rules_json
 
@@ -202,12 +208,30 @@ def _validate(paths) -> int:
         print(f"{chapter:<20}" + "".join(f"{c[t]:>10}" for t in types) + f"{sum(c.values()):>8}")
     totals = {t: sum(c[t] for c in table.values()) for t in types}
     print(f"{'all':<20}" + "".join(f"{totals[t]:>10}" for t in types) + f"{sum(totals.values()):>8}")
+    if items:
+        from .itemcues import figures_text
+
+        print(figures_text(items))
     print(f"{len(banks)} bank file(s), {len(cases)} case file(s) checked")
     print(f"{len(errors)} error(s)")
     return 2 if errors else 0
 
 
 # ----------------------------------------------------------------------------- export
+def _export_anki(args) -> int:
+    from .anki import export
+
+    problem = _out_problem(args.out)
+    if problem:
+        return _fail(problem)
+    try:
+        n = export(args.out, args.banks or None)
+    except (ValueError, OSError) as exc:
+        return _fail(exc)
+    print(f"wrote {n} notes to {args.out}")
+    return 0
+
+
 def _export_moodle(args) -> int:
     from .datafile import DataFileError
     from .moodle import ExportError, export_file

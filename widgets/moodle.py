@@ -83,8 +83,9 @@ def _text(parent, tag: str, text: str, fmt: str = "html"):
     return el
 
 
-def _fb(feedback: str, cite: list[str]) -> str:
-    return f"{_html(feedback)} ({_html(_cite_text(cite))})"
+def _fb(feedback: str, cite: list[str], beyond: bool | None = False) -> str:
+    mark = " [beyond the article]" if beyond else ""
+    return f"{_html(feedback)} ({_html(_cite_text(cite))}){mark}"
 
 
 def _choices(q, item: dict) -> None:
@@ -101,7 +102,7 @@ def _choices(q, item: dict) -> None:
             frac = round(100 / n_key, 5) if o.get("correct") else -round(100 / n_wrong, 5)
         a = _text(q, "answer", _html(o["text"]))
         a.set("fraction", _decimal(frac, None))
-        _text(a, "feedback", _fb(o["feedback"], o["cite"]))
+        _text(a, "feedback", _fb(o["feedback"], o["cite"], o.get("beyond")))
 
 
 def _numeric(q, item: dict, i: int, doc: Document | None) -> None:
@@ -113,10 +114,10 @@ def _numeric(q, item: dict, i: int, doc: Document | None) -> None:
     a = _text(q, "answer", _decimal(ans["value"], written("value")), fmt="moodle_auto_format")
     a.set("fraction", "100")
     ET.SubElement(a, "tolerance").text = _decimal(ans["tolerance"], written("tolerance"))
-    _text(a, "feedback", _fb(ans["feedback"], ans["cite"]))
+    _text(a, "feedback", _fb(ans["feedback"], ans["cite"], ans.get("beyond")))
     w = _text(q, "answer", "*", fmt="moodle_auto_format")
     w.set("fraction", "0")
-    _text(w, "feedback", _fb(ans["wrong_feedback"], ans["cite"]))
+    _text(w, "feedback", _fb(ans["wrong_feedback"], ans["cite"], ans.get("beyond")))
     units = ET.SubElement(q, "units")
     u = ET.SubElement(units, "unit")
     ET.SubElement(u, "multiplier").text = "1"
@@ -129,7 +130,7 @@ def _numeric(q, item: dict, i: int, doc: Document | None) -> None:
 def _matching(q, item: dict) -> None:
     ET.SubElement(q, "shuffleanswers").text = "true"
     fb = "".join(
-        f"<p>{_html(p['left'])} → {_html(p['right'])}: {_fb(p['feedback'], p['cite'])}</p>"
+        f"<p>{_html(p['left'])} → {_html(p['right'])}: {_fb(p['feedback'], p['cite'], p.get('beyond'))}</p>"
         for p in item["pairs"]
     )
     _text(q, "correctfeedback", fb)
@@ -138,6 +139,9 @@ def _matching(q, item: dict) -> None:
     for p in item["pairs"]:
         s = _text(q, "subquestion", _html(p["left"]))
         ET.SubElement(ET.SubElement(s, "answer"), "text").text = p["right"]
+    for spare in item.get("spares") or []:  # Moodle: a subquestion with no text is a spare answer
+        s = _text(q, "subquestion", "")
+        ET.SubElement(ET.SubElement(s, "answer"), "text").text = spare
 
 
 QTYPE = {"sba": "multichoice", "multiple": "multichoice", "numeric": "numerical", "matching": "matching"}

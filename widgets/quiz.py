@@ -3,7 +3,8 @@
     from widgets import Quiz
     Quiz(bank="differential")                       # a whole bank
     Quiz(bank="dystrophic", chapter="dystrophic")   # a chapter's items
-    Quiz(bank=["foundations", "wisn"], n=8, seed=3) # a mixed set drawn with a seed
+    Quiz(bank=["foundations", "wisn"], n=8, seed=3) # a set drawn with a seed
+    Quiz(bank="all", n=12, seed=7, mix=True)        # ... with every type of question in it
     q.responses                                     # what the learner answered (live)
     q.score                                         # {"answered": .., "correct": .., "total": ..}
 
@@ -41,7 +42,8 @@ class Quiz(anywidget.AnyWidget):
     seed = traitlets.Int(0).tag(sync=True)
     bibliography_url = traitlets.Unicode("references.html").tag(sync=True)
     ref_labels = traitlets.Dict().tag(sync=True)
-    # learner state: {item_id: {"choice": ..., "correct": bool}}; the page fills it
+    # learner state: {item_id: {"choice", "correct", "confidence", "first"}} (latest attempt;
+    # "first": whether the first attempt was right); the page fills it
     answers = traitlets.Dict().tag(sync=True)
 
     def __init__(
@@ -54,6 +56,7 @@ class Quiz(anywidget.AnyWidget):
         seed: int = 0,
         title: str = "",
         bibliography_url: str = "references.html",
+        mix: bool = False,
         **kwargs,
     ) -> None:
         banks = [bank] if isinstance(bank, str) else list(bank)
@@ -63,7 +66,7 @@ class Quiz(anywidget.AnyWidget):
         if chapter is not None:
             selected = [it for it in selected if it["chapter"] == chapter]
         if n is not None and n < len(selected):
-            selected = random.Random(seed).sample(selected, n)
+            selected = _mixed(selected, n, seed) if mix else random.Random(seed).sample(selected, n)
         if not selected:
             raise ValueError(
                 f"no items in bank(s) {', '.join(banks)}" + (f" for chapter {chapter!r}" if chapter else "")
@@ -119,6 +122,73 @@ class Quiz(anywidget.AnyWidget):
 
     def __repr__(self) -> str:
         return f"Quiz(quiz_id={self.quiz_id!r}, items={len(self.items)})"
+
+
+# a mixed set keeps what its title promises: calculations, matching and multiple response
+MIX_QUOTA = {"numeric": 3, "matching": 2, "multiple": 2}
+
+
+def _mixed(items: list[dict], n: int, seed: int) -> list[dict]:
+    """n items drawn with `seed`, at least MIX_QUOTA of each type (as far as the pool has them)."""
+    rng = random.Random(seed)
+    chosen: list[dict] = []
+    for t, k in MIX_QUOTA.items():
+        pool = [it for it in items if it["type"] == t]
+        chosen += rng.sample(pool, min(k, len(pool), n - len(chosen)))
+    rest = [it for it in items if it not in chosen]
+    chosen += rng.sample(rest, n - len(chosen))
+    rng.shuffle(chosen)
+    return chosen
+
+
+class CourseRecord(Quiz):
+    """The course's "Review" page (mode="review": every item the learner has met, due first,
+    scheduled with FSRS) and "My progress" page (mode="progress": the learner's record). The
+    same front-end as Quiz, over all banks; the learner's progress is read in the browser."""
+
+    mode = traitlets.Unicode("review").tag(sync=True)
+    chapter_titles = traitlets.Dict().tag(sync=True)
+    case_titles = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, mode: str = "review", **kwargs) -> None:
+        if mode not in ("review", "progress"):
+            raise ValueError(f"unknown mode {mode!r}: review or progress")
+        kwargs.pop("bank", None)
+        super().__init__(
+            bank="all",
+            mode=mode,
+            chapter_titles=_chapter_titles(),
+            case_titles=_case_titles() if mode == "progress" else {},
+            **kwargs,
+        )
+
+
+def _chapter_titles() -> dict[str, str]:
+    """{page: its first heading} for the chapters (the Review and My progress pages name them)."""
+    import json
+    import re
+
+    out = {}
+    for p in sorted(quizbank.CHAPTER_DIR.glob("*")):
+        if p.suffix not in (".md", ".ipynb"):
+            continue
+        text = p.read_text(encoding="utf-8")
+        if p.suffix == ".ipynb":
+            text = "\n".join(
+                "".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "markdown"
+            )
+        m = re.search(r"^# +(.+?)\s*$", text, re.M)
+        out[p.stem] = m.group(1) if m else p.stem
+    return out
+
+
+def _case_titles() -> dict[str, str]:
+    try:
+        from .cases import load_cases
+
+        return {cid: str(c.get("title", cid)) for cid, c in load_cases().items()}
+    except Exception:  # a case file that does not load is reported by `validate`, not here
+        return {}
 
 
 def _cites(item: dict):

@@ -14,7 +14,10 @@ The schema is quizzes/schema.yml; the rules it cannot express are checked here:
   unique across all banks; a scenario is valid for the clinical model; an option's
   `condition` is a condition or look-alike id of the model;
 - across a bank, the key is not systematically the longest option (at most 40 % of its
-  single-best-answer items).
+  single-best-answer items);
+- in `validate` (not when a page loads a bank), the measurable cues of widgets/itemcues.py
+  (key length, absolute words, stem echo, parallel form, matching spares, numeric formula,
+  unverified sources for clinical actions, vignette labs the model ranks unlikely, teach anchor).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from . import datafile
+from . import datafile, itemcues
 from .datafile import DataFileError, Document
 from .references import bib_keys
 
@@ -142,6 +145,10 @@ def _item_rules(
             for j, v in enumerate(vals):
                 if v in vals[:j]:
                     err(["pairs", j, side], f"same {side} text as an earlier pair")
+        rights = {p.get("right", "").strip().lower() for p in item["pairs"]}
+        for j, sp in enumerate(item.get("spares") or []):
+            if sp.strip().lower() in rights:
+                err(["spares", j], "a spare answer repeats a pair's answer")
         for j, p in enumerate(item["pairs"]):
             cites(["pairs", j], p.get("cite"))
     if t == "numeric" and "answer" in item:
@@ -162,7 +169,9 @@ def _key_is_longest(item: dict) -> bool:
     return key == max(lens) and lens.count(key) == 1
 
 
-def check_document(doc: Document, *, chapters: set[str] | None = None) -> list[DataFileError]:
+def check_document(
+    doc: Document, *, chapters: set[str] | None = None, cues: bool = True
+) -> list[DataFileError]:
     """Every schema and rule error of one bank document, sorted by line."""
     errs = datafile.schema_errors(doc, schema())
     if errs:
@@ -183,6 +192,8 @@ def check_document(doc: Document, *, chapters: set[str] | None = None) -> list[D
             )
         ids.setdefault(item["id"], doc.line(["items", i, "id"]))
         errs.extend(_item_rules(doc, i, item, chapters, keys))
+        if cues:
+            errs.extend(itemcues.check_item(doc, i, item))
     sba = [
         it
         for it in data["items"]
@@ -208,7 +219,7 @@ def check_document(doc: Document, *, chapters: set[str] | None = None) -> list[D
 def load_bank(path: str | Path) -> dict:
     """Load and check one bank file; raise the first DataFileError (all in `.errors`)."""
     doc = datafile.load(path)
-    errs = check_document(doc)
+    errs = check_document(doc, cues=False)  # the cue rules run in `validate` (and its tests)
     if errs:
         raise DataFileError(errs[0].path, errs[0].line, errs[0].message, errs)
     return doc.data
