@@ -23,6 +23,10 @@ VARIANTS = {"dystrophic", "metastatic", "idiopathic", "iatrogenic", "calciphylax
 # entry must be removed.
 MODEL_DISAGREEMENTS = {
     ("shin-ulcer-colitis", "history"): "no vocabulary for a fast-growing ulcer that began as a pustule",
+    (
+        "necrotic-purpura",
+        "examination",
+    ): "palpable purpura (finding.palpable_purpura) does not list vasculitis",
 }
 
 
