@@ -552,7 +552,7 @@ def _key_phrases(best: dict, others: list[dict]) -> list[str]:
     """The best option's key phrase: its `key`, else each pair of adjacent content words of
     its text that no other option has."""
     if best.get("key"):
-        return [best["key"].lower()]
+        return [best["key"].lower()]  # compared as content words: "999" stays, "the" goes
     words = _content(best["text"])
     other = " ".join(" ".join(_content(o["text"])) for o in others)
     return [f"{a} {b}" for a, b in zip(words, words[1:]) if f"{a} {b}" not in other]
@@ -622,8 +622,8 @@ def cue_errors(case: dict, lines: dict, where: str) -> list[str]:
                 f"question's words ({', '.join(sorted(q & set(_content(best['text']))))})"
             )
         for path, text in _shown_before(case, sid) + [(base + ("question",), dec["question"])]:
-            low = " ".join(_words(text))
-            hit = [k for k in _key_phrases(best, others) if " ".join(_words(k)) in low]
+            low = f" {' '.join(_content(text))} "
+            hit = [k for k in _key_phrases(best, others) if f" {' '.join(_content(k))} " in low]
             if hit:
                 errors.append(
                     f"{at(*path)}: shown before the decision at stage {sid!r}, this states its answer "
