@@ -1929,15 +1929,15 @@ function Panel({ state, view, ctx }) {
   const ch = st.decision ? st.decision.choices[c2.choice] : null;
   const name = (id) => data.names?.[id] ?? id;
   return html`<section class="wt-panel" aria-labelledby=${`${ctx.uid}-panel-h`}>
-    <h4 class="wt-panel-heading" id=${`${ctx.uid}-panel-h`} tabindex="-1">Your ranking beside the model's</h4>
-    <div class="wt-columns">
-      <div><p class="wt-sub">Yours (${c2.confidence})</p><ol class="wt-yours">${c2.ddx.map((id) => html`<li>${name(id)}</li>`)}</ol></div>
-      <div><p class="wt-sub">The model, on what is known so far</p><${ModelRanking} view=${view} ctx=${ctx} /></div>
-    </div>
+    <h4 class="wt-panel-heading" id=${`${ctx.uid}-panel-h`} tabindex="-1">What happened, and the model's ranking beside yours</h4>
     ${ch ? html`<div class=${`wt-feedback wt-grade-${ch.grade}`}>
           <p class="wt-grade">${GRADE[ch.grade]}: ${ch.text}</p>
           <p>${ch.feedback}<${Refs} keys=${ch.cite} ctx=${ctx} /></p>
         </div>` : null}
+    <div class="wt-columns">
+      <div><p class="wt-sub">Yours (${c2.confidence})</p><ol class="wt-yours">${c2.ddx.map((id) => html`<li>${name(id)}</li>`)}</ol></div>
+      <div><p class="wt-sub">The model, on what is known so far</p><${ModelRanking} view=${view} ctx=${ctx} /></div>
+    </div>
     ${st.think_aloud ? html`<div class="wt-think"><p class="wt-sub">How an expert thinks here</p><p>${st.think_aloud}</p></div>` : null}
     ${st.roles?.length ? html`<p class="wt-roles">This decision belongs to: ${st.roles.join(", ").replaceAll("-", " ")}.</p>` : null}
     ${st.escalation ? html`<${Sbar} e=${st.escalation} />` : null}
