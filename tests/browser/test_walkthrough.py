@@ -350,3 +350,82 @@ def test_walkthrough_live_with_a_kernel(live_notebook):
         timeout=30_000,
     )
     assert not nb.errors, nb.errors
+
+
+def test_cue_figures_from_the_built_page(fresh_page):
+    """Per case, from what the built page serves (its case data and its bundled component): the
+    share of decisions whose best option is shown first (over 200 learners) and whose best
+    option is the longest; the wrong or harmful choices that change the outcome out of all of
+    them; the endings. Written to shots/cases/figures.json for the report."""
+    from widgets import cases as wc
+
+    page, problems = fresh_page
+    module = page.evaluate(
+        "[...document.querySelectorAll('script, link')].map((n) => n.src || n.href)"
+        ".concat(performance.getEntriesByType('resource').map((r) => r.name))"
+        ".find((u) => /widgets\\.walkthrough\\.Walkthrough\\.[0-9a-f]+\\.js$/.test(u))"
+    )
+    data = [
+        page.evaluate("(u) => fetch(u).then((r) => r.json())", u)
+        for u in page.evaluate(
+            "performance.getEntriesByType('resource').map((r) => r.name).filter((u) => u.includes('/_components/data/'))"
+        )
+    ]
+    cases = {d["id"]: d for d in map(json.loads, (x for x in data if isinstance(x, str))) if "stages" in d}
+    assert len(cases) >= 14, sorted(cases)
+    first = page.evaluate(
+        """async ([url, cases]) => {
+             const m = await import(url);
+             const out = {};
+             for (const c of cases) {
+               let n = 0, k = 0;
+               for (const [sid, st] of Object.entries(c.stages)) {
+                 if (!st.decision || st.decision.choices.length < 2) continue;
+                 const best = st.decision.choices.findIndex((x) => x.grade === "best");
+                 for (let i = 0; i < 200; i++) { n++; if (m.shownOrder(c, `learner-${i}`, sid)[0] === best) k++; }
+               }
+               out[c.id] = n ? k / n : null;
+             }
+             return out;
+           }""",
+        [module, list(cases.values())],
+    )
+    figures = {}
+    for cid, c in sorted(cases.items()):
+        decisions = [
+            st["decision"]["choices"]
+            for st in c["stages"].values()
+            if len(st.get("decision", {}).get("choices", [])) > 1
+        ]
+        longest = sum(
+            max(range(len(ch)), key=lambda i: len(ch[i]["text"]))
+            == next(i for i, x in enumerate(ch) if x["grade"] == "best")
+            for ch in decisions
+        )
+        wrong = [
+            (sid, ci)
+            for sid, st in c["stages"].items()
+            for ci, ch in enumerate(st.get("decision", {}).get("choices", []))
+            if ch["grade"] in ("wrong", "harmful")
+        ]
+        changing = [w for w in wrong if wc.changes_outcome(c, *w)]
+        harmful = [(s, i) for s, i in wrong if c["stages"][s]["decision"]["choices"][i]["grade"] == "harmful"]
+        ends = [st["debrief"]["result"] for st in c["stages"].values() if "debrief" in st]
+        figures[cid] = {
+            "decisions": len(decisions),
+            "best_shown_first": round(first[cid], 2),
+            "best_is_longest": f"{longest}/{len(decisions)}",
+            "wrong_changing_outcome": f"{len(changing)}/{len(wrong)}",
+            "harmful_changing_outcome": f"{sum(h in changing for h in harmful)}/{len(harmful)}",
+            "endings": len(ends),
+            "results": sorted(set(ends)),
+        }
+        assert first[cid] < 0.6, (cid, first[cid])
+        assert all(h in changing for h in harmful), cid
+        assert len(set(ends)) >= 2, cid
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "figures.json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
+    n = sum(f["decisions"] for f in figures.values())
+    longest_all = sum(int(f["best_is_longest"].split("/")[0]) for f in figures.values())
+    assert longest_all / n < 0.5, (longest_all, n)
+    assert not real(problems), problems

@@ -22,6 +22,9 @@ import {
 } from "./walkthrough-state.js";
 import { recordCaseRun } from "./walkthrough-progress.js";
 
+// For measuring from the built page (tests/browser/test_walkthrough.py): the order a learner sees.
+export { choiceOrder, shownOrder } from "./walkthrough-state.js";
+
 const WT_LEVELS = ["supported", "consistent", "possible", "not-judged", "unlikely"];
 const KIND = {
   presentation: "Presentation",

@@ -2138,7 +2138,9 @@ function render({ model, el }) {
 }
 var walkthrough_default = { render };
 export {
+  choiceOrder,
   walkthrough_default as default,
   mergeReveals,
-  panelView
+  panelView,
+  shownOrder
 };
