@@ -629,6 +629,19 @@ def cue_errors(case: dict, lines: dict, where: str) -> list[str]:
                     f"{at(*path)}: shown before the decision at stage {sid!r}, this states its answer "
                     f"({hit[0]!r}, the best option's key phrase)"
                 )
+    longest = [
+        sid
+        for sid, st in case["stages"].items()
+        if len(st.get("decision", {}).get("choices", [])) > 1
+        and (ch := st["decision"]["choices"])
+        and (b := next((i for i, c in enumerate(ch) if c["grade"] == "best"), None)) is not None
+        and all(len(ch[b]["text"]) > len(c["text"]) for i, c in enumerate(ch) if i != b)
+    ]
+    if len(positions) >= 4 and len(longest) * 2 > len(positions):
+        errors.append(
+            f"{at('stages')}: length pattern: the best option is the longest in {len(longest)} of "
+            f"{len(positions)} decisions ({', '.join(longest)}); lengthen a distractor in some"
+        )
     if case.get("order", "shuffled") == "authored" and len(positions) >= 2:
         first = {bi for _, bi, _ in positions}
         if len(first) == 1:
