@@ -134,6 +134,10 @@ def test_a_harmful_path_reaches_its_own_ending_and_debrief(fresh_page):
     assert "Debrief: The patient was harmed" in debrief.inner_text()
     assert "Bedside sharp debridement of calciphylaxis plaques extended the necrosis" in debrief.inner_text()
     page.wait_for_function("document.activeElement?.classList.contains('wt-debrief-heading')")
+    root.locator(".wt-debrief-heading").evaluate(
+        "(n) => { n.scrollIntoView({ block: 'start' }); window.scrollBy(0, -64); }"
+    )
+    shot(page, "04-harmful-path-debrief-360.png")
     path = root.locator(".wt-path").inner_text()
     assert "You chose: Sharp-debride the dark and dead tissue" in path
     assert "The expert would have chosen: Non-adherent dressings" in path
@@ -250,7 +254,9 @@ def test_keyboard_only(fresh_page):
 def test_phone_before_and_after_commit_with_axe_in_light_and_dark(fresh_page):
     page, problems = fresh_page
     root = case_root(page, "A venous leg ulcer that stopped healing")
-    root.locator(".wt-stage-title").scroll_into_view_if_needed()
+    root.locator(".wt-stage-title").evaluate(
+        "(n) => { n.scrollIntoView({ block: 'start' }); window.scrollBy(0, -64); }"
+    )
     shot(page, "01-stage-before-commit-360.png")
     story_bottom = root.locator(".wt-stage > p").first.bounding_box()
     question = root.locator(".wt-decision legend").bounding_box()
@@ -259,6 +265,9 @@ def test_phone_before_and_after_commit_with_axe_in_light_and_dark(fresh_page):
     )
     commit(root, "Reassess: fresh history", ddx=("venous_ulcer", "dystrophic"))
     page.wait_for_function("document.activeElement?.classList.contains('wt-panel-heading')")
+    root.locator(".wt-panel-heading").evaluate(
+        "(n) => { n.scrollIntoView({ block: 'start' }); window.scrollBy(0, -64); }"
+    )
     shot(page, "02-stage-after-commit-360.png")
     assert root.locator(".wt-reasons[open]").count() == 0, "reasons collapsed by default"
     root.locator(".wt-reasons summary").first.click()
