@@ -23,6 +23,10 @@ VARIANTS = {"dystrophic", "metastatic", "idiopathic", "iatrogenic", "calciphylax
 # entry must be removed.
 MODEL_DISAGREEMENTS = {
     ("shin-ulcer-colitis", "history"): "no vocabulary for a fast-growing ulcer that began as a pustule",
+    (
+        "necrotic-purpura",
+        "examination",
+    ): "palpable purpura (finding.palpable_purpura) does not list vasculitis",
 }
 
 
@@ -46,7 +50,7 @@ def test_coverage_of_the_course():
     'harmful' first choice that the story takes up) and one where only the biopsy separates
     WISN from calciphylaxis."""
     loaded = wc.load_cases()
-    assert len(loaded) >= 8
+    assert len(loaded) >= 14
     answers = {c["answer"]["id"] for c in loaded.values()}
     assert VARIANTS <= answers
     lookalikes = answers - VARIANTS
@@ -130,9 +134,17 @@ def test_panel_agrees_with_the_story(path, stage):
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
 def test_every_ending_ranks_the_answer_first(path):
-    """The final stage ranks the case's diagnosis first (on every path that reaches it)."""
+    """The final stage ranks the case's diagnosis first (on every path that reaches it). A case
+    whose answer the model does not cover (a skin cancer) says so, and its panel cannot rank it."""
     case = _load(path)
     answer = case["answer"]["id"]
+    if case["answer"].get("outside_model"):
+        assert answer not in wc.targets()
+        ends = [st for st in case["stages"].values() if "debrief" in st]
+        assert any("model" in " ".join(st["debrief"]["points"]) for st in ends), (
+            "say what the model cannot do"
+        )
+        return
     for sid, visited in wc.panel_states(case):
         st = case["stages"][sid]
         if wc.successors(st):
@@ -267,7 +279,7 @@ def test_nothing_shown_before_a_commitment_names_the_answer(path):
     """The title, the composite line and the first stage are on screen before the learner has
     done anything: none of them names the answer."""
     case = _load(path)
-    name = wc.targets()[case["answer"]["id"]].lower()
+    name = (case["answer"].get("name") or wc.targets()[case["answer"]["id"]]).lower()
     first = case["stages"][case["start"]]
     shown = " ".join(
         [
@@ -284,7 +296,30 @@ def test_nothing_shown_before_a_commitment_names_the_answer(path):
     assert not [w for w in words if w in shown], shown
 
 
-@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+# New cases whose chapters (owned by the chapters branch) do not link to them yet: strict, so
+# the entry must go when the link lands.
+LINKS_PENDING = {
+    "dialysis-shin-ulcer",
+    "outer-calf-ulcers",
+    "unrelenting-thigh-pain",
+    "ulcer-heaped-edge",
+    "spreading-redness",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            p,
+            id=p.stem,
+            marks=[pytest.mark.xfail(strict=True, reason="link from the chapter pending (chapters branch)")]
+            if p.stem in LINKS_PENDING
+            else [],
+        )
+        for p in CASE_FILES
+    ],
+)
 def test_each_chapter_a_case_teaches_links_to_it(path):
     """A case's `variants` are the chapters that should send a learner to it (a look-alike's
     case goes to the differential page); each of those pages links to the case's anchor."""
@@ -296,3 +331,91 @@ def test_each_chapter_a_case_teaches_links_to_it(path):
         assert f"<case-{case['id']}>" in page.read_text(encoding="utf-8"), (
             f"{page.name} does not link to the case {case['id']!r} (its variants list {variant!r})"
         )
+
+
+# ----------------------------------------------------------------------------- cues and course
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expect"),
+    [
+        ("length-cue.yml", "length cue: the best option has"),
+        ("position-cue.yml", "position cue: the best option is choice 1 in every decision"),
+        ("spoiler.yml", "this states its answer"),
+    ],
+)
+def test_validate_rejects_cues_with_file_and_line(fixture, expect, capsys):
+    """A length cue, a position pattern and a note that states a decision's answer are each
+    rejected by `python -m widgets validate`, naming the file and the line of the problem."""
+    from widgets.__main__ import main
+
+    path = ROOT / "tests" / "data" / "broken-cases" / fixture
+    assert main(["validate", str(path)]) != 0
+    err = capsys.readouterr().err
+    (line,) = [ln for ln in err.splitlines() if expect in ln]
+    m = re.match(rf"error: {re.escape(str(path))}:(\d+): ", line)
+    assert m, line
+    # the line of the field (a folded text starts on the line after its key)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    text = " ".join(lines[int(m.group(1)) - 1 : int(m.group(1)) + 1])
+    marker = {
+        "length-cue.yml": "a careful review of every medicine",
+        "position-cue.yml": "order: authored",
+        "spoiler.yml": "order calcium with albumin",
+    }[fixture]
+    assert marker in text, (line, text)
+
+
+def test_the_same_case_passes_when_the_cue_is_gone():
+    """The fixtures differ from a valid case only by the cue: without it, it validates."""
+    assert wc.check_file(ROOT / "cases" / "scrotal-nodules.yml") == []
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
+def test_wrong_turns_cost_something(path):
+    """Every harmful choice leads to another ending; the endings differ in outcome; every
+    decision has the expert's think-aloud; the case names team roles and an SBAR escalation."""
+    case = _load(path)
+    for sid, st in case["stages"].items():
+        for ci, ch in enumerate(st.get("decision", {}).get("choices", [])):
+            if ch["grade"] == "harmful":
+                assert wc.changes_outcome(case, sid, ci), (sid, ch["text"])
+        if "decision" in st:
+            assert len(st.get("think_aloud", "")) > 40, sid
+    results = {st["debrief"]["result"] for st in case["stages"].values() if "debrief" in st}
+    assert len(results) >= 2 and "good" in results
+    assert any(st.get("roles") for st in case["stages"].values())
+    assert any(st.get("escalation") for st in case["stages"].values())
+
+
+def test_content_gaps_of_issue_20_are_filled():
+    loaded = wc.load_cases()
+    text = lambda cid: wc.json.dumps(loaded[cid]).lower()  # noqa: E731
+    for test in ("urin", "blood pressure", "fbc", "crp", "anca", "complement", "cryoglobulin"):
+        assert test in text("necrotic-purpura"), test
+    nodules = loaded["dialysis-nodules"]["stages"]
+    best_surgery = [
+        c
+        for st in nodules.values()
+        for c in st.get("decision", {}).get("choices", [])
+        if c["grade"] == "best" and "excis" in c["text"].lower()
+    ]
+    assert not best_surgery, "elective excision graded best with Ca x P 80 and PTH 14 x ULN"
+    assert "sepsis" in text("dialysis-thigh-pain") and "sepsis-missed" in text("dialysis-thigh-pain")
+    assert "without heparin overlap" in text("first-week-anticoagulation")
+    assert "potassium" in text("cannula-foot") and "potassium-untreated" in text("cannula-foot")
+    for case in loaded.values():
+        shown = (case["title"] + case["composite"]).lower()
+        assert "facts.md" not in shown and "vignette v" not in shown, case["id"]
+
+
+def test_new_cases_of_issue_20():
+    loaded = wc.load_cases()
+    answers = {c["answer"]["id"] for c in loaded.values()}
+    assert {"peripheral_arterial_disease", "martorell_ulcer", "necrotising_fasciitis"} <= answers
+    assert any(c["answer"].get("outside_model") for c in loaded.values())  # the skin cancer
+    trap = wc.json.dumps(loaded["dialysis-shin-ulcer"]).lower()
+    assert "1.45" in trap and "dialysis" in trap
+    nonuraemic = loaded["unrelenting-thigh-pain"]
+    assert nonuraemic["answer"]["id"] == "calciphylaxis"
+    assert nonuraemic["stages"]["presentation"]["reveal"]["history"]["dialysis"] is False

@@ -27,19 +27,24 @@ def test_component_contract():
         in (ROOT / "widgets" / "static" / "walkthrough.js").read_text()
     )
     assert "export default" in Walkthrough._esm or "as default" in Walkthrough._esm  # source or bundle
-    assert w.steps == [] and w.working == {}
+    assert w.progress == {}
+    assert w.steps == [{"stage": "presentation", "commit": None}]
 
 
 def test_python_side_follows_the_learner_path():
     w = Walkthrough("warfarin-restart")
     assert w.panel["items"][0]["id"] == "calciphylaxis"  # presentation only: no drug history yet
-    w.steps = [
-        {"stage": "presentation", "choice": 0},
-        {"stage": "history", "choice": 2},
-        {"stage": "examination", "choice": 0},
-        {"stage": "investigations", "choice": 0},
-        {"stage": "biopsy", "choice": None},
-    ]
+    commit = {"ddx": ["wisn"], "confidence": "unsure", "choice": 0}
+    w.progress = {
+        "v": 2,
+        "steps": [
+            {"stage": "presentation", "commit": commit},
+            {"stage": "history", "commit": {**commit, "choice": 2}},
+            {"stage": "examination", "commit": commit},
+            {"stage": "investigations", "commit": commit},
+            {"stage": "biopsy", "commit": None},
+        ],
+    }
     # the history stage's text: restarted 5 days ago without heparin cover, not on dialysis;
     # investigations: platelet count normal (absences the story states are recorded as false)
     assert w.scenario["history"] == {
@@ -92,7 +97,7 @@ def test_stored_walkthrough_state_is_current():
         if "case_json" in st:
             assert st["case_json"] == cases[st["case"]], "stale case: re-execute chapters/cases.ipynb"
         assert Walkthrough._site_data(st) == {"case_json": cases[st["case"]], "rules_json": rules}
-        assert st["steps"] == [] and st["working"] == {}
+        assert st["progress"] == {}
 
 
 def test_unverified_citations_carry_the_marker():
@@ -101,6 +106,9 @@ def test_unverified_citations_carry_the_marker():
     assert labels["latus2011"]["unverified"] is False  # details verified
     # every component renders citations with the shared helper, which adds the marker
     assert "‡" in (ROOT / "widgets" / "static" / "dom.js").read_text(encoding="utf-8")
-    for component in ("explorer", "quiz", "walkthrough"):
+    for component in ("explorer", "quiz"):
         source = (ROOT / "widgets" / "static" / f"{component}.js").read_text(encoding="utf-8")
         assert 'import { citeLinks, h } from "./dom.js";' in source, component
+    # the walk-through's view (Preact) renders the same marker from the same labels
+    source = (ROOT / "widgets" / "static" / "walkthrough.js").read_text(encoding="utf-8")
+    assert "info.unverified" in source and "‡" in source

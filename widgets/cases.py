@@ -151,7 +151,12 @@ def check_data(data, lines, where) -> list[str]:
     stages = data["stages"]
     at = lambda *p: f"{where}:{_line(lines, p)}"  # noqa: E731
 
-    if data["answer"]["id"] not in known:
+    if data["answer"].get("outside_model"):
+        if "name" not in data["answer"]:
+            errors.append(f"{at('answer')}: answer: a diagnosis outside the model needs its name")
+        elif data["answer"]["id"] in known:
+            errors.append(f"{at('answer', 'id')}: answer.id: {data['answer']['id']!r} is in the model")
+    elif data["answer"]["id"] not in known:
         errors.append(
             f"{at('answer', 'id')}: answer.id: {data['answer']['id']!r} is not a condition or look-alike "
             f"({', '.join(known)})"
@@ -252,13 +257,29 @@ def check_data(data, lines, where) -> list[str]:
     ]
     if missing:
         errors.append(f"{at('stages')}: the best path has no {', '.join(missing)} stage")
+    errors.extend(story_errors(data, lines, where))
+    errors.extend(cue_errors(data, lines, where))
     return errors
 
 
 def successors(stage: dict) -> list[str]:
+    """The stages a learner can go to from here (a redirect's target is a successor of the
+    stage whose arrival it replaces: see `leads_to`)."""
     if "decision" in stage:
         return [c["next"] for c in stage["decision"]["choices"]]
     return [stage["next"]] if "next" in stage else []
+
+
+def leads_to(case: dict, sid: str) -> list[str]:
+    """`sid` and every stage a redirect on arrival at it can land on instead."""
+    out, todo = [], [sid]
+    while todo:
+        s = todo.pop()
+        if s in out or s not in case["stages"]:
+            continue
+        out.append(s)
+        todo.extend(r["to"] for r in case["stages"][s].get("redirect", []))
+    return out
 
 
 def reachable(case: dict, start: str | None = None) -> set:
@@ -269,7 +290,8 @@ def reachable(case: dict, start: str | None = None) -> set:
         if sid in seen or sid not in case["stages"]:
             continue
         seen.add(sid)
-        todo.extend(successors(case["stages"][sid]))
+        for nxt in successors(case["stages"][sid]):
+            todo.extend(leads_to(case, nxt))
     return seen
 
 
@@ -473,15 +495,245 @@ def panel_states(case: dict):
             continue
         seen.add(key)
         yield sid, visited
-        for nxt in successors(case["stages"][sid]):
-            todo.append((nxt, visited if nxt in visited else visited + (nxt,)))
+        for step in successors(case["stages"][sid]):
+            for nxt in leads_to(case, step):
+                todo.append((nxt, visited if nxt in visited else visited + (nxt,)))
+
+
+def course_names() -> dict:
+    """{id: name} of the course's list of diagnoses a learner ranks from: the model's conditions
+    and look-alikes and every diagnosis a case names outside the model (the same list in every
+    case, so the list itself gives nothing away)."""
+    names = dict(targets())
+    for f in case_files():
+        try:
+            data, _ = read_yaml(f)
+        except CaseError:
+            continue
+        ans = data.get("answer", {}) if isinstance(data, dict) else {}
+        if ans.get("outside_model") and ans.get("name"):
+            names.setdefault(ans["id"], ans["name"])
+    return names
 
 
 def case_json(case: dict) -> str:
     """The case as JSON text for the walk-through component, with the names of the answer."""
     data = copy.deepcopy(case)
-    names = targets()
+    names = course_names()
     data["answer"]["name"] = names[data["answer"]["id"]]
     data["names"] = names
     data["kind_order"] = list(KIND_ORDER)
     return json.dumps(data, ensure_ascii=False)
+
+
+# ----------------------------------------------------------------------------- cues and story
+ABSOLUTE = frozenset(
+    "always never only all none every must cannot exclude excludes excluded definitely certainly".split()
+)
+STOP = frozenset(
+    """a an and are as at be before by do does for from has have her his how in is it its next now of on or
+    she should that the their them then there this to was what when which who why will with you your
+    he him they we our not no yes""".split()
+)
+CUE_LENGTH_RATIO = 1.5
+
+
+def _words(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
+
+
+def _content(text: str) -> list[str]:
+    return [w for w in _words(text) if w not in STOP and len(w) > 2]
+
+
+def _key_phrases(best: dict, others: list[dict]) -> list[str]:
+    """The best option's key phrase: its `key`, else each pair of adjacent content words of
+    its text that no other option has."""
+    if best.get("key"):
+        return [best["key"].lower()]  # compared as content words: "999" stays, "the" goes
+    words = _content(best["text"])
+    other = " ".join(" ".join(_content(o["text"])) for o in others)
+    return [f"{a} {b}" for a, b in zip(words, words[1:]) if f"{a} {b}" not in other]
+
+
+def _shown_before(case: dict, sid: str) -> list[tuple[tuple, str]]:
+    """(path, text) of everything a learner has read when the decision at `sid` is asked: the
+    stage itself and, from each stage that leads here, what it showed after its commitment."""
+    st = case["stages"][sid]
+    out = [(("stages", sid, "title"), st["title"]), (("stages", sid, "text"), st["text"])]
+    for pid, ps in case["stages"].items():
+        if pid == sid:
+            continue
+        if sid in successors(ps):
+            for key in ("think_aloud",):
+                if key in ps:
+                    out.append((("stages", pid, key), ps[key]))
+            if "note" in ps.get("panel", {}):
+                out.append((("stages", pid, "panel", "note"), ps["panel"]["note"]))
+            for ci, ch in enumerate(ps.get("decision", {}).get("choices", [])):
+                if ch["next"] == sid:
+                    out.append((("stages", pid, "decision", "choices", ci, "feedback"), ch["feedback"]))
+    return out
+
+
+def cue_errors(case: dict, lines: dict, where: str) -> list[str]:
+    """Cues that give a decision's answer away: a best option much longer than the others,
+    absolute words only the distractors carry, a best option repeating the question's words,
+    the best option in the same place in every decision (when not shuffled), and text shown
+    before a decision that states its answer."""
+    errors = []
+    at = lambda *p: f"{where}:{_line(lines, p)}"  # noqa: E731
+    positions = []
+    for sid, st in case["stages"].items():
+        dec = st.get("decision")
+        if not dec or len(dec["choices"]) < 2:
+            continue
+        base = ("stages", sid, "decision")
+        choices = dec["choices"]
+        bi = next((i for i, c in enumerate(choices) if c["grade"] == "best"), None)
+        if bi is None:
+            continue
+        positions.append((sid, bi, len(choices)))
+        best, others = choices[bi], [c for i, c in enumerate(choices) if i != bi]
+        mean = sum(len(o["text"]) for o in others) / len(others)
+        if len(best["text"]) >= CUE_LENGTH_RATIO * mean:
+            errors.append(
+                f"{at(*base, 'choices', bi, 'text')}: stage {sid!r}: length cue: the best option has "
+                f"{len(best['text'])} characters, {len(best['text']) / mean:.1f} x the mean of the others "
+                f"({mean:.0f}); balance them (under {CUE_LENGTH_RATIO} x)"
+            )
+        best_abs = ABSOLUTE & set(_words(best["text"]))
+        for i, o in enumerate(choices):
+            if i == bi:
+                continue
+            only = sorted((ABSOLUTE & set(_words(o["text"]))) - best_abs)
+            if only:
+                errors.append(
+                    f"{at(*base, 'choices', i, 'text')}: stage {sid!r}: absolute word cue: "
+                    f"{', '.join(only)!s} only in a distractor (reword, or give the best option one too)"
+                )
+        q = set(_content(dec["question"]))
+        shared = [len(q & set(_content(c["text"]))) for c in choices]
+        if shared[bi] >= 2 and shared[bi] > max(n for i, n in enumerate(shared) if i != bi):
+            errors.append(
+                f"{at(*base, 'choices', bi, 'text')}: stage {sid!r}: the best option repeats the "
+                f"question's words ({', '.join(sorted(q & set(_content(best['text']))))})"
+            )
+        for path, text in _shown_before(case, sid) + [(base + ("question",), dec["question"])]:
+            low = f" {' '.join(_content(text))} "
+            hit = [k for k in _key_phrases(best, others) if f" {' '.join(_content(k))} " in low]
+            if hit:
+                errors.append(
+                    f"{at(*path)}: shown before the decision at stage {sid!r}, this states its answer "
+                    f"({hit[0]!r}, the best option's key phrase)"
+                )
+    longest = [
+        sid
+        for sid, st in case["stages"].items()
+        if len(st.get("decision", {}).get("choices", [])) > 1
+        and (ch := st["decision"]["choices"])
+        and (b := next((i for i, c in enumerate(ch) if c["grade"] == "best"), None)) is not None
+        and all(len(ch[b]["text"]) > len(c["text"]) for i, c in enumerate(ch) if i != b)
+    ]
+    if len(positions) >= 4 and len(longest) * 2 > len(positions):
+        errors.append(
+            f"{at('stages')}: length pattern: the best option is the longest in {len(longest)} of "
+            f"{len(positions)} decisions ({', '.join(longest)}); lengthen a distractor in some"
+        )
+    if case.get("order", "shuffled") == "authored" and len(positions) >= 2:
+        first = {bi for _, bi, _ in positions}
+        if len(first) == 1:
+            (bi,) = first
+            errors.append(
+                f"{at('order')}: position cue: the best option is choice {bi + 1} in every decision "
+                f"({len(positions)}) and the choices are shown as authored; vary it or use order: shuffled"
+            )
+    return errors
+
+
+def walk(case: dict, sid: str, flags=frozenset(), limit: int = 200) -> str:
+    """The ending reached from `sid` following the best choices, with these flags set (the
+    choices' flags are collected on the way and redirects applied)."""
+    stages = case["stages"]
+    flags = set(flags)
+    for _ in range(limit):
+        sid = arrive(case, sid, flags)
+        st = stages[sid]
+        if "decision" in st:
+            ch = next(c for c in st["decision"]["choices"] if c["grade"] == "best")
+            if "flag" in ch:
+                flags.add(ch["flag"])
+            sid = ch["next"]
+        elif "next" in st:
+            sid = st["next"]
+        else:
+            return sid
+    return sid
+
+
+def arrive(case: dict, sid: str, flags) -> str:
+    """The stage a learner lands on when a step leads to `sid` with these flags set."""
+    for _ in range(20):
+        red = next((r["to"] for r in case["stages"][sid].get("redirect", []) if r["if"] in flags), None)
+        if red is None:
+            return sid
+        sid = red
+    return sid
+
+
+def changes_outcome(case: dict, sid: str, ci: int) -> bool:
+    """Does this choice lead (going on with the best choices) to an ending other than the one
+    the best path reaches?"""
+    ch = case["stages"][sid]["decision"]["choices"][ci]
+    main = walk(case, case["start"])
+    flags = {ch["flag"]} if "flag" in ch else set()
+    if ch["next"] == sid and not flags:
+        return False
+    return walk(case, ch["next"], flags) != main
+
+
+def story_errors(case: dict, lines: dict, where: str) -> list[str]:
+    """A wrong turn costs something, the team and an escalation are named, the expert thinks aloud."""
+    errors = []
+    at = lambda *p: f"{where}:{_line(lines, p)}"  # noqa: E731
+    stages = case["stages"]
+    ends = [sid for sid, st in stages.items() if "debrief" in st]
+    results = {stages[e]["debrief"]["result"] for e in ends}
+    if len(results) < 2:
+        errors.append(
+            f"{at('stages')}: the endings all turn out {'/'.join(sorted(results))}: give a wrong turn "
+            "an ending of its own (debrief.result good, delayed or harmed)"
+        )
+    for sid, st in stages.items():
+        for ci, ch in enumerate(st.get("decision", {}).get("choices", [])):
+            if ch["grade"] == "harmful" and not changes_outcome(case, sid, ci):
+                errors.append(
+                    f"{at('stages', sid, 'decision', 'choices', ci)}: stage {sid!r}: a harmful choice that "
+                    "changes nothing: send it to a consequence and an ending of its own (flag + redirect)"
+                )
+        if "decision" in st and "think_aloud" not in st:
+            errors.append(f"{at('stages', sid)}: stage {sid!r}: a decision without the expert's think_aloud")
+        for r in st.get("redirect", []):
+            if r["to"] not in stages:
+                errors.append(
+                    f"{at('stages', sid, 'redirect')}: stage {sid!r}: redirect: no stage {r['to']!r}"
+                )
+    if not any(st.get("roles") for st in stages.values()):
+        errors.append(f"{at('stages')}: no stage names the team roles its decision belongs to (roles)")
+    if not any(st.get("escalation") for st in stages.values()):
+        errors.append(f"{at('stages')}: no escalation in SBAR form (escalation)")
+    flags = {
+        ch["flag"]
+        for st in stages.values()
+        for ch in st.get("decision", {}).get("choices", [])
+        if "flag" in ch
+    }
+    for sid, st in stages.items():
+        for r in st.get("redirect", []):
+            if r["if"] not in flags:
+                errors.append(
+                    f"{at('stages', sid, 'redirect')}: stage {sid!r}: no choice sets flag {r['if']!r}"
+                )
+    return errors

@@ -8,7 +8,9 @@ For education, not for clinical decisions.
     from widgets import Walkthrough
     wt = Walkthrough("stalled-venous-ulcer")
     wt                      # shows it
-    wt.steps                # the path taken: [{"stage": ..., "choice": index or None}, ...]
+    wt.progress             # the learner's state: {"v", "seed", "steps": [{"stage", "commit"}],
+                            #   "record": {stage: {"first": commit, "later": [...]}}, "recorded"}
+    wt.steps                # the path taken
     wt.scenario             # what has been revealed so far (a widgets.clinical scenario)
     wt.panel                # the differential panel's content, by the Python model
 """
@@ -38,9 +40,9 @@ class Walkthrough(anywidget.AnyWidget):
     rules_json = traitlets.Unicode().tag(sync=True)
     ref_labels = traitlets.Dict().tag(sync=True)
     bibliography_url = traitlets.Unicode("").tag(sync=True)
-    # Learner state: the path taken and the working diagnosis committed at each step.
-    steps = traitlets.List().tag(sync=True)
-    working = traitlets.Dict().tag(sync=True)
+    # Learner state (walkthrough-state.js toSaved()): the path, each stage's commitments (the
+    # first kept, later ones appended) and the learner's seed for the order of the options.
+    progress = traitlets.Dict().tag(sync=True)
 
     def __init__(self, case: str, bibliography_url: str = "references.html", **kwargs) -> None:
         path = Path(case)
@@ -69,9 +71,13 @@ class Walkthrough(anywidget.AnyWidget):
         return self._case
 
     @property
+    def steps(self) -> list[dict]:
+        return list(self.progress.get("steps") or [{"stage": self._case["start"], "commit": None}])
+
+    @property
     def visited(self) -> list[str]:
         out = []
-        for step in self.steps or [{"stage": self._case["start"]}]:
+        for step in self.steps:
             if step["stage"] not in out:
                 out.append(step["stage"])
         return out

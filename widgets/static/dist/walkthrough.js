@@ -14,25 +14,25 @@ var ValidationError = class extends ClinicalError {
     if (!errors || errors.length === 0) errors = [{ field: "scenario", message: "invalid" }];
     super(errors[0].field, errors[0].message);
     this.name = "ValidationError";
-    this.errors = errors.map((e) => ({ field: e.field, message: e.message }));
+    this.errors = errors.map((e2) => ({ field: e2.field, message: e2.message }));
   }
   toDict() {
     return { error: "ValidationError", errors: this.errors };
   }
 };
 var POW10 = [1];
-for (let i = 1; i <= 22; i++) POW10.push(POW10[i - 1] * 10);
-function shortestDigits(x) {
-  let s = String(Math.abs(x));
+for (let i2 = 1; i2 <= 22; i2++) POW10.push(POW10[i2 - 1] * 10);
+function shortestDigits(x2) {
+  let s2 = String(Math.abs(x2));
   let exp = 0;
-  const e = s.indexOf("e");
-  if (e >= 0) {
-    exp = parseInt(s.slice(e + 1), 10);
-    s = s.slice(0, e);
+  const e2 = s2.indexOf("e");
+  if (e2 >= 0) {
+    exp = parseInt(s2.slice(e2 + 1), 10);
+    s2 = s2.slice(0, e2);
   }
-  const dot = s.indexOf(".");
-  const intPart = dot >= 0 ? s.slice(0, dot) : s;
-  const fracPart = dot >= 0 ? s.slice(dot + 1) : "";
+  const dot = s2.indexOf(".");
+  const intPart = dot >= 0 ? s2.slice(0, dot) : s2;
+  const fracPart = dot >= 0 ? s2.slice(dot + 1) : "";
   const digits = intPart + fracPart;
   let point = intPart.length + exp;
   let stripped = digits.replace(/^0+/, "");
@@ -41,23 +41,23 @@ function shortestDigits(x) {
   if (!stripped) return ["0", 1];
   return [stripped, point];
 }
-function incrementDigits(s) {
-  const d = s.split("");
-  let i = d.length - 1;
-  while (i >= 0) {
-    if (d[i] === "9") {
-      d[i] = "0";
-      i -= 1;
+function incrementDigits(s2) {
+  const d2 = s2.split("");
+  let i2 = d2.length - 1;
+  while (i2 >= 0) {
+    if (d2[i2] === "9") {
+      d2[i2] = "0";
+      i2 -= 1;
     } else {
-      d[i] = String.fromCharCode(d[i].charCodeAt(0) + 1);
-      return d.join("").replace(/^0+(?=\d)/, "");
+      d2[i2] = String.fromCharCode(d2[i2].charCodeAt(0) + 1);
+      return d2.join("").replace(/^0+(?=\d)/, "");
     }
   }
-  return ("1" + d.join("")).replace(/^0+(?=\d)/, "");
+  return ("1" + d2.join("")).replace(/^0+(?=\d)/, "");
 }
-function roundDigits(x, decimals) {
-  if (x === 0) return "0";
-  const [digits, point] = shortestDigits(x);
+function roundDigits(x2, decimals) {
+  if (x2 === 0) return "0";
+  const [digits, point] = shortestDigits(x2);
   const cut = point + decimals;
   if (cut < 0) return "0";
   if (cut >= digits.length) return digits + "0".repeat(cut - digits.length);
@@ -65,72 +65,72 @@ function roundDigits(x, decimals) {
   if (digits[cut] >= "5") return incrementDigits(whole);
   return whole;
 }
-function roundScaled(x, decimals) {
-  const n = Number(roundDigits(x, decimals));
-  return x < 0 ? -n : n;
+function roundScaled(x2, decimals) {
+  const n3 = Number(roundDigits(x2, decimals));
+  return x2 < 0 ? -n3 : n3;
 }
-function roundHalfAway(x, decimals) {
-  return roundScaled(x, decimals) / POW10[decimals];
+function roundHalfAway(x2, decimals) {
+  return roundScaled(x2, decimals) / POW10[decimals];
 }
-function fmt(x, decimals = 6) {
-  if (x === 0) return "0";
-  const ax = Math.abs(x);
-  const sign = x < 0 ? "-" : "";
+function fmt(x2, decimals = 6) {
+  if (x2 === 0) return "0";
+  const ax = Math.abs(x2);
+  const sign = x2 < 0 ? "-" : "";
   if (ax >= 1e15 || ax < 1 / POW10[decimals]) {
-    const [digits, point] = shortestDigits(x);
+    const [digits, point] = shortestDigits(x2);
     const mant = digits[0] + (digits.length > 1 ? "." + digits.slice(1) : "");
     return `${sign}${mant}e${point - 1}`;
   }
-  const s = roundDigits(ax, decimals).padStart(decimals + 1, "0");
-  const intPart = s.slice(0, s.length - decimals);
-  const frac = s.slice(s.length - decimals).replace(/0+$/, "");
+  const s2 = roundDigits(ax, decimals).padStart(decimals + 1, "0");
+  const intPart = s2.slice(0, s2.length - decimals);
+  const frac = s2.slice(s2.length - decimals).replace(/0+$/, "");
   return sign + intPart + (frac ? "." + frac : "");
 }
-var hasOwn = (o, k) => Object.hasOwn(o, k);
-var get = (o, k) => hasOwn(o, k) ? o[k] : void 0;
-var isNone = (v) => v === null || v === void 0;
-var isMapping = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-function typeName(v) {
-  if (isNone(v)) return "null";
-  if (typeof v === "boolean") return "boolean";
-  if (typeof v === "number") return "number";
-  if (typeof v === "string") return "text";
-  if (Array.isArray(v)) return "list";
-  if (typeof v === "object") return "mapping";
+var hasOwn = (o2, k2) => Object.hasOwn(o2, k2);
+var get = (o2, k2) => hasOwn(o2, k2) ? o2[k2] : void 0;
+var isNone = (v2) => v2 === null || v2 === void 0;
+var isMapping = (v2) => v2 !== null && typeof v2 === "object" && !Array.isArray(v2);
+function typeName(v2) {
+  if (isNone(v2)) return "null";
+  if (typeof v2 === "boolean") return "boolean";
+  if (typeof v2 === "number") return "number";
+  if (typeof v2 === "string") return "text";
+  if (Array.isArray(v2)) return "list";
+  if (typeof v2 === "object") return "mapping";
   return "other";
 }
-function cmpCodePoints(a, b) {
-  const ca = Array.from(a, (c) => c.codePointAt(0));
-  const cb = Array.from(b, (c) => c.codePointAt(0));
-  const n = Math.min(ca.length, cb.length);
-  for (let i = 0; i < n; i++) if (ca[i] !== cb[i]) return ca[i] - cb[i];
+function cmpCodePoints(a2, b) {
+  const ca = Array.from(a2, (c2) => c2.codePointAt(0));
+  const cb = Array.from(b, (c2) => c2.codePointAt(0));
+  const n3 = Math.min(ca.length, cb.length);
+  for (let i2 = 0; i2 < n3; i2++) if (ca[i2] !== cb[i2]) return ca[i2] - cb[i2];
   return ca.length - cb.length;
 }
-function asciiLower(s) {
+function asciiLower(s2) {
   let out = "";
-  for (const c of s) out += c >= "A" && c <= "Z" ? String.fromCharCode(c.charCodeAt(0) + 32) : c;
+  for (const c2 of s2) out += c2 >= "A" && c2 <= "Z" ? String.fromCharCode(c2.charCodeAt(0) + 32) : c2;
   return out;
 }
-function normaliseUnit(u) {
+function normaliseUnit(u2) {
   let out = "";
-  for (const c of u) {
-    if (c >= "A" && c <= "Z") out += String.fromCharCode(c.charCodeAt(0) + 32);
-    else if (c === " ") continue;
-    else if (c === "²") out += "2";
-    else out += c;
+  for (const c2 of u2) {
+    if (c2 >= "A" && c2 <= "Z") out += String.fromCharCode(c2.charCodeAt(0) + 32);
+    else if (c2 === " ") continue;
+    else if (c2 === "²") out += "2";
+    else out += c2;
   }
   return out;
 }
 function fill(text, kw) {
-  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (m, name) => hasOwn(kw, name) ? String(kw[name]) : m);
+  return text.replace(/\{([A-Za-z0-9_]+)\}/g, (m2, name) => hasOwn(kw, name) ? String(kw[name]) : m2);
 }
 var validationMessage = (rules, msgKey, kw = {}) => fill(rules.messages.validation[msgKey], kw);
 var warningMessage = (rules, msgKey, kw = {}) => fill(rules.messages.warnings[msgKey], kw);
 var error = (rules, field, msgKey, kw = {}) => ({ field, message: validationMessage(rules, msgKey, kw) });
-function asNumber(v) {
-  if (typeof v !== "number") return [null, "not_number"];
-  if (!Number.isFinite(v)) return [null, "not_finite"];
-  return [v, null];
+function asNumber(v2) {
+  if (typeof v2 !== "number") return [null, "not_number"];
+  if (!Number.isFinite(v2)) return [null, "not_finite"];
+  return [v2, null];
 }
 function toCanonical(rules, analyte, value, unit) {
   const spec = rules.units.analytes[analyte].units[unit];
@@ -147,12 +147,12 @@ function fromCanonical(rules, analyte, value, unit) {
 function resolveUnit(rules, analyte, unit) {
   const spec = rules.units.analytes[analyte];
   if (hasOwn(spec.units, unit)) return [unit, null];
-  const n = normaliseUnit(unit);
-  for (const u of Object.keys(spec.units)) if (normaliseUnit(u) === n) return [u, null];
+  const n3 = normaliseUnit(unit);
+  for (const u2 of Object.keys(spec.units)) if (normaliseUnit(u2) === n3) return [u2, null];
   const aliases = spec.aliases || {};
-  if (hasOwn(aliases, n)) return [aliases[n], null];
+  if (hasOwn(aliases, n3)) return [aliases[n3], null];
   const rejected = spec.rejected || {};
-  if (hasOwn(rejected, n)) return [null, rejected[n]];
+  if (hasOwn(rejected, n3)) return [null, rejected[n3]];
   return [null, "unknown"];
 }
 function unitProblem(rules, analyte, unit, field) {
@@ -182,7 +182,7 @@ function shapeProblem(rules, data, depth = 0) {
   }
   if (data !== null && typeof data === "object") {
     if (depth >= MAX_DEPTH) return fill(rules.messages.validation.too_deep, { max: MAX_DEPTH });
-    const pairs = Array.isArray(data) ? data.map((v) => [null, v]) : Object.entries(data);
+    const pairs = Array.isArray(data) ? data.map((v2) => [null, v2]) : Object.entries(data);
     for (const [key, value] of pairs) {
       const problem = (key === null ? null : shapeProblem(rules, key, depth + 1)) || shapeProblem(rules, value, depth + 1);
       if (problem) return problem;
@@ -190,8 +190,8 @@ function shapeProblem(rules, data, depth = 0) {
   }
   return null;
 }
-var sections = (rules) => Object.entries(rules.vocabulary.groups).map(([gid, g]) => [g.section, gid]);
-var topKeys = (rules) => ["patient", "labs", ...sections(rules).map(([s]) => s), "meta"];
+var sections = (rules) => Object.entries(rules.vocabulary.groups).map(([gid, g2]) => [g2.section, gid]);
+var topKeys = (rules) => ["patient", "labs", ...sections(rules).map(([s2]) => s2), "meta"];
 var Collector = class {
   constructor(rules) {
     this.rules = rules;
@@ -202,7 +202,7 @@ var Collector = class {
   }
   keys(where, mapping, accepted) {
     let ok = true;
-    const unknown = Object.keys(mapping).filter((k) => !accepted.includes(k)).sort(cmpCodePoints);
+    const unknown = Object.keys(mapping).filter((k2) => !accepted.includes(k2)).sort(cmpCodePoints);
     for (const key of unknown) {
       this.add((where ? `${where}.${key}` : key) || "scenario", "unknown_key", {
         key,
@@ -212,20 +212,20 @@ var Collector = class {
     }
     return ok;
   }
-  number(where, v) {
-    const [f, problem] = asNumber(v);
-    if (problem === "not_number") this.add(where, "not_number", { type: typeName(v) });
+  number(where, v2) {
+    const [f2, problem] = asNumber(v2);
+    if (problem === "not_number") this.add(where, "not_number", { type: typeName(v2) });
     else if (problem) this.add(where, problem);
-    return f;
+    return f2;
   }
 };
 function otherUnitInRange(rules, analyte, value, unit, refRange = null) {
-  const r = refRange || (hasOwn(rules.ranges, analyte) ? rules.ranges[analyte] : null);
-  if (r === null) return null;
+  const r2 = refRange || (hasOwn(rules.ranges, analyte) ? rules.ranges[analyte] : null);
+  if (r2 === null) return null;
   for (const other of Object.keys(rules.units.analytes[analyte].units))
     if (other !== unit) {
-      const c = toCanonical(rules, analyte, value, other);
-      if (r.low <= c && c <= r.high) return other;
+      const c2 = toCanonical(rules, analyte, value, other);
+      if (r2.low <= c2 && c2 <= r2.high) return other;
     }
   return null;
 }
@@ -234,249 +234,249 @@ function limitValue(rules, analyte, unit, canonicalValue) {
   return roundHalfAway(fromCanonical(rules, analyte, canonicalValue, unit), dec);
 }
 function parseScenario(rules, data) {
-  const c = new Collector(rules);
+  const c2 = new Collector(rules);
   const problem = shapeProblem(rules, data);
   if (problem) throw new ValidationError([{ field: "scenario", message: problem }]);
   const sc = { patient: { age: null, sex: null, bmi: null }, labs: {}, history: {}, absent: {} };
   for (const [section, group] of sections(rules)) if (group !== "history") sc[section] = [];
   if (!isMapping(data)) {
-    c.add("scenario", "not_mapping", { type: typeName(data) });
-    throw new ValidationError(c.errors);
+    c2.add("scenario", "not_mapping", { type: typeName(data) });
+    throw new ValidationError(c2.errors);
   }
-  c.keys("", data, topKeys(rules));
-  parsePatient(c, rules, get(data, "patient"), sc);
-  parseLabs(c, rules, get(data, "labs"), sc);
+  c2.keys("", data, topKeys(rules));
+  parsePatient(c2, rules, get(data, "patient"), sc);
+  parseLabs(c2, rules, get(data, "labs"), sc);
   for (const [section, group] of sections(rules))
-    parseItems(c, rules, section, group, get(data, section), sc);
-  if (c.errors.length) throw new ValidationError(c.errors);
+    parseItems(c2, rules, section, group, get(data, section), sc);
+  if (c2.errors.length) throw new ValidationError(c2.errors);
   return sc;
 }
-function parsePatient(c, rules, p, sc) {
-  if (isNone(p)) return;
-  if (!isMapping(p)) {
-    c.add("patient", "not_mapping", { type: typeName(p) });
+function parsePatient(c2, rules, p2, sc) {
+  if (isNone(p2)) return;
+  if (!isMapping(p2)) {
+    c2.add("patient", "not_mapping", { type: typeName(p2) });
     return;
   }
-  c.keys("patient", p, PATIENT_KEYS);
+  c2.keys("patient", p2, PATIENT_KEYS);
   const spec = rules.units.patient;
   for (const key of ["age", "bmi"]) {
-    if (isNone(get(p, key))) continue;
+    if (isNone(get(p2, key))) continue;
     const where = `patient.${key}`;
-    const f = c.number(where, p[key]);
-    if (f === null) continue;
+    const f2 = c2.number(where, p2[key]);
+    if (f2 === null) continue;
     const [lo, hi] = spec[key].accept;
-    if (f < 0) c.add(where, "negative", { value: fmt(f) });
-    else if (f < lo || f > hi)
-      c.add(where, "out_of_range", {
-        value: fmt(f),
+    if (f2 < 0) c2.add(where, "negative", { value: fmt(f2) });
+    else if (f2 < lo || f2 > hi)
+      c2.add(where, "out_of_range", {
+        value: fmt(f2),
         unit: spec[key].unit,
         label: spec[key].label,
         min: fmt(lo),
         max: fmt(hi)
       });
-    else sc.patient[key] = f;
+    else sc.patient[key] = f2;
   }
-  const v = get(p, "sex");
-  if (!isNone(v)) {
-    if (typeof v !== "string") c.add("patient.sex", "not_text", { type: typeName(v) });
-    else if (!spec.sex.values.includes(asciiLower(v)))
-      c.add("patient.sex", "bad_choice", { value: v, accepted: spec.sex.values.join(", ") });
-    else sc.patient.sex = asciiLower(v);
+  const v2 = get(p2, "sex");
+  if (!isNone(v2)) {
+    if (typeof v2 !== "string") c2.add("patient.sex", "not_text", { type: typeName(v2) });
+    else if (!spec.sex.values.includes(asciiLower(v2)))
+      c2.add("patient.sex", "bad_choice", { value: v2, accepted: spec.sex.values.join(", ") });
+    else sc.patient.sex = asciiLower(v2);
   }
 }
-function parseLabs(c, rules, labs, sc) {
+function parseLabs(c2, rules, labs, sc) {
   if (isNone(labs)) return;
   if (!isMapping(labs)) {
-    c.add("labs", "not_mapping", { type: typeName(labs) });
+    c2.add("labs", "not_mapping", { type: typeName(labs) });
     return;
   }
   const analytes = rules.units.analytes;
-  c.keys("labs", labs, Object.keys(analytes));
-  for (const [a, spec] of Object.entries(analytes)) {
-    const entry = get(labs, a);
+  c2.keys("labs", labs, Object.keys(analytes));
+  for (const [a2, spec] of Object.entries(analytes)) {
+    const entry = get(labs, a2);
     if (isNone(entry)) continue;
-    const where = `labs.${a}`;
+    const where = `labs.${a2}`;
     const acceptedUnits = Object.keys(spec.units).join(", ");
     if (!isMapping(entry)) {
-      c.add(where, "lab_not_mapping", { label: spec.label, type: typeName(entry) });
+      c2.add(where, "lab_not_mapping", { label: spec.label, type: typeName(entry) });
       continue;
     }
-    c.keys(where, entry, LAB_KEYS);
+    c2.keys(where, entry, LAB_KEYS);
     if (isNone(get(entry, "value"))) continue;
-    const f = c.number(`${where}.value`, entry.value);
+    const f2 = c2.number(`${where}.value`, entry.value);
     const unit = get(entry, "unit");
     if (isNone(unit)) {
-      c.add(`${where}.unit`, "unit_missing", { label: spec.label, accepted: acceptedUnits });
+      c2.add(`${where}.unit`, "unit_missing", { label: spec.label, accepted: acceptedUnits });
       continue;
     }
-    const [resolved, err] = unitProblem(rules, a, unit, `${where}.unit`);
+    const [resolved, err] = unitProblem(rules, a2, unit, `${where}.unit`);
     if (err) {
-      c.errors.push(err);
+      c2.errors.push(err);
       continue;
     }
-    if (f === null) continue;
-    if (f < 0) {
-      c.add(`${where}.value`, "negative", { value: fmt(f) });
+    if (f2 === null) continue;
+    if (f2 < 0) {
+      c2.add(`${where}.value`, "negative", { value: fmt(f2) });
       continue;
     }
-    const lo = limitValue(rules, a, resolved, spec.accept[0]);
-    const hi = limitValue(rules, a, resolved, spec.accept[1]);
-    if (f < lo || f > hi) {
+    const lo = limitValue(rules, a2, resolved, spec.accept[0]);
+    const hi = limitValue(rules, a2, resolved, spec.accept[1]);
+    if (f2 < lo || f2 > hi) {
       const [loP, hiP] = spec.plausible;
-      const other = otherUnitInRange(rules, a, f, resolved, { low: loP, high: hiP });
-      const kw = { value: fmt(f), unit: resolved, label: spec.label, min: fmt(lo), max: fmt(hi), other };
-      c.add(`${where}.value`, other ? "out_of_range_hint" : "out_of_range", kw);
+      const other = otherUnitInRange(rules, a2, f2, resolved, { low: loP, high: hiP });
+      const kw = { value: fmt(f2), unit: resolved, label: spec.label, min: fmt(lo), max: fmt(hi), other };
+      c2.add(`${where}.value`, other ? "out_of_range_hint" : "out_of_range", kw);
       continue;
     }
-    sc.labs[a] = { value: f, unit: resolved, canonical: toCanonical(rules, a, f, resolved) };
+    sc.labs[a2] = { value: f2, unit: resolved, canonical: toCanonical(rules, a2, f2, resolved) };
   }
 }
-function parseItems(c, rules, section, group, value, sc) {
+function parseItems(c2, rules, section, group, value, sc) {
   const vocab = {};
-  for (const i of rules.vocabulary.items) vocab[i.id] = i;
+  for (const i2 of rules.vocabulary.items) vocab[i2.id] = i2;
   const present = /* @__PURE__ */ new Map();
   const absent = /* @__PURE__ */ new Set();
   const seen = /* @__PURE__ */ new Map();
   let pairs = [];
   if (isNone(value)) pairs = [];
   else if (Array.isArray(value)) {
-    value.forEach((item, i) => {
+    value.forEach((item, i2) => {
       if (typeof item === "string") pairs.push([item, true]);
       else if (isMapping(item) && Object.keys(item).length === 1) {
         const key = Object.keys(item)[0];
         pairs.push([key, item[key]]);
-      } else c.add(`${section}[${i}]`, "bad_item", { type: typeName(item) });
+      } else c2.add(`${section}[${i2}]`, "bad_item", { type: typeName(item) });
     });
   } else if (isMapping(value)) {
-    pairs = Object.keys(value).sort(cmpCodePoints).map((k) => [k, value[k]]);
+    pairs = Object.keys(value).sort(cmpCodePoints).map((k2) => [k2, value[k2]]);
   } else {
-    c.add(section, "not_list", { type: typeName(value) });
+    c2.add(section, "not_list", { type: typeName(value) });
   }
-  for (const [itemId, v] of pairs) {
+  for (const [itemId, v2] of pairs) {
     const where = `${section}.${itemId}`;
     const item = hasOwn(vocab, itemId) ? vocab[itemId] : void 0;
     if (item === void 0 || item.group !== group) {
-      c.add(where, "unknown_item", { group, item: itemId });
+      c2.add(where, "unknown_item", { group, item: itemId });
       continue;
     }
-    const kind = isNone(v) ? "unrecorded" : v === false ? "absent" : "present";
+    const kind = isNone(v2) ? "unrecorded" : v2 === false ? "absent" : "present";
     if (!seen.has(itemId)) seen.set(itemId, kind);
     if (seen.get(itemId) !== kind) {
-      c.add(where, "contradictory", { item: itemId });
+      c2.add(where, "contradictory", { item: itemId });
       continue;
     }
     present.delete(itemId);
     absent.delete(itemId);
-    if (isNone(v)) continue;
-    if (v === false) {
+    if (isNone(v2)) continue;
+    if (v2 === false) {
       absent.add(itemId);
       continue;
     }
     const params = item.params || {};
-    if (v === true) {
+    if (v2 === true) {
       const none = {};
-      for (const p of Object.keys(params)) none[p] = null;
+      for (const p2 of Object.keys(params)) none[p2] = null;
       present.set(itemId, none);
       continue;
     }
-    if (!isMapping(v)) {
-      c.add(where, "item_value", { type: typeName(v) });
+    if (!isMapping(v2)) {
+      c2.add(where, "item_value", { type: typeName(v2) });
       continue;
     }
     if (Object.keys(params).length === 0) {
-      if (Object.keys(v).length) {
-        c.add(where, "no_params", { item: itemId });
+      if (Object.keys(v2).length) {
+        c2.add(where, "no_params", { item: itemId });
         continue;
       }
       present.set(itemId, {});
       continue;
     }
-    if (!c.keys(where, v, Object.keys(params))) continue;
+    if (!c2.keys(where, v2, Object.keys(params))) continue;
     const values = {};
     let good = true;
     for (const [pname, pspec] of Object.entries(params)) {
-      const pv = get(v, pname);
+      const pv = get(v2, pname);
       if (isNone(pv)) {
         values[pname] = null;
         continue;
       }
       const pwhere = `${where}.${pname}`;
-      const f = c.number(pwhere, pv);
-      if (f === null) {
+      const f2 = c2.number(pwhere, pv);
+      if (f2 === null) {
         good = false;
         continue;
       }
-      if (pspec.integer && f !== Math.floor(f)) {
-        c.add(pwhere, "not_integer");
+      if (pspec.integer && f2 !== Math.floor(f2)) {
+        c2.add(pwhere, "not_integer");
         good = false;
-      } else if (f < pspec.min || f > pspec.max) {
-        c.add(pwhere, "param_range", {
-          value: fmt(f),
+      } else if (f2 < pspec.min || f2 > pspec.max) {
+        c2.add(pwhere, "param_range", {
+          value: fmt(f2),
           label: pspec.label,
           min: fmt(pspec.min),
           max: fmt(pspec.max)
         });
         good = false;
-      } else values[pname] = f;
+      } else values[pname] = f2;
     }
     if (good) present.set(itemId, values);
   }
-  const order = rules.vocabulary.items.filter((i) => i.group === group).map((i) => i.id);
-  sc.absent[section] = order.filter((i) => absent.has(i));
+  const order = rules.vocabulary.items.filter((i2) => i2.group === group).map((i2) => i2.id);
+  sc.absent[section] = order.filter((i2) => absent.has(i2));
   if (group === "history") {
-    for (const i of order) if (present.has(i)) sc.history[i] = present.get(i);
+    for (const i2 of order) if (present.has(i2)) sc.history[i2] = present.get(i2);
   } else {
-    sc[section] = order.filter((i) => present.has(i));
+    sc[section] = order.filter((i2) => present.has(i2));
   }
 }
 function evaluate(expr, facts) {
   if (typeof expr === "string") return facts[expr];
   if (hasOwn(expr, "all")) {
-    const vals = expr.all.map((e) => evaluate(e, facts));
-    if (vals.some((v2) => v2 === false)) return false;
-    return vals.some((v2) => v2 === null) ? null : true;
+    const vals = expr.all.map((e2) => evaluate(e2, facts));
+    if (vals.some((v3) => v3 === false)) return false;
+    return vals.some((v3) => v3 === null) ? null : true;
   }
   if (hasOwn(expr, "any")) {
-    const vals = expr.any.map((e) => evaluate(e, facts));
-    if (vals.some((v2) => v2 === true)) return true;
-    return vals.some((v2) => v2 === null) ? null : false;
+    const vals = expr.any.map((e2) => evaluate(e2, facts));
+    if (vals.some((v3) => v3 === true)) return true;
+    return vals.some((v3) => v3 === null) ? null : false;
   }
   if (hasOwn(expr, "not")) {
-    const v2 = evaluate(expr.not, facts);
-    return v2 === null ? null : !v2;
+    const v3 = evaluate(expr.not, facts);
+    return v3 === null ? null : !v3;
   }
   if (hasOwn(expr, "unknown")) return evaluate(expr.unknown, facts) === null;
-  const v = facts[expr.fact];
-  if (v === null) return null;
-  if (hasOwn(expr, "in")) return expr.in.includes(v);
+  const v2 = facts[expr.fact];
+  if (v2 === null) return null;
+  if (hasOwn(expr, "in")) return expr.in.includes(v2);
   let ok = true;
-  if (hasOwn(expr, "min") && !(v >= expr.min)) ok = false;
-  if (hasOwn(expr, "max") && !(v <= expr.max)) ok = false;
-  if (hasOwn(expr, "below") && !(v < expr.below)) ok = false;
-  if (hasOwn(expr, "above") && !(v > expr.above)) ok = false;
+  if (hasOwn(expr, "min") && !(v2 >= expr.min)) ok = false;
+  if (hasOwn(expr, "max") && !(v2 <= expr.max)) ok = false;
+  if (hasOwn(expr, "below") && !(v2 < expr.below)) ok = false;
+  if (hasOwn(expr, "above") && !(v2 > expr.above)) ok = false;
   return ok;
 }
-function localRange(rules, analyte, r, errors) {
+function localRange(rules, analyte, r2, errors) {
   const where = `ranges.${analyte}`;
-  if (!isMapping(r)) {
-    errors.push(error(rules, where, "range_not_mapping", { type: typeName(r) }));
+  if (!isMapping(r2)) {
+    errors.push(error(rules, where, "range_not_mapping", { type: typeName(r2) }));
     return null;
   }
-  const unknown = Object.keys(r).filter((k) => !["low", "high", "unit"].includes(k)).sort(cmpCodePoints);
+  const unknown = Object.keys(r2).filter((k2) => !["low", "high", "unit"].includes(k2)).sort(cmpCodePoints);
   for (const key of unknown)
     errors.push(error(rules, `${where}.${key}`, "unknown_key", { key, accepted: "low, high, unit" }));
   if (unknown.length) return null;
   const vals = {};
   for (const bound of ["low", "high"]) {
-    const raw = get(r, bound);
-    const [f, problem] = asNumber(raw);
+    const raw = get(r2, bound);
+    const [f2, problem] = asNumber(raw);
     if (problem) errors.push(error(rules, `${where}.${bound}`, problem, { type: typeName(raw) }));
-    else vals[bound] = f;
+    else vals[bound] = f2;
   }
   const [resolved, err] = unitProblem(
     rules,
     analyte,
-    hasOwn(r, "unit") ? r.unit : rules.ranges[analyte].unit,
+    hasOwn(r2, "unit") ? r2.unit : rules.ranges[analyte].unit,
     `${where}.unit`
   );
   if (err) {
@@ -501,7 +501,7 @@ function localRange(rules, analyte, r, errors) {
 }
 function resolveRanges(rules, ranges) {
   const out = {};
-  for (const [a, r] of Object.entries(rules.ranges)) out[a] = { low: r.low, high: r.high, source: "default" };
+  for (const [a2, r2] of Object.entries(rules.ranges)) out[a2] = { low: r2.low, high: r2.high, source: "default" };
   if (isNone(ranges)) return out;
   const problem = shapeProblem(rules, ranges);
   if (problem) throw new ValidationError([{ field: "ranges", message: problem }]);
@@ -509,12 +509,12 @@ function resolveRanges(rules, ranges) {
     throw new ValidationError([error(rules, "ranges", "not_mapping", { type: typeName(ranges) })]);
   const errors = [];
   const known = Object.keys(rules.ranges);
-  for (const key of Object.keys(ranges).filter((k) => !known.includes(k)).sort(cmpCodePoints))
+  for (const key of Object.keys(ranges).filter((k2) => !known.includes(k2)).sort(cmpCodePoints))
     errors.push(error(rules, `ranges.${key}`, "range_analyte", { key, accepted: known.join(", ") }));
-  for (const a of known) {
-    if (isNone(get(ranges, a))) continue;
-    const local = localRange(rules, a, ranges[a], errors);
-    if (local !== null) out[a] = local;
+  for (const a2 of known) {
+    if (isNone(get(ranges, a2))) continue;
+    const local = localRange(rules, a2, ranges[a2], errors);
+    if (local !== null) out[a2] = local;
   }
   if (errors.length) throw new ValidationError(errors);
   return out;
@@ -531,13 +531,13 @@ function inputWarnings(rules, sc, refRanges) {
   if (age !== null && age < pspec.age.usual[0])
     warnings.push({ field: "patient.age", message: rules.messages.warnings.child });
   for (const key of ["age", "bmi"]) {
-    const v = sc.patient[key];
+    const v2 = sc.patient[key];
     const [lo, hi] = pspec[key].usual;
-    if (v !== null && (v > hi || key === "bmi" && v < lo))
+    if (v2 !== null && (v2 > hi || key === "bmi" && v2 < lo))
       warnings.push({
         field: `patient.${key}`,
         message: warningMessage(rules, "patient_unusual", {
-          value: fmt(v),
+          value: fmt(v2),
           unit: pspec[key].unit,
           label: pspec[key].label,
           min: fmt(lo),
@@ -545,32 +545,32 @@ function inputWarnings(rules, sc, refRanges) {
         })
       });
   }
-  for (const [a, spec] of Object.entries(rules.units.analytes)) {
-    const lab = hasOwn(sc.labs, a) ? sc.labs[a] : null;
+  for (const [a2, spec] of Object.entries(rules.units.analytes)) {
+    const lab = hasOwn(sc.labs, a2) ? sc.labs[a2] : null;
     const [lo, hi] = spec.usual;
-    const flagged = checks.some((ch) => ch.analyte === a);
+    const flagged = checks.some((ch) => ch.analyte === a2);
     if (lab !== null && !flagged && (lab.canonical < lo || lab.canonical > hi))
       warnings.push({
-        field: `labs.${a}.value`,
+        field: `labs.${a2}.value`,
         message: warningMessage(rules, "unusual", {
           value: fmt(lab.value),
           unit: lab.unit,
           label: spec.label,
-          min: shown(rules, a, lo, lab.unit),
-          max: shown(rules, a, hi, lab.unit)
+          min: shown(rules, a2, lo, lab.unit),
+          max: shown(rules, a2, hi, lab.unit)
         })
       });
   }
   warnings.push(...checks.map((ch) => ({ field: ch.field, message: ch.message })));
-  for (const [a, r] of Object.entries(refRanges)) {
-    if (r.source !== "local") continue;
-    const unit = rules.units.analytes[a].canonical;
+  for (const [a2, r2] of Object.entries(refRanges)) {
+    if (r2.source !== "local") continue;
+    const unit = rules.units.analytes[a2].canonical;
     warnings.push({
-      field: `ranges.${a}`,
+      field: `ranges.${a2}`,
       message: warningMessage(rules, "local_range", {
-        label: rules.units.analytes[a].label,
-        low: shown(rules, a, r.low, unit),
-        high: shown(rules, a, r.high, unit),
+        label: rules.units.analytes[a2].label,
+        low: shown(rules, a2, r2.low, unit),
+        high: shown(rules, a2, r2.high, unit),
         unit
       })
     });
@@ -579,15 +579,15 @@ function inputWarnings(rules, sc, refRanges) {
 }
 function checkValues(rules, sc) {
   const out = [];
-  for (const [a, lab] of Object.entries(sc.labs)) {
-    const spec = rules.units.analytes[a];
+  for (const [a2, lab] of Object.entries(sc.labs)) {
+    const spec = rules.units.analytes[a2];
     const [lo, hi] = spec.plausible;
     if (lo <= lab.canonical && lab.canonical <= hi) continue;
-    const other = otherUnitInRange(rules, a, lab.value, lab.unit, { low: lo, high: hi });
+    const other = otherUnitInRange(rules, a2, lab.value, lab.unit, { low: lo, high: hi });
     if (other) {
       const kw = { label: spec.label, value: fmt(lab.value), unit: lab.unit, other };
       const message = warningMessage(rules, "unit_hint", kw);
-      out.push({ field: `labs.${a}.unit`, analyte: a, value: lab.value, unit: lab.unit, other, message });
+      out.push({ field: `labs.${a2}.unit`, analyte: a2, value: lab.value, unit: lab.unit, other, message });
     }
   }
   return out;
@@ -601,8 +601,8 @@ function scenarioFacts(rules, sc) {
     absent[group] = hasOwn(sc.absent, section) ? sc.absent[section] : [];
   }
   for (const item of rules.vocabulary.items) {
-    const g = item.group;
-    facts[`${g}.${item.id}`] = present[g].includes(item.id) ? true : absent[g].includes(item.id) ? false : null;
+    const g2 = item.group;
+    facts[`${g2}.${item.id}`] = present[g2].includes(item.id) ? true : absent[g2].includes(item.id) ? false : null;
   }
   facts.biopsy_recorded = sc.histology.length > 0 || hasOwn(sc.absent, "histology") && sc.absent.histology.length > 0;
   facts.sex = sc.patient.sex;
@@ -613,8 +613,8 @@ function scenarioFacts(rules, sc) {
 }
 function allUnits(rules, analyte, canonicalValue) {
   const out = {};
-  for (const [u, spec] of Object.entries(rules.units.analytes[analyte].units))
-    out[u] = roundHalfAway(fromCanonical(rules, analyte, canonicalValue, u), spec.decimals);
+  for (const [u2, spec] of Object.entries(rules.units.analytes[analyte].units))
+    out[u2] = roundHalfAway(fromCanonical(rules, analyte, canonicalValue, u2), spec.decimals);
   return out;
 }
 function boundValue(rules, bound, refRange) {
@@ -626,12 +626,12 @@ function bandOf(rules, bandDef, value, refRanges, facts) {
   if (hasOwn(bandDef, "override") && facts[bandDef.override.when] === true)
     return { id: bandDef.override.id, label: bandDef.override.label };
   if (isNone(value)) return null;
-  const d = bandDef.decimals;
-  const scaled = roundScaled(value, d);
+  const d2 = bandDef.decimals;
+  const scaled = roundScaled(value, d2);
   const refRange = hasOwn(bandDef, "range") && hasOwn(refRanges, bandDef.range) ? refRanges[bandDef.range] : {};
   for (const b of bandDef.bands) {
     if (!hasOwn(b, "below") && !hasOwn(b, "upto")) return { id: b.id, label: b.label };
-    const lim = roundScaled(boundValue(rules, hasOwn(b, "below") ? b.below : b.upto, refRange), d);
+    const lim = roundScaled(boundValue(rules, hasOwn(b, "below") ? b.below : b.upto, refRange), d2);
     if (hasOwn(b, "below") && scaled < lim || hasOwn(b, "upto") && scaled <= lim)
       return { id: b.id, label: b.label };
   }
@@ -661,20 +661,20 @@ function derive(rules, sc, refRanges, facts) {
   const bandsSpec = rules.bands;
   const caXPSpec = bandsSpec.cap;
   const labs = {};
-  for (const a of Object.keys(analytes)) if (hasOwn(sc.labs, a)) labs[a] = sc.labs[a].canonical;
-  const lab = (a) => hasOwn(labs, a) ? labs[a] : null;
+  for (const a2 of Object.keys(analytes)) if (hasOwn(sc.labs, a2)) labs[a2] = sc.labs[a2].canonical;
+  const lab = (a2) => hasOwn(labs, a2) ? labs[a2] : null;
   const [corrected, caBands, basis] = calciumBasis(rules, labs, refRanges, facts, warnings);
-  const p = lab("phosphate");
+  const p2 = lab("phosphate");
   let caXPMmol = null;
   let caXPMg = null;
-  if (caBands !== null && p !== null) {
-    caXPMmol = caBands * p;
-    caXPMg = caBands * caXPSpec.mg_factor_calcium * (p * caXPSpec.mg_factor_phosphate);
+  if (caBands !== null && p2 !== null) {
+    caXPMmol = caBands * p2;
+    caXPMg = caBands * caXPSpec.mg_factor_calcium * (p2 * caXPSpec.mg_factor_phosphate);
   }
   const pthXUln = lab("pth") === null ? null : labs.pth / refRanges.pth.high;
   const sources = {
     calcium_for_bands: caBands,
-    phosphate: p,
+    phosphate: p2,
     albumin: lab("albumin"),
     cap_mg: caXPMg,
     egfr: lab("egfr"),
@@ -708,7 +708,7 @@ function derive(rules, sc, refRanges, facts) {
     ranges: {},
     flags
   };
-  for (const a of Object.keys(analytes)) if (hasOwn(labs, a)) derived.values[a] = allUnits(rules, a, labs[a]);
+  for (const a2 of Object.keys(analytes)) if (hasOwn(labs, a2)) derived.values[a2] = allUnits(rules, a2, labs[a2]);
   if (corrected !== null) {
     const cc = allUnits(rules, "calcium", corrected);
     const payne = bandsSpec.payne;
@@ -725,14 +725,14 @@ function derive(rules, sc, refRanges, facts) {
       "mg2/dL2": roundHalfAway(caXPMg, caXPSpec.decimals_mg),
       basis
     };
-  for (const [a, r] of Object.entries(refRanges)) {
-    const unit = analytes[a].canonical;
-    const dec = analytes[a].units[unit].decimals;
-    derived.ranges[a] = {
-      low: roundHalfAway(r.low, dec),
-      high: roundHalfAway(r.high, dec),
+  for (const [a2, r2] of Object.entries(refRanges)) {
+    const unit = analytes[a2].canonical;
+    const dec = analytes[a2].units[unit].decimals;
+    derived.ranges[a2] = {
+      low: roundHalfAway(r2.low, dec),
+      high: roundHalfAway(r2.high, dec),
       unit,
-      source: r.source
+      source: r2.source
     };
   }
   return [derived, warnings];
@@ -741,7 +741,7 @@ function addUnique(list, text) {
   if (!list.includes(text)) list.push(text);
 }
 function patientValues(derived, facts) {
-  const shown2 = (v) => isNone(v) ? "not recorded" : fmt(v);
+  const shown2 = (v2) => isNone(v2) ? "not recorded" : fmt(v2);
   const cb = derived.calcium_for_bands;
   const cxp = derived.ca_x_p;
   const phosphate = hasOwn(derived.values, "phosphate") ? derived.values.phosphate["mmol/L"] : null;
@@ -766,7 +766,7 @@ function patientValues(derived, facts) {
 }
 function vocabularyByFact(rules) {
   const out = {};
-  for (const i of rules.vocabulary.items) out[`${i.group}.${i.id}`] = i;
+  for (const i2 of rules.vocabulary.items) out[`${i2.group}.${i2.id}`] = i2;
   return out;
 }
 function fired(rules, vocab, expr, facts, want, out) {
@@ -793,15 +793,15 @@ function fired(rules, vocab, expr, facts, want, out) {
 function applyRules(rules, facts, values) {
   const vocab = vocabularyByFact(rules);
   const targets = {};
-  for (const t of [...rules.conditions, ...rules.lookalikes])
-    targets[t.id] = { score: 0, reasons: [], caps: [], missing: [] };
+  for (const t3 of [...rules.conditions, ...rules.lookalikes])
+    targets[t3.id] = { score: 0, reasons: [], caps: [], missing: [] };
   for (const rule of rules.rules) {
-    const t = targets[rule.target];
-    const v = evaluate(rule.when, facts);
-    if (v === null && hasOwn(rule, "unknown")) addUnique(t.missing, rule.unknown);
-    if (v !== true) continue;
+    const t3 = targets[rule.target];
+    const v2 = evaluate(rule.when, facts);
+    if (v2 === null && hasOwn(rule, "unknown")) addUnique(t3.missing, rule.unknown);
+    if (v2 !== true) continue;
     if (hasOwn(rule, "hint")) {
-      addUnique(t.missing, rule.text);
+      addUnique(t3.missing, rule.text);
       continue;
     }
     const points = hasOwn(rule, "points") ? rule.points : null;
@@ -809,7 +809,7 @@ function applyRules(rules, facts, values) {
     fired(rules, vocab, rule.when, facts, true, found);
     let direction = "against";
     if (points !== null && points >= 0) direction = points === 0 ? "note" : "for";
-    t.reasons.push({
+    t3.reasons.push({
       rule: rule.id,
       text: fill(rule.text, values),
       finding: found.join("; "),
@@ -819,30 +819,30 @@ function applyRules(rules, facts, values) {
       points,
       cap: hasOwn(rule, "cap") ? rule.cap : null
     });
-    if (hasOwn(rule, "cap")) t.caps.push(rule.cap);
-    if (points !== null) t.score += points;
+    if (hasOwn(rule, "cap")) t3.caps.push(rule.cap);
+    if (points !== null) t3.score += points;
   }
   return targets;
 }
 function notJudgedDerived(rules, sc, facts) {
   const out = [];
-  for (const [dId, d] of Object.entries(rules.messages.derived)) {
-    let lacking = d.needs.some((l) => !hasOwn(sc.labs, l));
-    if (lacking && hasOwn(d, "unless") && facts[d.unless] === true) lacking = false;
-    if (lacking) out.push({ id: dId, label: d.label, reason: d.text });
+  for (const [dId, d2] of Object.entries(rules.messages.derived)) {
+    let lacking = d2.needs.some((l2) => !hasOwn(sc.labs, l2));
+    if (lacking && hasOwn(d2, "unless") && facts[d2.unless] === true) lacking = false;
+    if (lacking) out.push({ id: dId, label: d2.label, reason: d2.text });
   }
   return out;
 }
-function verdictOf(rules, t) {
-  const verdictIds = rules.verdicts.map((v) => v.id);
-  const scored = rules.verdicts.filter((v) => hasOwn(v, "min_score") && t.score >= v.min_score).map((v) => v.id);
+function verdictOf(rules, t3) {
+  const verdictIds = rules.verdicts.map((v2) => v2.id);
+  const scored = rules.verdicts.filter((v2) => hasOwn(v2, "min_score") && t3.score >= v2.min_score).map((v2) => v2.id);
   let verdict = scored.length ? scored[0] : "unlikely";
-  for (const cap of t.caps) if (verdictIds.indexOf(cap) > verdictIds.indexOf(verdict)) verdict = cap;
+  for (const cap of t3.caps) if (verdictIds.indexOf(cap) > verdictIds.indexOf(verdict)) verdict = cap;
   return verdict;
 }
 function levelOf(rules, condition, verdictIn, facts) {
-  const scored = rules.verdicts.filter((v) => hasOwn(v, "min_score")).map((v) => v.id);
-  const labels = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  const scored = rules.verdicts.filter((v2) => hasOwn(v2, "min_score")).map((v2) => v2.id);
+  const labels = Object.fromEntries(rules.verdicts.map((v2) => [v2.id, v2.label]));
   let verdict = verdictIn;
   let limit = null;
   while (scored.includes(verdict)) {
@@ -852,8 +852,8 @@ function levelOf(rules, condition, verdictIn, facts) {
       const text = fill(rules.messages.level_limit, { level: labels[verdict], requires: need.text });
       limit = { level: verdict, requires: need.text, text };
     }
-    const i = scored.indexOf(verdict);
-    verdict = i + 1 < scored.length ? scored[i + 1] : "unlikely";
+    const i2 = scored.indexOf(verdict);
+    verdict = i2 + 1 < scored.length ? scored[i2 + 1] : "unlikely";
   }
   const setting = hasOwn(condition, "setting") ? condition.setting : null;
   if (setting !== null && scored.slice(0, -1).includes(verdict) && !settingMet(setting, facts)) {
@@ -869,70 +869,70 @@ function settingMet(setting, facts) {
   return evaluate(setting.when, facts) === true || hasOwn(setting, "unless") && evaluate(setting.unless, facts) === true;
 }
 var evidence = (reasons) => [
-  reasons.filter((r) => r.direction === "for"),
-  reasons.filter((r) => r.direction === "against")
+  reasons.filter((r2) => r2.direction === "for"),
+  reasons.filter((r2) => r2.direction === "against")
 ];
-function judgeCondition(rules, c, order, t, facts, notJudged) {
-  const verdictLabel = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
-  let [verdict, limit] = levelOf(rules, c, verdictOf(rules, t), facts);
-  const missing = [...t.missing];
-  const unknownNeeds = c.needs.filter((n) => facts[n] === null);
+function judgeCondition(rules, c2, order, t3, facts, notJudged) {
+  const verdictLabel = Object.fromEntries(rules.verdicts.map((v2) => [v2.id, v2.label]));
+  let [verdict, limit] = levelOf(rules, c2, verdictOf(rules, t3), facts);
+  const missing = [...t3.missing];
+  const unknownNeeds = c2.needs.filter((n3) => facts[n3] === null);
   if (verdict === "unlikely" && unknownNeeds.length) {
     verdict = "not-judged";
     const composites = rules.facts.composites;
     const texts = unknownNeeds.map(
-      (n) => hasOwn(composites[n], "missing") ? composites[n].missing : composites[n].label
+      (n3) => hasOwn(composites[n3], "missing") ? composites[n3].missing : composites[n3].label
     );
     for (const text of texts) addUnique(missing, text);
     notJudged.push({
-      id: c.id,
-      label: c.name,
+      id: c2.id,
+      label: c2.name,
       reason: fill(rules.messages.condition_not_judged, { missing: texts.join("; ") })
     });
   }
   let setting = null;
-  if (hasOwn(c, "setting")) {
-    const met = settingMet(c.setting, facts) ? true : evaluate(c.setting.when, facts);
-    setting = { text: c.setting.text, met };
+  if (hasOwn(c2, "setting")) {
+    const met = settingMet(c2.setting, facts) ? true : evaluate(c2.setting.when, facts);
+    setting = { text: c2.setting.text, met };
   }
   return {
-    id: c.id,
-    name: c.name,
+    id: c2.id,
+    name: c2.name,
     verdict,
     verdict_label: verdictLabel[verdict],
-    score: t.score,
-    reasons: t.reasons,
+    score: t3.score,
+    reasons: t3.reasons,
     evidence_for: [],
     evidence_against: [],
     level_limit: limit,
     setting,
-    confirm: c.confirm,
+    confirm: c2.confirm,
     missing,
     _order: order
   };
 }
 function rank(rules, conditions) {
-  const verdictIds = rules.verdicts.map((v) => v.id);
+  const verdictIds = rules.verdicts.map((v2) => v2.id);
   conditions.sort(
-    (x, y) => verdictIds.indexOf(x.verdict) - verdictIds.indexOf(y.verdict) || y.score - x.score || x._order - y._order
+    (x2, y2) => verdictIds.indexOf(x2.verdict) - verdictIds.indexOf(y2.verdict) || y2.score - x2.score || x2._order - y2._order
   );
 }
 function judge(rules, sc, facts, derived) {
   const targets = applyRules(rules, facts, patientValues(derived, facts));
   const notJudged = notJudgedDerived(rules, sc, facts);
   const conditions = rules.conditions.map(
-    (c, order) => judgeCondition(rules, c, order, targets[c.id], facts, notJudged)
+    (c2, order) => judgeCondition(rules, c2, order, targets[c2.id], facts, notJudged)
   );
   const lookalikes = [];
   rules.lookalikes.forEach((la, order) => {
-    const t = targets[la.id];
+    const t3 = targets[la.id];
     const defined = hasOwn(la, "defining") && evaluate(la.defining.when, facts) === true;
-    if (t.score >= rules.lookalike_suggest_at || defined)
+    if (t3.score >= rules.lookalike_suggest_at || defined)
       lookalikes.push({
         id: la.id,
         name: la.name,
-        score: t.score,
-        reasons: t.reasons,
+        score: t3.score,
+        reasons: t3.reasons,
         evidence_for: [],
         evidence_against: [],
         distinguish: la.distinguish,
@@ -943,7 +943,7 @@ function judge(rules, sc, facts, derived) {
       });
   });
   lookalikes.sort(
-    (x, y) => Number(y.defining) - Number(x.defining) || y.score - x.score || x._order - y._order
+    (x2, y2) => Number(y2.defining) - Number(x2.defining) || y2.score - x2.score || x2._order - y2._order
   );
   rank(rules, conditions);
   if (lookalikes.length && lookalikeLeads(conditions[0], lookalikes[0])) {
@@ -951,23 +951,23 @@ function judge(rules, sc, facts, derived) {
     capBelowLookalike(rules, conditions, lookalikes[0], facts);
     rank(rules, conditions);
   }
-  for (const x of [...conditions, ...lookalikes]) {
-    delete x._order;
-    [x.evidence_for, x.evidence_against] = evidence(x.reasons);
+  for (const x2 of [...conditions, ...lookalikes]) {
+    delete x2._order;
+    [x2.evidence_for, x2.evidence_against] = evidence(x2.reasons);
   }
   return [conditions, lookalikes, notJudged];
 }
 function capBelowLookalike(rules, conditions, lead, facts) {
-  const la = rules.lookalikes.find((x) => x.id === lead.id);
-  const scored = rules.verdicts.filter((v) => hasOwn(v, "min_score")).map((v) => v.id);
-  const label = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  const la = rules.lookalikes.find((x2) => x2.id === lead.id);
+  const scored = rules.verdicts.filter((v2) => hasOwn(v2, "min_score")).map((v2) => v2.id);
+  const label = Object.fromEntries(rules.verdicts.map((v2) => [v2.id, v2.label]));
   const lowest = scored[scored.length - 1];
-  for (const c of conditions) {
-    if (lead.defining && (la.mimics || []).includes(c.id)) {
+  for (const c2 of conditions) {
+    if (lead.defining && (la.mimics || []).includes(c2.id)) {
       const found = [];
       fired(rules, vocabularyByFact(rules), la.defining.when, facts, true, found);
-      const kw = { name: la.name, setting: la.defining.text, condition: asciiLower(c.name) };
-      c.reasons.push({
+      const kw = { name: la.name, setting: la.defining.text, condition: asciiLower(c2.name) };
+      c2.reasons.push({
         rule: `lookalike_${la.id}`,
         text: fill(rules.messages.mimic_reason, kw),
         finding: found.join("; "),
@@ -978,11 +978,11 @@ function capBelowLookalike(rules, conditions, lead, facts) {
         cap: lowest
       });
     }
-    if (scored.slice(0, -1).includes(c.verdict)) {
-      const text = fill(rules.messages.lookalike_limit, { level: label[c.verdict], name: la.name });
-      c.level_limit = { level: c.verdict, requires: text, text };
-      c.verdict = lowest;
-      c.verdict_label = label[lowest];
+    if (scored.slice(0, -1).includes(c2.verdict)) {
+      const text = fill(rules.messages.lookalike_limit, { level: label[c2.verdict], name: la.name });
+      c2.level_limit = { level: c2.verdict, requires: text, text };
+      c2.verdict = lowest;
+      c2.verdict_label = label[lowest];
     }
   }
 }
@@ -999,10 +999,10 @@ function usedVocabulary(rules) {
   };
   for (const rule of rules.rules) if (!hasOwn(rule, "hint")) walk(rule.when);
   for (const comp of Object.values(rules.facts.composites)) walk(comp.when);
-  for (const c of rules.conditions) {
-    for (const level of Object.values(c.levels)) walk(level.when);
+  for (const c2 of rules.conditions) {
+    for (const level of Object.values(c2.levels)) walk(level.when);
     for (const key of ["when", "unless"])
-      if (hasOwn(c, "setting") && hasOwn(c.setting, key)) walk(c.setting[key]);
+      if (hasOwn(c2, "setting") && hasOwn(c2.setting, key)) walk(c2.setting[key]);
   }
   for (const la of rules.lookalikes) if (hasOwn(la, "defining")) walk(la.defining.when);
   for (const caveat of rules.bands.payne.caveats) walk(caveat.when);
@@ -1027,22 +1027,22 @@ function lookalikeLeads(top, lookalike) {
   if (lookalike.score > top.score) return true;
   return top.verdict !== "consistent" && lookalike.score === top.score;
 }
-function overlapOf(rules, a, b) {
+function overlapOf(rules, a2, b) {
   const fits = ["supported", "consistent", "possible"];
-  if (!fits.includes(a.verdict) || !fits.includes(b.verdict)) return null;
+  if (!fits.includes(a2.verdict) || !fits.includes(b.verdict)) return null;
   for (const pair of rules.overlaps) {
-    const ids = pair.ids.length === 2 && pair.ids.includes(a.id) && pair.ids.includes(b.id) && a.id !== b.id;
-    const sameLevel = a.verdict === b.verdict || !pair.same_level;
-    if (ids && sameLevel && a.verdict !== "supported" && b.verdict !== "supported") return pair.separates;
+    const ids = pair.ids.length === 2 && pair.ids.includes(a2.id) && pair.ids.includes(b.id) && a2.id !== b.id;
+    const sameLevel = a2.verdict === b.verdict || !pair.same_level;
+    if (ids && sameLevel && a2.verdict !== "supported" && b.verdict !== "supported") return pair.separates;
   }
-  if (a.verdict === b.verdict && ["supported", "consistent"].includes(a.verdict))
+  if (a2.verdict === b.verdict && ["supported", "consistent"].includes(a2.verdict))
     return rules.messages.summary.separates_generic;
   return null;
 }
 function summarise(rules, conditions, lookalikes, notJudged) {
   const sentences = rules.messages.summary;
-  const phrase = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.phrase]));
-  const label = Object.fromEntries(rules.verdicts.map((v) => [v.id, v.label]));
+  const phrase = Object.fromEntries(rules.verdicts.map((v2) => [v2.id, v2.phrase]));
+  const label = Object.fromEntries(rules.verdicts.map((v2) => [v2.id, v2.label]));
   const top = conditions[0];
   if (lookalikes.length && lookalikes[0].leads) {
     const la = lookalikes[0];
@@ -1075,7 +1075,7 @@ function summarise(rules, conditions, lookalikes, notJudged) {
     };
   }
   if (top.verdict === "unlikely" || top.verdict === "not-judged") {
-    const missing = notJudged.map((n) => n.label);
+    const missing = notJudged.map((n3) => n3.label);
     const text2 = fill(missing.length ? sentences.none_missing : sentences.none, {
       missing: missing.join("; ")
     });
@@ -1094,7 +1094,7 @@ function assess(rules, scenarioInput, ranges = null) {
   const [conditions, lookalikes, notJudged] = judge(rules, sc, facts, derived);
   const headline = summarise(rules, conditions, lookalikes, notJudged);
   const redFlags = lookalikes.filter((la) => la.red_flag).map((la) => la.red_flag);
-  const prefix = redFlags.map((f) => fill(rules.messages.summary.red_flag, { flag: f }));
+  const prefix = redFlags.map((f2) => fill(rules.messages.summary.red_flag, { flag: f2 }));
   headline.check = checks.map((ch) => ch.message).join("; ");
   if (checks.length) prefix.push(fill(rules.messages.summary.check, { check: headline.check }));
   headline.text = [...prefix, headline.text].join(" ");
@@ -1105,7 +1105,7 @@ function assess(rules, scenarioInput, ranges = null) {
     check_values: checks,
     red_flags: redFlags,
     unused: unusedRecorded(rules, facts),
-    levels: rules.verdicts.map((v) => ({ id: v.id, label: v.label, requires: v.requires })),
+    levels: rules.verdicts.map((v2) => ({ id: v2.id, label: v2.label, requires: v2.requires })),
     legend: rules.legend,
     derived,
     conditions,
@@ -1115,45 +1115,794 @@ function assess(rules, scenarioInput, ranges = null) {
   };
 }
 
-// widgets/static/dom.js
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
+// widgets/static/ui.js
+var EDU_NOTE = "For education, not for clinical decisions.";
+var LIGHT = `
+  --ui-fg: #111827; --ui-bg: #ffffff; --ui-muted: #374151; --ui-surface: #f3f4f6;
+  --ui-border: #6b7280; --ui-border-soft: #d1d5db; --ui-accent: #1e3a8a; --ui-accent-fg: #ffffff;
+  --ui-accent-soft: #eff6ff; --ui-link: #1d4ed8; --ui-focus: #1d4ed8; --ui-error: #991b1b;
+  --ui-warn: #7c2d12; --ui-warn-bg: #fffbeb; --ui-ok: #14532d; --ui-plot-box: #dbeafe;`;
+var DARK = `
+  --ui-fg: #e5e7eb; --ui-bg: #111827; --ui-muted: #cbd5e1; --ui-surface: #1f2937;
+  --ui-border: #9ca3af; --ui-border-soft: #4b5563; --ui-accent: #93c5fd; --ui-accent-fg: #0b1220;
+  --ui-accent-soft: #1e293b; --ui-link: #93c5fd; --ui-focus: #93c5fd; --ui-error: #fca5a5;
+  --ui-warn: #fdba74; --ui-warn-bg: #292524; --ui-ok: #86efac; --ui-plot-box: #1e3a8a;`;
+var THEME_CSS = `
+:root {${LIGHT} }
+html[data-theme="dark"], body[data-jp-theme-light="false"] {${DARK} }
+@media (prefers-color-scheme: dark) { html:not([data-theme]) {${DARK} } }
+.ui-component { color: var(--ui-fg); background: var(--ui-bg); }
+.ui-component a { color: var(--ui-link); }
+.ui-component :focus-visible, .ui-failure :focus-visible { outline: 3px solid var(--ui-focus); outline-offset: 2px; }
+.ui-component [tabindex="-1"]:focus { outline: none; }
+.ui-live { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.ui-edu { font-style: italic; color: var(--ui-muted); font-size: 0.9rem; margin: 0.2rem 0; }
+.ui-failure { color: var(--ui-fg); background: var(--ui-warn-bg); border: 1px solid var(--ui-border); border-left: 4px solid var(--ui-warn); border-radius: 4px; padding: 0.5rem 0.75rem; margin: 0.5rem 0; }
+.ui-failure p { margin: 0.25rem 0; }
+.ui-failure code { color: inherit; background: transparent; }
+.ui-failure button { font: inherit; min-height: 44px; padding: 0.3rem 0.9rem; border: 1px solid var(--ui-accent); border-radius: 4px; color: var(--ui-accent-fg); background: var(--ui-accent); cursor: pointer; }
+.ui-print { display: none; }
+@media print {
+  .ui-print { display: block; }
+  .ui-no-print { display: none !important; }
+  .ui-component, .ui-print { color: #000; background: #fff; }
+}`;
+function installTheme(doc = document) {
+  if (doc.getElementById("ui-theme")) return;
+  const style = doc.createElement("style");
+  style.id = "ui-theme";
+  style.textContent = THEME_CSS;
+  doc.head.append(style);
+}
+var regions = /* @__PURE__ */ new WeakMap();
+function liveRegion(el) {
+  if (!regions.has(el)) {
+    const node = document.createElement("div");
+    node.className = "ui-live";
+    node.setAttribute("role", "status");
+    node.setAttribute("aria-live", "polite");
+    el.append(node);
+    let last = "";
+    const say = (text) => {
+      const t3 = String(text ?? "");
+      if (t3 === last) node.textContent = "";
+      last = t3;
+      requestAnimationFrame(() => {
+        node.textContent = t3;
+      });
+    };
+    regions.set(el, { node, say });
   }
-  node.append(...children.filter((c) => c != null && c !== false));
+  return regions.get(el);
+}
+var CONTROL = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/;
+function usableTarget(node) {
+  if (!node?.isConnected || node === document.body) return false;
+  if (node.closest("[hidden], [inert]")) return false;
+  if (!node.getClientRects().length) return false;
+  if (CONTROL.test(node.tagName)) return !node.disabled;
+  return Boolean(node.textContent.trim() || node.getAttribute("aria-label"));
+}
+function focusOn(...candidates) {
+  const node = candidates.find(usableTarget);
+  if (!node) return null;
+  const focusable = CONTROL.test(node.tagName) || node.tagName === "A" || node.hasAttribute("tabindex");
+  if (!focusable) node.setAttribute("tabindex", "-1");
+  node.focus();
   return node;
 }
-function citeItems(keys, { labels = {}, base = "" } = {}) {
-  return (keys ?? []).map((key) => {
-    const info = labels[key] ?? { label: key, list: 1 };
+function focusAfter(root, ...selectors) {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => resolve(focusOn(...selectors.map((s2) => root.querySelector(s2)))));
+  });
+}
+function printView(root, build) {
+  const box = document.createElement("div");
+  box.className = "ui-print";
+  root.append(box);
+  const fill2 = () => box.replaceChildren(...build());
+  window.addEventListener("beforeprint", fill2);
+  window.matchMedia?.("print").addEventListener?.("change", (e2) => e2.matches && fill2());
+  return { node: box, fill: fill2 };
+}
+function eduNote(doc = document) {
+  const p2 = doc.createElement("p");
+  p2.className = "ui-edu";
+  p2.textContent = EDU_NOTE;
+  return p2;
+}
+function para(text, cls) {
+  const p2 = document.createElement("p");
+  if (cls) p2.className = cls;
+  p2.textContent = text;
+  return p2;
+}
+function failureAdvice(protocol = globalThis.location?.protocol) {
+  const fromFile = protocol === "file:";
+  return [
+    fromFile ? "This page was opened from a file (file://), and browsers do not load the course's modules and data from files." : "Your connection may have dropped, or the page's files are incomplete.",
+    "What to do: serve the book's folder and open it from there: in that folder run “python -m http.server” and open http://localhost:8000/. Or open the hosted book. Then press Retry."
+  ];
+}
+function loadFailure(el, { what, retry, title = "This interactive part of the page did not load." }) {
+  installTheme();
+  el.querySelector(":scope > .ui-failure")?.remove();
+  const box = document.createElement("div");
+  box.className = "ui-failure";
+  box.setAttribute("role", "alert");
+  const reason = para(`What happened: ${what}`);
+  box.append(para(title, "ui-failure-title"), reason, ...failureAdvice().map((t3) => para(t3)));
+  if (retry) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Retry";
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      button.textContent = "Retrying…";
+      try {
+        await retry();
+        box.remove();
+      } catch (err) {
+        reason.textContent = `What happened: ${err?.message ?? err}`;
+        button.disabled = false;
+        button.textContent = "Retry";
+        button.focus();
+      }
+    });
+    box.append(button);
+  }
+  box.append(eduNote());
+  el.append(box);
+  return box;
+}
+
+// node_modules/htm/dist/htm.module.js
+var n = function(t3, s2, r2, e2) {
+  var u2;
+  s2[0] = 0;
+  for (var h2 = 1; h2 < s2.length; h2++) {
+    var p2 = s2[h2++], a2 = s2[h2] ? (s2[0] |= p2 ? 1 : 2, r2[s2[h2++]]) : s2[++h2];
+    3 === p2 ? e2[0] = a2 : 4 === p2 ? e2[1] = Object.assign(e2[1] || {}, a2) : 5 === p2 ? (e2[1] = e2[1] || {})[s2[++h2]] = a2 : 6 === p2 ? e2[1][s2[++h2]] += a2 + "" : p2 ? (u2 = t3.apply(a2, n(t3, a2, r2, ["", null])), e2.push(u2), a2[0] ? s2[0] |= 2 : (s2[h2 - 2] = 0, s2[h2] = u2)) : e2.push(a2);
+  }
+  return e2;
+};
+var t = /* @__PURE__ */ new Map();
+function htm_module_default(s2) {
+  var r2 = t.get(this);
+  return r2 || (r2 = /* @__PURE__ */ new Map(), t.set(this, r2)), (r2 = n(this, r2.get(s2) || (r2.set(s2, r2 = (function(n3) {
+    for (var t3, s3, r3 = 1, e2 = "", u2 = "", h2 = [0], p2 = function(n4) {
+      1 === r3 && (n4 || (e2 = e2.replace(/^\s*\n\s*|\s*\n\s*$/g, ""))) ? h2.push(0, n4, e2) : 3 === r3 && (n4 || e2) ? (h2.push(3, n4, e2), r3 = 2) : 2 === r3 && "..." === e2 && n4 ? h2.push(4, n4, 0) : 2 === r3 && e2 && !n4 ? h2.push(5, 0, true, e2) : r3 >= 5 && ((e2 || !n4 && 5 === r3) && (h2.push(r3, 0, e2, s3), r3 = 6), n4 && (h2.push(r3, n4, 0, s3), r3 = 6)), e2 = "";
+    }, a2 = 0; a2 < n3.length; a2++) {
+      a2 && (1 === r3 && p2(), p2(a2));
+      for (var l2 = 0; l2 < n3[a2].length; l2++) t3 = n3[a2][l2], 1 === r3 ? "<" === t3 ? (p2(), h2 = [h2], r3 = 3) : e2 += t3 : 4 === r3 ? "--" === e2 && ">" === t3 ? (r3 = 1, e2 = "") : e2 = t3 + e2[0] : u2 ? t3 === u2 ? u2 = "" : e2 += t3 : '"' === t3 || "'" === t3 ? u2 = t3 : ">" === t3 ? (p2(), r3 = 1) : r3 && ("=" === t3 ? (r3 = 5, s3 = e2, e2 = "") : "/" === t3 && (r3 < 5 || ">" === n3[a2][l2 + 1]) ? (p2(), 3 === r3 && (h2 = h2[0]), r3 = h2, (h2 = h2[0]).push(2, 0, r3), r3 = 0) : " " === t3 || "	" === t3 || "\n" === t3 || "\r" === t3 ? (p2(), r3 = 2) : e2 += t3), 3 === r3 && "!--" === e2 && (r3 = 4, h2 = h2[0]);
+    }
+    return p2(), h2;
+  })(s2)), r2), arguments, [])).length > 1 ? r2 : r2[0];
+}
+
+// node_modules/preact/dist/preact.mjs
+var n2;
+var t2;
+var r;
+var u;
+var i;
+var f;
+var o;
+var e;
+var l;
+var c;
+var a;
+var s;
+var h = /* @__PURE__ */ Symbol.for("pv");
+var p = {};
+var y = [];
+var v = /^m(i|n|o|s|text|space)$/;
+var w = Array.isArray;
+var d = y.slice;
+var _ = Object.assign;
+function g(n3) {
+  n3 && n3.parentNode && n3.remove();
+}
+function k(n3, t3, r2) {
+  var u2, i2, f2, o2 = {}, e2 = arguments.length;
+  for (f2 in t3) "key" == f2 ? u2 = t3[f2] : "ref" == f2 && "function" != typeof n3 ? i2 = t3[f2] : o2[f2] = t3[f2];
+  return e2 > 2 && (o2.children = e2 > 3 ? d.call(arguments, 2) : r2), m(n3, o2, u2, i2, null);
+}
+function m(r2, u2, i2, f2, o2) {
+  var e2 = { type: r2, props: u2, key: i2, ref: f2, __k: null, __: null, __b: 0, __e: null, __c: null, constructor: h, __v: o2 || ++t2, __i: -1, __u: 0 };
+  return !o2 && n2.vnode && n2.vnode(e2), e2;
+}
+function $(n3) {
+  return n3.children;
+}
+function x(n3, t3) {
+  this.props = n3, this.context = t3, this.__g = 0;
+}
+function S(n3, t3) {
+  if (null == t3) return n3.__ && S(n3.__, n3.__i + 1);
+  for (var r2; t3 < n3.__k.length; t3++) if ((r2 = n3.__k[t3]) && r2.__e) return r2.__e;
+  return "function" != typeof n3.type || n3.props.__P ? null : S(n3);
+}
+function C(t3) {
+  var r2, u2 = t3.__v, i2 = u2.__e, f2 = [], o2 = [], e2 = t3.__P;
+  e2 && ((r2 = _({ constructor: h }, u2)).__v = u2.__v + 1, n2.vnode && n2.vnode(r2), z(e2, r2, u2, t3.__n, e2.namespaceURI, 32 & u2.__u ? [i2] : null, f2, i2 || S(u2), 32 & u2.__u, o2), r2.__v = u2.__v, r2.__.__k[r2.__i] = r2, E(f2, r2, o2), u2.__ = u2.__e = null, r2.__e != i2 && j(r2));
+}
+function j(n3) {
+  if ((n3 = n3.__) && n3.__c && !n3.props.__P) return n3.__e = null, n3.__k.some(function(t3) {
+    return t3 && (n3.__e = t3.__e);
+  }), j(n3);
+}
+function L(t3) {
+  (8 & t3.__g || (t3.__g |= 8, u.push(t3), f++)) && i == n2.debounceRendering || ((i = n2.debounceRendering) || queueMicrotask)(H);
+}
+function H() {
+  try {
+    for (var n3, t3 = 1; u.length; ) u.length > t3 && u.sort(o), n3 = u.shift(), t3 = u.length, 8 & n3.__g && C(n3);
+  } finally {
+    (f = u.length) && (i || queueMicrotask)(H);
+  }
+}
+function I(n3, t3, r2, u2, i2, f2, o2, e2, l2, c2, a2) {
+  var s2, h2, v2, w2, d2, _2, g2 = u2.__k || y, k2 = t3.length;
+  for (l2 = q(r2, t3, g2, l2, k2), s2 = 0; s2 < k2; s2++) null != (v2 = r2.__k[s2]) && (h2 = ~v2.__i && g2[v2.__i] || p, v2.__i = s2, _2 = z(n3, v2, h2, i2, f2, o2, e2, l2, c2, a2), w2 = v2.__e, (h2.ref != v2.ref || 8 & h2.__u) && (h2.ref && G(h2.ref, null, v2, h2), v2.ref && a2.push(v2.ref, v2.__c || w2, v2)), d2 = d2 || w2, 4 & v2.__u ? (l2 = A(v2, l2, n3, !h2.__v), h2.__e && (h2.__e = null)) : "function" == typeof v2.type && void 0 !== _2 ? l2 = _2 : w2 && (l2 = w2.nextSibling), v2.__u &= -21);
+  return r2.__e = d2, l2;
+}
+function q(n3, t3, r2, u2, i2) {
+  var f2, o2, e2, l2, c2, a2, s2, p2, y2, v2 = r2.length, d2 = v2, _2 = 0, g2 = 0, k2 = n3.__k = Array(i2);
+  for (f2 = 0; f2 < i2; f2++) null != (o2 = t3[f2]) && "boolean" != typeof o2 && "function" != typeof o2 ? ("object" != typeof o2 || o2.constructor === String ? o2 = k2[f2] = m(null, o2) : w(o2) ? o2 = k2[f2] = m($, { children: o2 }) : o2.constructor === h && o2.__b ? o2 = k2[f2] = m(o2.type, o2.props, o2.key, o2.ref, o2.__v) : k2[f2] = o2, l2 = f2 + _2, o2.__ = n3, o2.__b = n3.__b + 1, e2 = null, ~(c2 = o2.__i = P(o2, r2, l2, d2)) && (d2--, (e2 = r2[c2]) && (e2.__u |= 2)), e2 && e2.__v ? (o2.__u |= 16, c2 == l2 - 1 ? _2-- : c2 == l2 + 1 ? _2++ : c2 != l2 && (c2 > l2 ? _2-- : _2++, g2 = 1)) : (~c2 || (i2 > v2 ? _2-- : i2 < v2 && _2++), "function" != typeof o2.type && (o2.__u |= 4))) : k2[f2] = null;
+  if (g2) {
+    for (a2 = [], s2 = [], f2 = 0; f2 < i2; f2++) if ((o2 = k2[f2]) && 16 & o2.__u) {
+      for (_2 = 0, p2 = a2.length; _2 < p2; ) a2[y2 = _2 + p2 >> 1] < o2.__i ? _2 = y2 + 1 : p2 = y2;
+      a2[_2] = o2.__i, s2[f2] = _2 + 1;
+    }
+    for (_2 = a2.length; f2--; ) s2[f2] && (s2[f2] == _2 ? _2-- : k2[f2].__u |= 4);
+  }
+  if (d2) for (f2 = 0; f2 < v2; f2++) !(e2 = r2[f2]) || 2 & e2.__u || (e2.__e == u2 && (u2 = S(e2)), J(e2, e2));
+  return u2;
+}
+function A(n3, t3, r2, u2) {
+  var i2, f2, o2, e2;
+  if ("function" == typeof n3.type) {
+    if (n3.props.__P) return t3;
+    if (i2 = n3.__k) for (f2 = 0; f2 < i2.length; f2++) i2[f2] && (i2[f2].__ = n3, t3 = A(i2[f2], t3, r2, false));
+    return t3;
+  }
+  for (t3 && !t3.parentNode && (t3 = S(n3)) && !t3.parentNode && (t3 = null), o2 = n3.__e, e2 = t3; e2 && 8 == e2.nodeType; ) e2 = e2.nextSibling;
+  for (o2 != e2 && (!u2 && r2.moveBefore && o2.parentNode ? r2.moveBefore(o2, t3) : r2.insertBefore(o2, t3 || null)), t3 = o2; (t3 = t3 && t3.nextSibling) && 8 == t3.nodeType && !t3.data.startsWith("$s"); ) ;
+  return t3;
+}
+function P(n3, t3, r2, u2) {
+  var i2, f2 = n3.key, o2 = n3.type, e2 = t3[r2], l2 = e2 && !(2 & e2.__u);
+  if (null === e2 && null == f2 || l2 && f2 == e2.key && o2 == e2.type) return r2;
+  if (u2 > (l2 ? 1 : 0)) {
+    for (i2 = r2 - 1; i2 >= 0; i2--) if ((e2 = t3[i2]) && !(2 & e2.__u) && f2 == e2.key && o2 == e2.type) return i2;
+    for (i2 = r2 + 1; i2 < t3.length; i2++) if ((e2 = t3[i2]) && !(2 & e2.__u) && f2 == e2.key && o2 == e2.type) return i2;
+  }
+  return -1;
+}
+function T(n3, t3, r2) {
+  null == r2 && (r2 = ""), "-" == t3[0] ? n3.setProperty(t3, r2) : n3[t3] = r2;
+}
+function N(n3, t3, r2, u2, i2) {
+  var f2, o2;
+  if ("style" == t3) if ("string" == typeof r2) n3.style.cssText = r2;
+  else {
+    if ("string" == typeof u2 && (n3.style.cssText = u2 = ""), u2) for (t3 in u2) r2 && t3 in r2 || T(n3.style, t3);
+    if (r2) for (t3 in r2) u2 && r2[t3] == u2[t3] || T(n3.style, t3, r2[t3]);
+  }
+  else if ("o" == t3[0] && "n" == t3[1]) "function" != typeof r2 && (r2 = null), "function" != typeof u2 && (u2 = null), (n3.__e || (n3.__e = {}))[t3] = r2, r2 && u2 || (o2 = a[t3] || (a[t3] = V(t3)), (n3.__a || (n3.__a = {}))[t3] = c, f2 = t3 != (t3 = t3.replace(l, "$1")), (t3 = t3.slice(2))[0] < "a" && (t3 = t3.toLowerCase()), r2 ? n3.addEventListener(t3, o2, f2) : n3.removeEventListener(t3, o2, f2));
+  else {
+    if ("http://www.w3.org/2000/svg" == i2) t3 = t3.replace(/xlink(H|:h)/, "h").replace(/sName$/, "s");
+    else if ("width" != t3 && "height" != t3 && "href" != t3 && "list" != t3 && "form" != t3 && "tabIndex" != t3 && "download" != t3 && "rowSpan" != t3 && "colSpan" != t3 && "role" != t3 && "popover" != t3 && t3 in n3) try {
+      return void (n3[t3] = null == r2 ? "" : r2);
+    } catch (n4) {
+    }
+    if ("function" == typeof r2) return;
+    null == r2 || false === r2 && "-" != t3[4] ? n3.removeAttribute(t3) : n3.setAttribute(t3, "popover" == t3 && 1 == r2 ? "" : r2);
+  }
+}
+function V(t3) {
+  return function(r2) {
+    var u2 = this.__e;
+    if (u2) {
+      if (u2 = u2[t3], null == r2[e]) r2[e] = c++;
+      else if (r2[e] < this.__a[t3]) return;
+      return u2(n2.event ? n2.event(r2) : r2);
+    }
+  };
+}
+function z(t3, r2, u2, i2, f2, o2, e2, l2, c2, a2) {
+  var s2, p2, v2, d2, k2, b, m2, M, C2, j2, L2, H2, q2, A2, O, P2, T2, N2, V2 = r2.type;
+  if (r2.constructor !== h) return null;
+  128 & u2.__u && (c2 = 32 & u2.__u, s2 = u2.__c.__z) && (r2.__u |= c2, p2 = o2 = [], 8 == s2.nodeType ? l2 = B(s2, o2) : o2.push(s2), l2 = o2[0] || l2), (s2 = n2.__b) && s2(r2);
+  n: if ("function" == typeof V2) {
+    v2 = e2.length;
+    try {
+      if (M = r2.props, C2 = (s2 = V2.prototype) && s2.render, j2 = (s2 = V2.contextType) && i2[s2.__c], L2 = s2 ? j2 ? j2.props.value : s2.__ : i2, (d2 = u2.__c) ? (r2.__c = d2, 2 & d2.__g && (d2.__g |= 1)) : (C2 ? r2.__c = d2 = new V2(M, L2) : (r2.__c = d2 = new x(M, L2), d2.constructor = V2, d2.render = K), j2 && j2.sub(d2), d2.state || (d2.state = {}), d2.__n = i2, d2.__g |= 8, d2.__h = [], d2.__k = []), C2 && (d2.__s || (d2.__s = d2.state), V2.getDerivedStateFromProps && (d2.__s == d2.state && (d2.__s = _({}, d2.__s)), _(d2.__s, V2.getDerivedStateFromProps(M, d2.__s)))), k2 = d2.props, b = d2.state, d2.__v = r2, u2.__c) {
+        if (M !== k2 && C2 && !V2.getDerivedStateFromProps && d2.componentWillReceiveProps && d2.componentWillReceiveProps(M, L2), r2.__v == u2.__v && !(8 & d2.__g) || !(4 & d2.__g) && d2.shouldComponentUpdate && false === d2.shouldComponentUpdate(M, d2.__s, L2)) {
+          r2.__v != u2.__v && (d2.props = M, d2.state = d2.__s, d2.__g &= -9), r2.__e = u2.__e, r2.__k = u2.__k, r2.__k.some(function(n3) {
+            n3 && (n3.__ = r2);
+          }), y.push.apply(d2.__h, d2.__k), d2.__k = [], d2.__h.length && e2.push(d2), l2 = S(u2);
+          break n;
+        }
+        d2.componentWillUpdate && d2.componentWillUpdate(M, d2.__s, L2), C2 && d2.componentDidUpdate && d2.__h.push(function() {
+          d2.componentDidUpdate(k2, b, m2);
+        });
+      } else C2 && !V2.getDerivedStateFromProps && d2.componentWillMount && d2.componentWillMount(), C2 && d2.componentDidMount && d2.__h.push(d2.componentDidMount);
+      d2.context = L2, d2.props = M, d2.__P = t3, d2.__g &= -5, H2 = n2.__r, q2 = C2 ? 25 : 0;
+      do {
+        d2.__g &= -9, H2 && H2(r2), s2 = d2.render(d2.props, d2.state = d2.__s, d2.context);
+      } while (8 & d2.__g && ++q2 < 25);
+      C2 && (y.push.apply(d2.__h, d2.__k), d2.__k = []), d2.state = d2.__s, d2.getChildContext && (i2 = _({}, i2, d2.getChildContext())), C2 && u2.__c && d2.getSnapshotBeforeUpdate && (m2 = d2.getSnapshotBeforeUpdate(k2, b)), A2 = s2 && s2.type === $ && null == s2.key ? s2.props.children : s2, M.__P && (s2 = l2, f2 = (t3 = M.__P).namespaceURI, c2 = o2 = null, u2.props && u2.props.__P != t3 && (u2.__k.some(function(n3) {
+        n3 && J(n3, n3);
+      }), u2.__k = null), l2 = u2.__k ? S(u2, 0) : null), l2 = I(t3, w(A2) ? A2 : [A2], r2, u2, i2, f2, o2, e2, l2, c2, a2), M.__P && (r2.__e = null, l2 = s2), r2.__u &= -161, p2 && p2.some(g), d2.__h.length && e2.push(d2), 1 & d2.__g && (d2.__g &= -4);
+    } catch (t4) {
+      if (e2.length = v2, r2.__v = null, c2 || o2) if (t4 && t4.then) {
+        if (r2.__u |= 128 | c2, o2) {
+          for (~(T2 = o2.indexOf(l2 || void 0)) || (T2 = o2.length); (N2 = o2[T2 - 1]) && 8 == N2.nodeType; ) T2--;
+          for (; T2 < o2.length; T2++) if (N2 = o2[T2]) if (o2[T2] = null, O) {
+            if (N2 == P2) break;
+          } else {
+            if (8 != N2.nodeType) break;
+            N2.data.startsWith("$s") && (P2 = B(O = N2));
+          }
+        }
+        if (!O) {
+          for (; l2 && 8 == l2.nodeType && l2.nextSibling; ) l2 = l2.nextSibling;
+          O = l2;
+        }
+        (s2 = B(O = r2.__c.__z || (r2.__c.__z = O))) ? (r2.__e = O, l2 = s2) : r2.__e = l2, l2 = l2 && l2.nextSibling;
+      } else o2 && o2.some(g);
+      else r2.__e = u2.__e;
+      r2.__k || (r2.__k = u2.__k || []), t4 && t4.then || D(r2), n2.__e(t4, r2, u2);
+    }
+  } else l2 = r2.__e = F(u2.__e, r2, u2, i2, f2, o2, e2, c2, a2, t3);
+  return (s2 = n2.diffed) && s2(r2), l2;
+}
+function B(n3, t3) {
+  if (n3 && 8 == n3.nodeType && n3.data.startsWith("$s")) for (var r2 = 1; n3 = n3.nextSibling; ) {
+    if (8 == n3.nodeType) {
+      if (n3.data.startsWith("$s")) r2++;
+      else if (n3.data.startsWith("/$s") && !--r2) return n3;
+    }
+    t3 && t3.push(n3);
+  }
+}
+function D(n3) {
+  n3 && (n3.__c && (n3.__c.__g |= 4), n3.__k && n3.__k.some(D));
+}
+function E(t3, r2, u2) {
+  for (var i2 = 0; i2 < u2.length; ) G(u2[i2++], u2[i2++], u2[i2++]);
+  n2.__c && n2.__c(r2, t3), t3.some(function(r3) {
+    try {
+      t3 = r3.__h, r3.__h = [], t3.some(function(n3) {
+        n3.call(r3);
+      });
+    } catch (t4) {
+      n2.__e(t4, r3.__v);
+    }
+  });
+}
+function F(t3, r2, u2, i2, f2, o2, e2, l2, c2, a2) {
+  var s2, h2, y2, _2, k2, b, m2, M, $2 = u2.props || p, x2 = r2.props, C2 = r2.type;
+  if ("svg" == C2 ? f2 = "http://www.w3.org/2000/svg" : "math" == C2 ? f2 = "http://www.w3.org/1998/Math/MathML" : f2 || (f2 = "http://www.w3.org/1999/xhtml"), o2) {
+    for (s2 = 0; s2 < o2.length; s2++) if ((k2 = o2[s2]) && (C2 ? k2.localName == C2 : 3 == k2.nodeType)) {
+      t3 = k2, o2[s2] = null;
+      break;
+    }
+  }
+  if (!t3) {
+    if (M = a2.ownerDocument || document, !C2) return M.createTextNode(x2);
+    t3 = M.createElementNS(f2, C2, x2.is ? x2 : a2), l2 && (n2.__m && n2.__m(r2, o2), l2 = false), o2 = null;
+  }
+  if (C2) {
+    if (a2 = "template" == C2 && t3.content || t3, o2 = "textarea" == C2 && null != x2.defaultValue ? null : o2 && d.call(a2.childNodes), !l2 && o2) for ($2 = {}, s2 = 0; s2 < t3.attributes.length; s2++) $2[(k2 = t3.attributes[s2]).name] = k2.value;
+    for (s2 in $2) k2 = $2[s2], "dangerouslySetInnerHTML" == s2 ? y2 = k2 : "children" == s2 || s2 in x2 || "value" == s2 && "defaultValue" in x2 || "checked" == s2 && "defaultChecked" in x2 || N(t3, s2, null, k2, f2);
+    for (s2 in x2) k2 = x2[s2], "children" == s2 ? _2 = k2 : "dangerouslySetInnerHTML" == s2 ? h2 = k2 : "value" == s2 ? b = k2 : "checked" == s2 ? m2 = k2 : l2 && "function" != typeof k2 || $2[s2] === k2 || N(t3, s2, k2, $2[s2], f2);
+    h2 ? (l2 || y2 && (h2.__html == y2.__html || h2.__html == t3.innerHTML) || (t3.innerHTML = h2.__html), r2.__k = []) : (y2 && (t3.textContent = ""), ("foreignObject" == C2 || "http://www.w3.org/1998/Math/MathML" == f2 && v.test(C2)) && (f2 = "http://www.w3.org/1999/xhtml"), I(a2, w(_2) ? _2 : [_2], r2, u2, i2, f2, o2, e2, o2 ? o2[0] : u2.__k && S(u2, 0), l2, c2), o2 && o2.some(g)), l2 && "textarea" != C2 || (s2 = "value", "progress" == C2 && null == b ? t3.removeAttribute(s2) : null == b || b === t3[s2] && ("progress" != C2 || b) || N(t3, s2, b, $2[s2], f2), s2 = "checked", null != m2 && m2 != t3[s2] && N(t3, s2, m2, $2[s2], f2));
+  } else $2 === x2 || l2 && t3.data == x2 || (t3.data = x2);
+  return t3;
+}
+function G(t3, r2, u2, i2) {
+  try {
+    "function" == typeof t3 ? r2 ? r2.__x = t3(r2) || 1 : i2 && (i2 = i2.__c || i2.__e) && (r2 = i2.__x) && (i2.__x = null, "function" == typeof r2 ? r2() : t3(null)) : t3.current = r2;
+  } catch (t4) {
+    n2.__e(t4, u2);
+  }
+}
+function J(t3, r2, u2) {
+  var i2, f2, o2, e2;
+  if (n2.unmount && n2.unmount(t3), !(i2 = t3.ref) || i2.current && i2.current != t3.__e || G(i2, null, r2, t3), i2 = t3.__c) {
+    if (i2.componentWillUnmount) try {
+      i2.componentWillUnmount();
+    } catch (t4) {
+      n2.__e(t4, r2);
+    }
+    i2.__P = i2.__n = null;
+  }
+  if (i2 = t3.__k) for (e2 = 0; e2 < i2.length; e2++) i2[e2] && J(i2[e2], r2, "function" != typeof t3.type || u2 && !t3.props.__P);
+  !u2 && (i2 = t3.__c) && (i2 = i2.__z) && (f2 = B(i2, o2 = [])) && (i2 == t3.__e && o2.some(g), g(f2), g(i2)), u2 || g(t3.__e), t3.__e = t3.__c = t3.__ = null;
+}
+function K(n3, t3, r2) {
+  return this.constructor(n3, r2);
+}
+function Q(t3, r2) {
+  var u2, i2, f2, o2;
+  n2.__ && n2.__(t3, r2), 9 == r2.nodeType && (r2 = r2.documentElement), i2 = (u2 = t3 && 32 & t3.__u) ? null : r2.__k, r2.__k = m($, { children: [t3] }), f2 = [], o2 = [], z(r2, r2.__k, i2 || p, p, r2.namespaceURI, i2 ? null : r2.firstChild ? d.call(r2.childNodes) : null, f2, i2 ? i2.__e : r2.firstChild, u2, o2), E(f2, r2.__k, o2), r2.__k.props.children = null;
+}
+n2 = { __e: function(n3, t3, r2, u2) {
+  for (var i2, o2, e2; t3 = t3.__; ) if ((i2 = t3.__c) && !(1 & i2.__g)) {
+    i2.__g |= 4;
+    try {
+      if ((e2 = (o2 = i2.constructor) && o2.getDerivedStateFromError) && i2.setState(o2.getDerivedStateFromError(n3)), i2.componentDidCatch && (i2.componentDidCatch(n3, u2 || {}), e2 = 1), e2 && 8 & i2.__g) return void (i2.__g |= 2);
+    } catch (t4) {
+      n3 = t4;
+    }
+  }
+  throw f = 0, n3;
+} }, t2 = 0, r = function(n3) {
+  return null != n3 && n3.constructor === h;
+}, x.prototype.setState = function(n3, t3) {
+  var r2 = this.__s;
+  r2 && r2 != this.state || (r2 = this.__s = _({}, this.state)), "function" == typeof n3 && (n3 = n3(_({}, r2), this.props)), n3 && (_(r2, n3), this.__v && (t3 && this.__k.push(t3), L(this)));
+}, x.prototype.forceUpdate = function(n3) {
+  this.__v && (this.__g |= 4, n3 && this.__h.push(n3), L(this));
+}, x.prototype.render = $, u = [], f = 0, o = function(n3, t3) {
+  return n3.__v.__b - t3.__v.__b;
+}, e = /* @__PURE__ */ Symbol(), l = /(PointerCapture)$|Capture$/i, c = 0, a = {}, s = 0;
+
+// widgets/static/view.js
+var html = htm_module_default.bind(k);
+
+// widgets/static/walkthrough-state.js
+var STORE_VERSION = 2;
+var MAX_DDX = 3;
+var CONFIDENCE = ["guessing", "unsure", "fairly sure", "confident"];
+var emptyDraft = (ddx = []) => ({ ddx: [...ddx], confidence: "", choice: null });
+function arrive(data, sid, flags) {
+  for (let i2 = 0; i2 < 20; i2++) {
+    const red = (data.stages[sid]?.redirect ?? []).find((r2) => flags.has(r2.if));
+    if (!red) return sid;
+    sid = red.to;
+  }
+  return sid;
+}
+function flagsOf(data, steps) {
+  const flags = /* @__PURE__ */ new Set();
+  for (const s2 of steps) {
+    const ch = s2.commit != null ? data.stages[s2.stage]?.decision?.choices[s2.commit.choice] : null;
+    if (ch?.flag) flags.add(ch.flag);
+  }
+  return flags;
+}
+var isEnding = (stage) => !stage.decision && !stage.next;
+function hash(text) {
+  let h2 = 2166136261;
+  for (let i2 = 0; i2 < text.length; i2++) h2 = Math.imul(h2 ^ text.charCodeAt(i2), 16777619);
+  return h2 >>> 0;
+}
+function choiceOrder(seed, caseId, stageId, n3) {
+  let a2 = hash(`${seed}|${caseId}|${stageId}`) || 1;
+  const rand = () => {
+    a2 = a2 + 1831565813 | 0;
+    let t3 = Math.imul(a2 ^ a2 >>> 15, 1 | a2);
+    t3 = t3 + Math.imul(t3 ^ t3 >>> 7, 61 | t3) ^ t3;
+    return ((t3 ^ t3 >>> 14) >>> 0) / 4294967296;
+  };
+  const order = [...Array(n3).keys()];
+  for (let i2 = n3 - 1; i2 > 0; i2--) {
+    const j2 = Math.floor(rand() * (i2 + 1));
+    [order[i2], order[j2]] = [order[j2], order[i2]];
+  }
+  return order;
+}
+var shownOrder = (data, seed, stageId) => data.order === "authored" ? [...data.stages[stageId].decision.choices.keys()] : choiceOrder(seed, data.id, stageId, data.stages[stageId].decision.choices.length);
+function fitsCommit(data, stageId, c2) {
+  const st = data.stages[stageId];
+  if (!c2 || typeof c2 !== "object" || !Array.isArray(c2.ddx) || c2.ddx.length > MAX_DDX) return false;
+  if (!c2.ddx.every((id) => typeof id === "string" && id in (data.names ?? {}))) return false;
+  if (!CONFIDENCE.includes(c2.confidence)) return false;
+  if (st.decision)
+    return Number.isInteger(c2.choice) && c2.choice >= 0 && c2.choice < st.decision.choices.length;
+  return c2.choice == null;
+}
+function fitsSteps(data, steps) {
+  if (!Array.isArray(steps) || !steps.length || steps[0]?.stage !== data.start) return false;
+  for (let i2 = 0; i2 < steps.length; i2++) {
+    const s2 = steps[i2];
+    const st = data.stages[s2?.stage];
+    if (!st) return false;
+    if (s2.commit != null && !fitsCommit(data, s2.stage, s2.commit)) return false;
+    if (i2 === steps.length - 1) break;
+    if (s2.commit == null && !isEnding(st) && st.decision) return false;
+    const to = st.decision ? st.decision.choices[s2.commit.choice].next : st.next;
+    if (!to || arrive(data, to, flagsOf(data, steps.slice(0, i2 + 1))) !== steps[i2 + 1].stage) return false;
+  }
+  return true;
+}
+function initialState(data, saved, { seed = "0" } = {}) {
+  const fresh = {
+    case: data,
+    // the case itself (read only; never stored)
+    caseId: data.id,
+    seed,
+    steps: [{ stage: data.start, commit: null }],
+    draft: emptyDraft(),
+    record: {},
+    recorded: false,
+    notice: "",
+    error: ""
+  };
+  if (saved == null) return fresh;
+  if (typeof saved !== "object" || saved.v !== STORE_VERSION) {
     return {
-      key,
-      label: info.label,
-      href: base ? `${base}#ref-${info.list}-${key}` : "",
-      unverified: !!info.unverified
+      ...fresh,
+      notice: "Your saved progress for this case is from another version and has been reset."
+    };
+  }
+  const state = { ...fresh, seed: typeof saved.seed === "string" ? saved.seed : seed };
+  const reset = [];
+  if (fitsSteps(data, saved.steps)) state.steps = structuredClone(saved.steps);
+  else reset.push("the path");
+  const record = {};
+  let dropped = false;
+  for (const [sid, r2] of Object.entries(saved.record ?? {})) {
+    const ok = sid in data.stages && fitsCommit(data, sid, r2?.first) && Array.isArray(r2.later) && r2.later.every((c2) => fitsCommit(data, sid, c2));
+    if (ok) record[sid] = structuredClone(r2);
+    else dropped = true;
+  }
+  if (dropped) reset.push("some of your recorded answers");
+  state.record = record;
+  state.recorded = Boolean(saved.recorded) && !reset.length;
+  const last = state.steps.at(-1);
+  state.draft = last.commit ? emptyDraft() : emptyDraft(state.steps.length > 1 ? lastDdx(state.steps) : []);
+  if (reset.length) state.notice = `Saved progress did not fit this case: ${reset.join(" and ")} reset.`;
+  return state;
+}
+var toSaved = (s2) => ({
+  v: STORE_VERSION,
+  seed: s2.seed,
+  steps: s2.steps,
+  record: s2.record,
+  recorded: s2.recorded
+});
+function lastDdx(steps) {
+  for (let i2 = steps.length - 1; i2 >= 0; i2--) if (steps[i2].commit) return steps[i2].commit.ddx;
+  return [];
+}
+function canCommit(state) {
+  const data = state.case;
+  const st = data.stages[state.steps.at(-1).stage];
+  const d2 = state.draft;
+  if (!d2.ddx.length) return "Rank at least one diagnosis in your differential.";
+  if (!CONFIDENCE.includes(d2.confidence)) return "Say how confident you are.";
+  if (st.decision && d2.choice == null) return "Choose what you would do.";
+  return "";
+}
+function update(state, event) {
+  const data = state.case;
+  const s2 = {
+    ...state,
+    steps: state.steps.map((x2) => ({ ...x2 })),
+    draft: { ...state.draft },
+    record: structuredClone(state.record)
+  };
+  s2.error = "";
+  const step = s2.steps.at(-1);
+  const st = data.stages[step.stage];
+  switch (event.type) {
+    case "ddx": {
+      if (step.commit) return state;
+      const ids = [...new Set(event.ddx)].filter((id) => id in (data.names ?? {}));
+      s2.draft.ddx = ids.slice(0, MAX_DDX);
+      return s2;
+    }
+    case "confidence":
+      if (step.commit || !CONFIDENCE.includes(event.value)) return state;
+      s2.draft.confidence = event.value;
+      return s2;
+    case "choose":
+      if (step.commit || !st.decision || !(event.choice >= 0 && event.choice < st.decision.choices.length))
+        return state;
+      s2.draft.choice = event.choice;
+      return s2;
+    case "commit": {
+      if (step.commit || isEnding(st)) return state;
+      const why = canCommit(s2);
+      if (why) return { ...s2, error: why };
+      const commit = {
+        ddx: s2.draft.ddx,
+        confidence: s2.draft.confidence,
+        choice: st.decision ? s2.draft.choice : null,
+        panelTop: event.panelTop ?? null,
+        t: event.t ?? 0
+      };
+      step.commit = commit;
+      const r2 = s2.record[step.stage];
+      if (r2) r2.later.push(commit);
+      else s2.record[step.stage] = { first: commit, later: [] };
+      return s2;
+    }
+    case "continue": {
+      if (!step.commit || isEnding(st)) return state;
+      const to = st.decision ? st.decision.choices[step.commit.choice].next : st.next;
+      const land = arrive(data, to, flagsOf(data, s2.steps));
+      s2.steps.push({ stage: land, commit: null });
+      s2.draft = emptyDraft(step.commit.ddx);
+      return s2;
+    }
+    case "back": {
+      if (step.commit && !isEnding(st)) {
+        const c2 = step.commit;
+        s2.draft = { ddx: [...c2.ddx], confidence: c2.confidence, choice: c2.choice };
+        step.commit = null;
+      } else if (s2.steps.length > 1) {
+        s2.steps.pop();
+        const prev = s2.steps.at(-1);
+        const c2 = prev.commit;
+        s2.draft = c2 ? { ddx: [...c2.ddx], confidence: c2.confidence, choice: c2.choice } : emptyDraft();
+        prev.commit = null;
+      } else return state;
+      return s2;
+    }
+    case "restart":
+      return initialState(data, null, { seed: s2.seed });
+    case "recorded":
+      s2.recorded = true;
+      return s2;
+    default:
+      return state;
+  }
+}
+function runRecord(state, t3 = 0) {
+  const data = state.case;
+  const answer = data.answer.id;
+  const stages = [];
+  let harmful = 0;
+  let unhelpful = 0;
+  for (const [sid, r2] of Object.entries(state.record)) {
+    const dec = data.stages[sid].decision;
+    const grade = dec ? dec.choices[r2.first.choice].grade : null;
+    stages.push({
+      stage: sid,
+      first: { ...r2.first, grade, answer_rank: r2.first.ddx.indexOf(answer) + 1 || null },
+      later: r2.later,
+      confidence: r2.first.confidence,
+      correct: dec ? grade === "best" || grade === "acceptable" : null
+    });
+  }
+  for (const s2 of state.steps) {
+    const ch = s2.commit ? data.stages[s2.stage].decision?.choices[s2.commit.choice] : null;
+    if (ch?.grade === "harmful") harmful++;
+    if (ch?.unhelpful_test) unhelpful++;
+  }
+  return {
+    t: t3,
+    ending: state.steps.at(-1).stage,
+    stages,
+    safety: { harmful },
+    efficiency: { unhelpful_tests: unhelpful }
+  };
+}
+function score(state) {
+  const data = state.case;
+  const run = runRecord(state);
+  const rows = run.stages.map((s2) => ({
+    stage: s2.stage,
+    title: data.stages[s2.stage].title,
+    answerRank: s2.first.answer_rank,
+    panelTop: s2.first.panelTop,
+    panelAgrees: s2.first.panelTop != null && s2.first.ddx[0] === s2.first.panelTop,
+    grade: s2.first.grade,
+    confidence: s2.confidence,
+    changed: s2.later.length
+  }));
+  const decided = rows.filter((r2) => r2.grade);
+  return {
+    rows,
+    decisions: decided.length,
+    goodFirst: decided.filter((r2) => r2.grade === "best" || r2.grade === "acceptable").length,
+    harmful: run.safety.harmful,
+    unhelpful: run.efficiency.unhelpful_tests,
+    ending: data.stages[run.ending]?.debrief?.result ?? null
+  };
+}
+function pathReport(state) {
+  const data = state.case;
+  return state.steps.filter((s2) => s2.commit && data.stages[s2.stage].decision).map((s2) => {
+    const st = data.stages[s2.stage];
+    const chosen = st.decision.choices[s2.commit.choice];
+    const best = st.decision.choices.find((c2) => c2.grade === "best");
+    return {
+      stage: s2.stage,
+      title: st.title,
+      question: st.decision.question,
+      chosen,
+      best: chosen === best ? null : best,
+      thinkAloud: st.think_aloud ?? "",
+      ddx: s2.commit.ddx,
+      confidence: s2.commit.confidence
     };
   });
 }
-var UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
-function citeLinks(keys, { labels = {}, base = "", cls = "refs" } = {}) {
-  const span = h("span", { class: cls });
-  citeItems(keys, { labels, base }).forEach((c, i) => {
-    span.append(i ? "; " : " (", c.href ? h("a", { href: c.href, text: c.label }) : c.label);
-    if (c.unverified) span.append(h("abbr", { title: UNVERIFIED_TITLE, text: "‡" }));
-  });
-  if (keys?.length) span.append(")");
-  return span;
+
+// widgets/static/progress.js
+var KEY = "calcinosis-course:progress:v1";
+var BACKUP_KEY = `${KEY}:unreadable`;
+function emptyProgress() {
+  return { version: 1, items: {}, cases: {}, review: {}, reflection: {} };
+}
+function isObject(x2) {
+  return x2 !== null && typeof x2 === "object" && !Array.isArray(x2);
+}
+function parseProgress(text) {
+  if (text === null || text === void 0 || text === "") return { progress: emptyProgress(), problem: "" };
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { progress: emptyProgress(), problem: "the saved progress is not valid JSON" };
+  }
+  if (!isObject(data) || data.version !== 1) {
+    return {
+      progress: emptyProgress(),
+      problem: "the saved progress is not version 1 of this course's format"
+    };
+  }
+  const out = emptyProgress();
+  for (const part of ["items", "cases", "review", "reflection"]) {
+    if (isObject(data[part])) out[part] = data[part];
+  }
+  for (const [key, rec] of Object.entries(out.items)) {
+    if (!isObject(rec) || !Array.isArray(rec.attempts)) delete out.items[key];
+  }
+  for (const [key, rec] of Object.entries(out.cases)) {
+    if (!isObject(rec) || !Array.isArray(rec.runs)) delete out.cases[key];
+  }
+  return { progress: out, problem: "" };
+}
+function store(storage) {
+  if (storage !== void 0) return storage;
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+function loadProgress(storage) {
+  const s2 = store(storage);
+  if (!s2) return emptyProgress();
+  const raw = s2.getItem(KEY);
+  const { progress, problem } = parseProgress(raw);
+  if (problem && raw) {
+    try {
+      s2.setItem(BACKUP_KEY, raw);
+    } catch {
+    }
+  }
+  return progress;
+}
+function saveProgress(progress, storage) {
+  const s2 = store(storage);
+  if (!s2) return false;
+  try {
+    s2.setItem(KEY, JSON.stringify(progress));
+    return true;
+  } catch {
+    return false;
+  }
+}
+function recordCaseRun(caseId, run, storage) {
+  const p2 = loadProgress(storage);
+  const rec = p2.cases[caseId] ?? { runs: [] };
+  p2.cases[caseId] = { ...rec, runs: [...rec.runs, run] };
+  saveProgress(p2, storage);
+  return p2;
 }
 
 // widgets/static/walkthrough.js
-var WT_STORE_VERSION = 1;
 var WT_LEVELS = ["supported", "consistent", "possible", "not-judged", "unlikely"];
-var WT_KIND_LABEL = {
+var KIND = {
   presentation: "Presentation",
   history: "History",
   examination: "Examination",
@@ -1164,16 +1913,22 @@ var WT_KIND_LABEL = {
   outcome: "Outcome",
   consequence: "What happened next"
 };
-var WT_GRADE = {
+var GRADE = {
   best: "Good choice",
   acceptable: "A defensible choice",
   wrong: "Not the best choice",
   harmful: "This could harm the patient"
 };
+var RESULT = {
+  good: "The patient did well",
+  delayed: "The patient did well in the end, later than they could have",
+  harmed: "The patient was harmed"
+};
+var SEED_KEY = "calcinosis-course:learner-seed";
 var wtCounter = 0;
 function mergeReveals(reveals) {
   const out = {};
-  const asMap = (s) => Array.isArray(s) ? Object.fromEntries(s.map((i) => [i, true])) : { ...s ?? {} };
+  const asMap = (s2) => Array.isArray(s2) ? Object.fromEntries(s2.map((i2) => [i2, true])) : { ...s2 ?? {} };
   for (const rv of reveals) {
     for (const [key, value] of Object.entries(rv ?? {})) {
       if (key === "patient" || key === "labs") out[key] = { ...out[key] ?? {}, ...structuredClone(value) };
@@ -1183,425 +1938,376 @@ function mergeReveals(reveals) {
   for (const [key, value] of Object.entries(out)) {
     if (key === "patient" || key === "labs") continue;
     const vals = Object.values(value);
-    out[key] = vals.every((v) => v === true) ? Object.keys(value) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, v === true ? {} : v]));
+    out[key] = vals.every((v2) => v2 === true) ? Object.keys(value) : Object.fromEntries(Object.entries(value).map(([k2, v2]) => [k2, v2 === true ? {} : v2]));
   }
   return out;
 }
-function panelView(rules, a) {
-  const verdicts = rules.verdicts;
-  const labels = Object.fromEntries(verdicts.map((v) => [v.id, v.label]));
-  const split = (item) => {
-    if ("evidence_for" in item || "evidence_against" in item) {
-      return { for: item.evidence_for ?? [], against: item.evidence_against ?? [] };
-    }
-    const pro = [], con = [];
-    for (const r of item.reasons ?? []) {
-      const against = r.direction === "against" || (r.points ?? 0) < 0 || r.cap != null;
-      (against ? con : pro).push(r);
-    }
-    return { for: pro, against: con };
-  };
+function panelView(rules, a2) {
+  const labels = Object.fromEntries(rules.verdicts.map((v2) => [v2.id, v2.label]));
+  const split = (item) => ({ for: item.evidence_for ?? [], against: item.evidence_against ?? [] });
   const items = [];
-  for (const [i, c] of (a.conditions ?? []).entries()) {
+  (a2.conditions ?? []).forEach((c2, i2) => {
     items.push({
-      id: c.id,
-      name: c.name,
+      id: c2.id,
+      name: c2.name,
       kind: "condition",
-      level: c.level ?? c.verdict,
-      score: c.score ?? 0,
-      order: i,
-      ...split(c)
-    });
-  }
-  (a.lookalikes ?? []).forEach((l, i) => {
-    const level = l.level ?? l.verdict ?? verdicts.find((v) => v.min_score != null && (l.score ?? 0) >= v.min_score)?.id ?? "unlikely";
-    items.push({
-      id: l.id,
-      name: l.name,
-      kind: "lookalike",
-      level,
-      score: l.score ?? 0,
-      order: 100 + i,
-      ...split(l)
+      level: c2.level ?? c2.verdict,
+      score: c2.score ?? 0,
+      order: i2,
+      ...split(c2)
     });
   });
-  const shown2 = items.filter(
-    (x) => WT_LEVELS.indexOf(x.level) > -1 && WT_LEVELS.indexOf(x.level) < WT_LEVELS.indexOf("not-judged")
-  );
-  shown2.sort(
-    (x, y) => WT_LEVELS.indexOf(x.level) - WT_LEVELS.indexOf(y.level) || y.score - x.score || x.order - y.order
-  );
-  for (const x of shown2) x.level_label = labels[x.level] ?? x.level;
-  return { summary: a.headline?.text ?? a.summary ?? "", legend: a.legend ?? "", items: shown2 };
+  (a2.lookalikes ?? []).forEach((l2, i2) => {
+    const level = l2.level ?? l2.verdict ?? rules.verdicts.find((v2) => v2.min_score != null && (l2.score ?? 0) >= v2.min_score)?.id ?? "unlikely";
+    items.push({
+      id: l2.id,
+      name: l2.name,
+      kind: "lookalike",
+      level,
+      score: l2.score ?? 0,
+      order: 100 + i2,
+      ...split(l2)
+    });
+  });
+  const rank2 = (x2) => WT_LEVELS.indexOf(x2.level);
+  const shown2 = items.filter((x2) => rank2(x2) > -1 && rank2(x2) < WT_LEVELS.indexOf("not-judged"));
+  shown2.sort((x2, y2) => rank2(x2) - rank2(y2) || y2.score - x2.score || x2.order - y2.order);
+  for (const x2 of shown2) x2.level_label = labels[x2.level] ?? x2.level;
+  return { summary: a2.headline?.text ?? a2.summary ?? "", legend: a2.legend ?? "", items: shown2 };
 }
+function panelNow(state, rules) {
+  const data = state.case;
+  const seen = [];
+  for (const s2 of state.steps) if (!seen.includes(s2.stage)) seen.push(s2.stage);
+  try {
+    return panelView(rules, assess(rules, mergeReveals(seen.map((s2) => data.stages[s2].reveal))));
+  } catch (e2) {
+    return { error: `The differential could not be computed: ${e2.message}`, items: [] };
+  }
+}
+function Refs({ keys, ctx }) {
+  if (!keys?.length) return null;
+  const parts = keys.map((key, i2) => {
+    const info = ctx.labels[key] ?? { label: key, list: 1 };
+    const link = ctx.base ? html`<a href=${`${ctx.base}#ref-${info.list}-${key}`}>${info.label}</a>` : info.label;
+    return html`${i2 ? "; " : ""}${link}${info.unverified ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>` : null}`;
+  });
+  return html`<span class="wt-refs"> (${parts})</span>`;
+}
+function Progress({ state }) {
+  const data = state.case;
+  const here = data.stages[state.steps.at(-1).stage].kind;
+  const reached = new Set(state.steps.map((s2) => data.stages[s2.stage].kind));
+  return html`<ol class="wt-progress" aria-label="Stages of the case">
+    ${data.kind_order.map(
+    (k2) => html`<li class=${`${reached.has(k2) ? "wt-done" : ""}${here === k2 ? " wt-here" : ""}`} aria-current=${here === k2 ? "step" : void 0}>${KIND[k2]}</li>`
+  )}
+  </ol>`;
+}
+function DecisionField({ state, st, uid, send }) {
+  const order = shownOrder(state.case, state.seed, state.steps.at(-1).stage);
+  return html`<fieldset class="wt-decision">
+    <legend>${st.decision.question}</legend>
+    ${order.map(
+    (ci) => html`<label class="wt-option">
+        <input type="radio" name=${`${uid}-choice`} checked=${state.draft.choice === ci} onChange=${() => send({ type: "choose", choice: ci })} />
+        <span>${st.decision.choices[ci].text}</span>
+      </label>`
+  )}
+  </fieldset>`;
+}
+function DdxField({ state, uid, send }) {
+  const names = Object.entries(state.case.names ?? {}).sort((a2, b) => a2[1].localeCompare(b[1]));
+  const ddx = state.draft.ddx;
+  const set = (i2, id) => {
+    const next = [...ddx];
+    next[i2] = id;
+    send({ type: "ddx", ddx: next.filter(Boolean) });
+  };
+  return html`<fieldset class="wt-ddx">
+    <legend>Your differential, most likely first (up to ${MAX_DDX})</legend>
+    ${[0, 1, 2].map(
+    (i2) => html`<div class="wt-ddx-row">
+        <label for=${`${uid}-ddx-${i2}`}>${["1st", "2nd", "3rd"][i2]}</label>
+        <select id=${`${uid}-ddx-${i2}`} disabled=${i2 > ddx.length} onChange=${(e2) => set(i2, e2.currentTarget.value)}>
+          <option value="" selected=${!ddx[i2]}>${i2 ? "(none)" : "Choose…"}</option>
+          ${names.map(([id, name]) => html`<option value=${id} selected=${ddx[i2] === id}>${name}</option>`)}
+        </select>
+      </div>`
+  )}
+  </fieldset>`;
+}
+function CommitForm({ state, uid, send, onCommit }) {
+  const st = state.case.stages[state.steps.at(-1).stage];
+  const submit = (e2) => {
+    e2.preventDefault();
+    onCommit();
+  };
+  return html`<form class="wt-commit" onSubmit=${submit}>
+    ${st.decision ? html`<${DecisionField} state=${state} st=${st} uid=${uid} send=${send} />` : null}
+    <${DdxField} state=${state} uid=${uid} send=${send} />
+    <fieldset class="wt-confidence">
+      <legend>How sure are you?</legend>
+      ${CONFIDENCE.map(
+    (c2) => html`<label class="wt-option wt-inline">
+          <input type="radio" name=${`${uid}-conf`} checked=${state.draft.confidence === c2} onChange=${() => send({ type: "confidence", value: c2 })} />
+          <span>${c2}</span>
+        </label>`
+  )}
+    </fieldset>
+    ${state.error ? html`<p class="wt-error" role="alert">${state.error}</p>` : null}
+    <button type="submit" class="wt-button wt-primary">Commit</button>
+    <p class="wt-hint">Nothing that answers is shown until you commit; your first commitment here is the one scored.</p>
+  </form>`;
+}
+function ModelRanking({ view, ctx }) {
+  if (view.error) return html`<p class="wt-message">${view.error}</p>`;
+  if (!view.items.length) return html`<p>Nothing is more than unlikely on what has been revealed so far.</p>`;
+  return html`<ol class="wt-ranking">
+    ${view.items.map(
+    (item) => html`<li class=${`wt-item wt-level-${item.level}`}>
+        <span class="wt-item-name">${item.name}</span>
+        <span class="wt-badge">${item.level_label}${item.kind === "lookalike" ? " · look-alike" : ""}</span>
+        <details class="wt-reasons">
+          <summary>Why (${item.for.length} for, ${item.against.length} against)</summary>
+          ${item.for.length ? html`<p class="wt-sub">For</p><ul>${item.for.map((r2) => html`<li>${r2.text}<${Refs} keys=${r2.cite} ctx=${ctx} /></li>`)}</ul>` : null}
+          ${item.against.length ? html`<p class="wt-sub">Against or limiting</p><ul>${item.against.map((r2) => html`<li>${r2.text}<${Refs} keys=${r2.cite} ctx=${ctx} /></li>`)}</ul>` : null}
+        </details>
+      </li>`
+  )}
+  </ol>`;
+}
+function Sbar({ e: e2 }) {
+  return html`<div class="wt-sbar">
+    <p class="wt-sub">Escalation in SBAR form, to ${e2.to}</p>
+    <dl>
+      <dt>Situation</dt><dd>${e2.situation}</dd>
+      <dt>Background</dt><dd>${e2.background}</dd>
+      <dt>Assessment</dt><dd>${e2.assessment}</dd>
+      <dt>Recommendation</dt><dd>${e2.recommendation}</dd>
+    </dl>
+  </div>`;
+}
+function Panel({ state, view, ctx }) {
+  const data = state.case;
+  const step = state.steps.at(-1);
+  const st = data.stages[step.stage];
+  const c2 = step.commit;
+  const ch = st.decision ? st.decision.choices[c2.choice] : null;
+  const name = (id) => data.names?.[id] ?? id;
+  return html`<section class="wt-panel" aria-labelledby=${`${ctx.uid}-panel-h`}>
+    <h4 class="wt-panel-heading" id=${`${ctx.uid}-panel-h`} tabindex="-1">What happened, and the model's ranking beside yours</h4>
+    ${ch ? html`<div class=${`wt-feedback wt-grade-${ch.grade}`}>
+          <p class="wt-grade">${GRADE[ch.grade]}: ${ch.text}</p>
+          <p>${ch.feedback}<${Refs} keys=${ch.cite} ctx=${ctx} /></p>
+        </div>` : null}
+    <div class="wt-columns">
+      <div><p class="wt-sub">Yours (${c2.confidence})</p><ol class="wt-yours">${c2.ddx.map((id) => html`<li>${name(id)}</li>`)}</ol></div>
+      <div><p class="wt-sub">The model, on what is known so far</p><${ModelRanking} view=${view} ctx=${ctx} /></div>
+    </div>
+    ${st.think_aloud ? html`<div class="wt-think"><p class="wt-sub">How an expert thinks here</p><p>${st.think_aloud}</p></div>` : null}
+    ${st.roles?.length ? html`<p class="wt-roles">This decision belongs to: ${st.roles.join(", ").replaceAll("-", " ")}.</p>` : null}
+    ${st.escalation ? html`<${Sbar} e=${st.escalation} />` : null}
+    <p class="wt-legend">${view.legend || "Levels, best first: supported, consistent, possible. The panel says what the revealed findings are consistent with; it does not diagnose."}</p>
+  </section>`;
+}
+function PathReport({ state, ctx }) {
+  const name = (id) => state.case.names?.[id] ?? id;
+  return html`<ol class="wt-path">
+    ${pathReport(state).map(
+    (r2) => html`<li>
+        <p><strong>${r2.title}</strong>: ${r2.question}</p>
+        <p class=${`wt-grade-${r2.chosen.grade}`}>You chose: ${r2.chosen.text} (${GRADE[r2.chosen.grade]}). Your differential: ${r2.ddx.map(name).join(", ")}; ${r2.confidence}.</p>
+        <p>${r2.chosen.feedback}<${Refs} keys=${r2.chosen.cite} ctx=${ctx} /></p>
+        ${r2.best ? html`<p class="wt-expert">The expert would have chosen: ${r2.best.text}. ${r2.best.feedback}<${Refs} keys=${r2.best.cite} ctx=${ctx} /></p>` : null}
+      </li>`
+  )}
+  </ol>`;
+}
+function ScoreView({ state }) {
+  const s2 = score(state);
+  const name = (id) => state.case.names?.[id] ?? "—";
+  return html`<div class="wt-score">
+    <p class="wt-sub">Your score (first commitments)</p>
+    <ul>
+      <li>Decisions right first time: ${s2.goodFirst} of ${s2.decisions}</li>
+      <li>Harmful choices made: ${s2.harmful}</li>
+      <li>Tests that changed nothing: ${s2.unhelpful}</li>
+    </ul>
+    <table class="wt-table">
+      <thead><tr><th scope="col">Stage</th><th scope="col">Answer in your list</th><th scope="col">Model's first</th><th scope="col">Confidence</th></tr></thead>
+      <tbody>${s2.rows.map((r2) => html`<tr><th scope="row">${r2.title}</th><td>${r2.answerRank ? `#${r2.answerRank}` : "no"}</td><td>${name(r2.panelTop)}${r2.panelAgrees ? " (yours too)" : ""}</td><td>${r2.confidence}</td></tr>`)}</tbody>
+    </table>
+  </div>`;
+}
+function Debrief({ state, ctx }) {
+  const data = state.case;
+  const st = data.stages[state.steps.at(-1).stage];
+  const d2 = st.debrief;
+  return html`<section class="wt-debrief" aria-labelledby=${`${ctx.uid}-debrief-h`}>
+    <h4 class="wt-debrief-heading" id=${`${ctx.uid}-debrief-h`} tabindex="-1">Debrief: ${RESULT[d2.result] ?? d2.result}</h4>
+    <p>${d2.happened}</p>
+    <p class="wt-answer">The diagnosis in this case: ${data.answer.name}.</p>
+    <p class="wt-sub">Key learning points</p>
+    <ul>${d2.points.map((p2) => html`<li>${p2}</li>`)}</ul>
+    <p class="wt-sub">References:<${Refs} keys=${d2.cite} ctx=${ctx} /></p>
+    <${ScoreView} state=${state} />
+    <p class="wt-sub">Your path, and what the expert would have done</p>
+    <${PathReport} state=${state} ctx=${ctx} />
+  </section>`;
+}
+function Stage({ state, rules, ctx, send, onCommit }) {
+  const data = state.case;
+  const step = state.steps.at(-1);
+  const st = data.stages[step.stage];
+  const ending = isEnding(st);
+  return html`<div class="wt-stage">
+    <h3 class="wt-stage-title" tabindex="-1">${KIND[st.kind]}: ${st.title}</h3>
+    <p>${st.text}</p>
+    ${st.cite ? html`<p class="wt-sub">Sources:<${Refs} keys=${st.cite} ctx=${ctx} /></p>` : null}
+    ${ending ? html`<${Debrief} state=${state} ctx=${ctx} />` : null}
+    ${!ending && !step.commit ? html`<${CommitForm} state=${state} uid=${ctx.uid} send=${send} onCommit=${onCommit} />` : null}
+    ${!ending && step.commit ? html`<${Panel} state=${state} view=${panelNow(state, rules)} ctx=${ctx} />` : null}
+    ${!ending && step.commit ? html`<button type="button" class="wt-button wt-primary wt-continue" onClick=${() => send({ type: "continue" })}>Continue</button>` : null}
+  </div>`;
+}
+function App({ state, rules, ctx, send, onCommit }) {
+  const data = state.case;
+  return html`<section class="wt-case ui-component" aria-label=${`Case: ${data.title}`}>
+    <p class="wt-title">${data.title}</p>
+    <p class="wt-composite">${data.composite}</p>
+    <p class="wt-edu">For education, not for clinical decisions.</p>
+    ${state.notice ? html`<p class="wt-message" role="alert">${state.notice}</p>` : null}
+    <${Progress} state=${state} />
+    <${Stage} state=${state} rules=${rules} ctx=${ctx} send=${send} onCommit=${onCommit} />
+    <div class="wt-nav ui-no-print">
+      <button type="button" class="wt-button" disabled=${state.steps.length < 2 && !state.steps[0].commit} onClick=${() => send({ type: "back" })}>Back</button>
+      <button type="button" class="wt-button" onClick=${() => send({ type: "restart" })}>Restart</button>
+    </div>
+  </section>`;
+}
+function PrintView({ state, ctx }) {
+  const data = state.case;
+  const st = data.stages[state.steps.at(-1).stage];
+  return html`<div class="wt-print">
+    <p class="wt-title">${data.title}</p>
+    <p class="wt-edu">For education, not for clinical decisions.</p>
+    <p class="wt-sub">The path taken</p>
+    <${PathReport} state=${state} ctx=${ctx} />
+    ${isEnding(st) ? html`<${Debrief} state=${state} ctx=${ctx} />` : html`<p>Not finished: now at ${st.title}.</p>`}
+  </div>`;
+}
+function learnerSeed() {
+  try {
+    let seed = globalThis.localStorage?.getItem(SEED_KEY);
+    if (!seed) {
+      seed = Math.random().toString(36).slice(2, 10);
+      globalThis.localStorage?.setItem(SEED_KEY, seed);
+    }
+    return seed;
+  } catch {
+    return Math.random().toString(36).slice(2, 10);
+  }
+}
+function readSaved(model, key) {
+  const fromModel = model.get("progress");
+  if (fromModel && Object.keys(fromModel).length) return fromModel;
+  try {
+    const raw = globalThis.localStorage?.getItem(key);
+    return raw == null ? null : JSON.parse(raw);
+  } catch {
+    return "unreadable";
+  }
+}
+var ANNOUNCE = {
+  commit: (s2) => `Committed. ${s2.case.stages[s2.steps.at(-1).stage].decision ? "Feedback, " : ""}the model's ranking and the expert's reasoning are shown.`,
+  continue: (s2) => `${KIND[s2.case.stages[s2.steps.at(-1).stage].kind]}: ${s2.case.stages[s2.steps.at(-1).stage].title}`,
+  back: () => "Went back one step; you can commit again (your first commitment stays recorded).",
+  restart: () => "The case has been restarted."
+};
+var FOCUS = {
+  commit: ".wt-panel-heading",
+  continue: ".wt-debrief-heading, .wt-stage-title",
+  back: ".wt-stage-title",
+  restart: ".wt-stage-title"
+};
 function render({ model, el }) {
-  const uid = `wt${++wtCounter}`;
+  installTheme();
   let data, rules;
   try {
     data = JSON.parse(model.get("case_json"));
     rules = JSON.parse(model.get("rules_json"));
-  } catch {
-    el.append(h("p", { class: "wt-message", text: "This case could not be read." }));
+  } catch (e2) {
+    loadFailure(el, { what: `the case data could not be read (${e2.message})` });
     return;
   }
-  const stages = data.stages;
-  const storeKey = `calcinosis-course:case:${data.id}`;
-  const root = h("section", { class: "wt-case", "aria-label": `Case: ${data.title}` });
-  const live = h("p", { class: "wt-live", role: "status", "aria-live": "polite" });
-  el.append(root);
-  const fresh = () => ({ steps: [{ stage: data.start, choice: null }], working: {} });
-  const valid = (s) => {
-    if (!s || typeof s !== "object" || !Array.isArray(s.steps) || !s.steps.length) return false;
-    if (s.working == null || typeof s.working !== "object" || Array.isArray(s.working)) return false;
-    if (s.steps[0]?.stage !== data.start) return false;
-    for (let i = 0; i < s.steps.length; i++) {
-      const st = stages[s.steps[i]?.stage];
-      if (!st) return false;
-      const c = s.steps[i].choice;
-      if (c != null && !(Number.isInteger(c) && st.decision && c >= 0 && c < st.decision.choices.length))
-        return false;
-      if (i > 0) {
-        const prev = s.steps[i - 1], ps = stages[prev.stage];
-        const expected = ps.decision ? prev.choice != null ? ps.decision.choices[prev.choice].next : null : ps.next;
-        if (expected !== s.steps[i].stage) return false;
-      }
-    }
-    return Object.entries(s.working).every(
-      ([k, v]) => /^\d+$/.test(k) && Number(k) < s.steps.length && typeof v === "string"
-    );
+  const key = `calcinosis-course:case:${data.id}`;
+  const ctx = {
+    uid: `wt${++wtCounter}`,
+    labels: model.get("ref_labels") ?? {},
+    base: model.get("bibliography_url")
   };
-  let message = "";
-  let state = null;
-  const fromModel = { steps: model.get("steps") ?? [], working: model.get("working") ?? {} };
-  if (fromModel.steps.length && valid(fromModel)) state = fromModel;
-  if (!state) {
-    try {
-      const raw = globalThis.localStorage?.getItem(storeKey);
-      if (raw != null) {
-        const saved = JSON.parse(raw);
-        if (saved?.v === WT_STORE_VERSION && valid(saved))
-          state = { steps: saved.steps, working: saved.working };
-        else
-          message = "Your saved progress for this case could not be read (it may be from an older version) and has been reset.";
-      }
-    } catch {
-      message = "Your saved progress for this case could not be read and has been reset.";
-    }
-  }
-  state = state ?? fresh();
-  if (message) {
-    try {
-      globalThis.localStorage?.removeItem(storeKey);
-    } catch {
-    }
-  }
+  const root = document.createElement("div");
+  el.append(root);
+  const live = liveRegion(el);
+  let state = initialState(data, readSaved(model, key), { seed: learnerSeed() });
   let saving = false;
-  function save() {
+  function persist() {
+    const saved = toSaved(state);
     try {
-      globalThis.localStorage?.setItem(
-        storeKey,
-        JSON.stringify({ v: WT_STORE_VERSION, steps: state.steps, working: state.working })
-      );
+      globalThis.localStorage?.setItem(key, JSON.stringify(saved));
     } catch {
     }
     saving = true;
     try {
-      model.set("steps", structuredClone(state.steps));
-      model.set("working", structuredClone(state.working));
+      model.set("progress", structuredClone(saved));
       model.save_changes();
     } finally {
       saving = false;
     }
   }
-  const refs = (keys) => citeLinks(keys, {
-    labels: model.get("ref_labels") ?? {},
-    base: model.get("bibliography_url"),
-    cls: "wt-refs"
-  });
-  const nameOf = (id) => data.names?.[id] ?? id;
-  const visited = () => {
-    const out = [];
-    for (const s of state.steps) if (!out.includes(s.stage)) out.push(s.stage);
-    return out;
+  function send(event) {
+    const next = update(state, event);
+    if (next === state) return;
+    state = next;
+    const st = data.stages[state.steps.at(-1).stage];
+    if (isEnding(st) && !state.recorded) {
+      recordCaseRun(data.id, runRecord(state, Date.now()));
+      state = update(state, { type: "recorded" });
+    }
+    if (event.type !== "ddx" && event.type !== "confidence" && event.type !== "choose") persist();
+    paint();
+    if (ANNOUNCE[event.type] && !state.error) {
+      live.say(ANNOUNCE[event.type](state));
+      focusAfter(root, ...FOCUS[event.type].split(", "));
+    } else if (state.error) focusAfter(root, ".wt-error");
+  }
+  const onCommit = () => {
+    const why = canCommit(state);
+    const top = why ? null : panelNow(state, rules).items[0]?.id ?? null;
+    send({ type: "commit", t: Date.now(), panelTop: top });
   };
-  function panel(stepIndex) {
-    const scenario = mergeReveals(visited().map((s) => stages[s].reveal));
-    let view;
-    try {
-      view = panelView(rules, assess(rules, scenario));
-    } catch (e) {
-      return h("p", { class: "wt-message", text: `The differential could not be computed: ${e.message}` });
-    }
-    const box = h("div", { class: "wt-panel" });
-    box.append(h("p", { class: "wt-panel-title", text: "The model's differential on what is known so far" }));
-    const mine = state.working[stepIndex];
-    const top = view.items[0];
-    if (mine) {
-      const yours = mine === "unsure" ? "not sure yet" : nameOf(mine);
-      const agree = top && mine === top.id;
-      box.append(
-        h(
-          "p",
-          { class: "wt-compare" },
-          `Your working diagnosis: ${yours}. `,
-          top ? `The panel ranks ${top.name} first${agree ? ", as you did." : "."}` : "The panel lists nothing above 'unlikely' yet."
-        )
-      );
-    }
-    if (view.summary) box.append(h("p", { class: "wt-summary", text: view.summary }));
-    if (!view.items.length)
-      box.append(h("p", { text: "Nothing is more than unlikely on what has been revealed so far." }));
-    const list = h("ol", { class: "wt-ranking" });
-    for (const item of view.items) {
-      const li = h(
-        "li",
-        { class: `wt-item wt-level-${item.level}` },
-        h("span", { class: "wt-item-name", text: item.name }),
-        h("span", {
-          class: "wt-badge",
-          text: `${item.level_label}${item.kind === "lookalike" ? " · look-alike" : ""}`
-        })
-      );
-      const det = h(
-        "details",
-        { class: "wt-reasons" },
-        h("summary", { text: `Why (${item.for.length} for, ${item.against.length} against)` })
-      );
-      if (item.for.length)
-        det.append(
-          h("p", { class: "wt-sub", text: "For" }),
-          h("ul", {}, ...item.for.map((r) => h("li", {}, r.text, refs(r.cite))))
-        );
-      if (item.against.length)
-        det.append(
-          h("p", { class: "wt-sub", text: "Against or limiting" }),
-          h("ul", {}, ...item.against.map((r) => h("li", {}, r.text, refs(r.cite))))
-        );
-      li.append(det);
-      list.append(li);
-    }
-    box.append(list);
-    if (view.legend) box.append(h("p", { class: "wt-legend", text: view.legend }));
-    else
-      box.append(
-        h("p", {
-          class: "wt-legend",
-          text: "Levels, best first: supported, consistent, possible. The panel says what the revealed findings are consistent with; it does not diagnose."
-        })
-      );
-    return box;
-  }
-  function workingForm(stepIndex) {
-    const form = h("form", { class: "wt-working" });
-    const id = `${uid}-working-${stepIndex}`;
-    const select = h(
-      "select",
-      { id, name: "working" },
-      h("option", { value: "unsure", text: "Not sure yet" }),
-      ...Object.entries(data.names ?? {}).map(([k, v]) => h("option", { value: k, text: v }))
-    );
-    if (state.working[stepIndex]) select.value = state.working[stepIndex];
-    form.append(
-      h("label", { for: id, text: "Your working diagnosis at this stage" }),
-      select,
-      h("button", {
-        type: "submit",
-        class: "wt-button",
-        text: state.working[stepIndex] ? "Change" : "Commit and show the panel"
-      })
-    );
-    form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      state.working[stepIndex] = select.value;
-      save();
-      draw(
-        `Working diagnosis committed: ${select.value === "unsure" ? "not sure yet" : nameOf(select.value)}. The differential panel is shown.`,
-        ".wt-panel"
-      );
-    });
-    return form;
-  }
-  function progress(current) {
-    const kinds = data.kind_order;
-    const reached = new Set(state.steps.map((s) => stages[s.stage].kind));
-    const list = h("ol", { class: "wt-progress", "aria-label": "Stages of the case" });
-    for (const k of kinds) {
-      const here = stages[current].kind === k;
-      list.append(
-        h("li", {
-          class: `${reached.has(k) ? "wt-done" : ""}${here ? " wt-here" : ""}`,
-          "aria-current": here ? "step" : null,
-          text: WT_KIND_LABEL[k]
-        })
-      );
-    }
-    return list;
-  }
-  function pathSummary() {
-    const list = h("ol", { class: "wt-path" });
-    state.steps.forEach((s, i) => {
-      const st = stages[s.stage];
-      const li = h("li", {}, h("strong", { text: `${WT_KIND_LABEL[st.kind]}: ${st.title}` }));
-      if (state.working[i])
-        li.append(
-          h("span", {
-            text: ` · your working diagnosis: ${state.working[i] === "unsure" ? "not sure yet" : nameOf(state.working[i])}`
-          })
-        );
-      if (s.choice != null) {
-        const ch = st.decision.choices[s.choice];
-        li.append(
-          h("div", { class: `wt-grade-${ch.grade}` }, `You chose: ${ch.text} — ${WT_GRADE[ch.grade]}`)
-        );
-      }
-      list.append(li);
-    });
-    return list;
-  }
-  function draw(announce = "", focusSelector = null) {
-    const i = state.steps.length - 1;
-    const step = state.steps[i];
-    const st = stages[step.stage];
-    root.replaceChildren();
-    root.append(
-      h("p", { class: "wt-title", text: data.title }),
-      h("p", { class: "wt-composite", text: data.composite }),
-      h("p", { class: "wt-edu", text: "For education, not for clinical decisions." })
-    );
-    if (message) root.append(h("p", { class: "wt-message", role: "alert", text: message }));
-    root.append(progress(step.stage));
-    const body = h("div", { class: "wt-stage", tabindex: "-1" });
-    body.append(
-      h("h3", { class: "wt-stage-title", text: `${WT_KIND_LABEL[st.kind]}: ${st.title}` }),
-      h("p", { text: st.text })
-    );
-    if (st.cite) body.append(h("p", { class: "wt-sub" }, "Sources:", refs(st.cite)));
-    root.append(body);
-    const ending = !st.decision && !st.next;
-    if (!ending) {
-      root.append(workingForm(i));
-      if (state.working[i]) root.append(panel(i));
-    }
-    if (st.decision) {
-      const fs = h("fieldset", { class: "wt-decision" }, h("legend", { text: st.decision.question }));
-      st.decision.choices.forEach((ch, ci) => {
-        const chosen = step.choice === ci;
-        fs.append(
-          h("button", {
-            type: "button",
-            class: `wt-choice${chosen ? " wt-chosen" : ""}`,
-            "aria-pressed": chosen ? "true" : "false",
-            disabled: step.choice != null && !chosen,
-            text: ch.text,
-            onclick: () => {
-              if (step.choice != null) return;
-              step.choice = ci;
-              save();
-              draw(`${WT_GRADE[ch.grade]}. ${ch.feedback}`, ".wt-feedback");
-            }
-          })
-        );
-      });
-      root.append(fs);
-      if (step.choice != null) {
-        const ch = st.decision.choices[step.choice];
-        root.append(
-          h(
-            "div",
-            { class: `wt-feedback wt-grade-${ch.grade}`, tabindex: "-1" },
-            h("p", { class: "wt-grade", text: WT_GRADE[ch.grade] }),
-            h("p", {}, ch.feedback, refs(ch.cite)),
-            h("button", {
-              type: "button",
-              class: "wt-button wt-continue",
-              text: ch.next === step.stage ? "Try again" : "Continue",
-              onclick: () => advance(ch.next)
-            })
-          )
-        );
-      }
-    } else if (st.next) {
-      root.append(
-        h("button", {
-          type: "button",
-          class: "wt-button wt-continue",
-          text: "Continue",
-          onclick: () => advance(st.next)
-        })
-      );
-    } else {
-      const d = st.debrief;
-      root.append(
-        h(
-          "div",
-          { class: "wt-debrief", tabindex: "-1" },
-          h("h3", { text: "Debrief" }),
-          h("p", { text: d.happened }),
-          h("p", { class: "wt-sub", text: "Key learning points" }),
-          h("ul", {}, ...d.points.map((p) => h("li", { text: p }))),
-          h("p", { class: "wt-sub" }, "References:", refs(d.cite)),
-          h("p", { class: "wt-answer", text: `The diagnosis in this case: ${data.answer.name}.` }),
-          h("p", { class: "wt-sub", text: "The path you took" }),
-          pathSummary()
-        )
-      );
-      root.append(panel(i));
-    }
-    const nav = h("div", { class: "wt-nav" });
-    nav.append(
-      h("button", {
-        type: "button",
-        class: "wt-button",
-        text: "Back",
-        disabled: state.steps.length < 2 && step.choice == null,
-        onclick: back
-      })
-    );
-    nav.append(h("button", { type: "button", class: "wt-button", text: "Restart", onclick: restart }));
-    root.append(nav, live);
-    live.textContent = announce;
-    if (focusSelector) root.querySelector(focusSelector)?.focus?.({ preventScroll: false });
-  }
-  function advance(next) {
-    const i = state.steps.length - 1;
-    state.steps.push({ stage: next, choice: null });
-    if (next === state.steps[i].stage && state.working[i]) state.working[i + 1] = state.working[i];
-    message = "";
-    save();
-    draw(`${WT_KIND_LABEL[stages[next].kind]}: ${stages[next].title}`, ".wt-stage");
-  }
-  function back() {
-    const cur = state.steps[state.steps.length - 1];
-    if (cur.choice != null) cur.choice = null;
-    else if (state.steps.length > 1) {
-      delete state.working[state.steps.length - 1];
-      state.steps.pop();
-      state.steps[state.steps.length - 1].choice = null;
-    }
-    message = "";
-    save();
-    draw("Went back one step.", ".wt-stage");
-  }
-  function restart() {
-    state = fresh();
-    message = "";
-    save();
-    draw("The case has been restarted.", ".wt-stage");
-  }
-  model.on("change:steps change:working", () => {
+  const paint = () => Q(html`<${App} state=${state} rules=${rules} ctx=${ctx} send=${send} onCommit=${onCommit} />`, root);
+  printView(el, () => {
+    const box = document.createElement("div");
+    Q(html`<${PrintView} state=${state} ctx=${ctx} />`, box);
+    return [box];
+  });
+  model.on("change:progress", () => {
     if (saving) return;
-    const incoming = { steps: model.get("steps") ?? [], working: model.get("working") ?? {} };
-    if (JSON.stringify(incoming) === JSON.stringify({ steps: state.steps, working: state.working })) return;
-    if (incoming.steps.length && valid(incoming)) {
-      state = structuredClone(incoming);
-      draw();
+    const incoming = initialState(data, model.get("progress"), { seed: state.seed });
+    if (!incoming.notice) {
+      state = incoming;
+      paint();
     }
   });
-  draw();
+  paint();
 }
 var walkthrough_default = { render };
 export {
+  choiceOrder,
   walkthrough_default as default,
   mergeReveals,
-  panelView
+  panelView,
+  shownOrder
 };
