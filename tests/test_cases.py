@@ -23,10 +23,6 @@ VARIANTS = {"dystrophic", "metastatic", "idiopathic", "iatrogenic", "calciphylax
 # entry must be removed.
 MODEL_DISAGREEMENTS = {
     ("shin-ulcer-colitis", "history"): "no vocabulary for a fast-growing ulcer that began as a pustule",
-    (
-        "necrotic-purpura",
-        "examination",
-    ): "palpable purpura (finding.palpable_purpura) does not list vasculitis",
 }
 
 
@@ -298,28 +294,9 @@ def test_nothing_shown_before_a_commitment_names_the_answer(path):
 
 # New cases whose chapters (owned by the chapters branch) do not link to them yet: strict, so
 # the entry must go when the link lands.
-LINKS_PENDING = {
-    "dialysis-shin-ulcer",
-    "outer-calf-ulcers",
-    "unrelenting-thigh-pain",
-    "ulcer-heaped-edge",
-    "spreading-redness",
-}
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            id=p.stem,
-            marks=[pytest.mark.xfail(strict=True, reason="link from the chapter pending (chapters branch)")]
-            if p.stem in LINKS_PENDING
-            else [],
-        )
-        for p in CASE_FILES
-    ],
-)
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: p.stem)
 def test_each_chapter_a_case_teaches_links_to_it(path):
     """A case's `variants` are the chapters that should send a learner to it (a look-alike's
     case goes to the differential page); each of those pages links to the case's anchor."""

@@ -34,7 +34,8 @@ TRICKY = [  # (value, tolerance) as a bank may write them
 def tricky_bank(path: Path) -> Path:
     items = "".join(
         f"  - id: tricky-{i}\n    type: numeric\n    chapter: calcium\n"
-        f'    objective: "Keep the digits."\n    question: "What is number {i}?"\n'
+        f'    objective: "Keep the digits."\n    teach: "calcium#correcting-calcium-for-albumin"\n'
+        f'    question: "What is number {i}?"\n'
         f"    answer: {{value: {v}, unit: mmol/L, tolerance: {t}, "
         f'feedback: "As written.", wrong_feedback: "Read it again.", cite: [payne1973]}}\n'
         for i, (v, t) in enumerate(TRICKY)

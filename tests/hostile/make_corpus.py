@@ -49,7 +49,8 @@ def bank(bid, value="123.4567", tol="0.0001", question="What is the value?", ext
         '    objective: "Read a number exactly as written."\n'
         f"    question: {question}\n"
         f"    answer: {{value: {value}, unit: mmol/L, tolerance: {tol}, "
-        'feedback: "As written.", wrong_feedback: "Read it again.", cite: [payne1973]}\n' + extra
+        'feedback: "As written.", wrong_feedback: "Read it again.", cite: [payne1973]}\n'
+        '    teach: "calcium#correcting-calcium-for-albumin"\n' + extra
     )
 
 
@@ -63,6 +64,7 @@ def choice_bank(bid, correct="true"):
         f'bank: {bid}\ntitle: "Hostile input"\nversion: 1\nitems:\n  - id: {bid}-1\n    type: sba\n'
         '    chapter: calcium\n    objective: "Pick one."\n    question: "Which option?"\n'
         f"    options:\n{opts}"
+        '    teach: "calcium#calcium-thresholds"\n'
     )
 
 

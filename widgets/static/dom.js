@@ -1,24 +1,13 @@
-// Small DOM helpers shared by the course's components; scripts/bundle.py bundles them into each
-// component's module. Text is always set as text, never parsed as HTML.
+// Citations, shared by the three components: one renderer, so every component shows the same
+// author-year labels, links to the references page and the course's ‡ after a work whose
+// bibliographic details are not verified. For education, not for clinical decisions.
+import { html } from "./view.js";
 
-// h("p", {class: "x", text: "...", onclick: fn}, child, ...): an element; null, undefined and
-// false attributes and children are left out; on* attributes become event listeners.
-export function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.filter((c) => c != null && c !== false));
-  return node;
-}
+export const UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
 
 // The citations of `keys` as data: author-year label, link to the references page (`base`, e.g.
-// "references.html"; none where there is no page) and whether the work is unverified (the course
-// marks it ‡). `labels` is reference_labels(). citeLinks draws them as DOM; a Preact view maps them.
+// "references.html"; none where there is no page) and whether the work is unverified.
+// `labels` is reference_labels().
 export function citeItems(keys, { labels = {}, base = "" } = {}) {
   return (keys ?? []).map((key) => {
     const info = labels[key] ?? { label: key, list: 1 };
@@ -31,15 +20,14 @@ export function citeItems(keys, { labels = {}, base = "" } = {}) {
   });
 }
 
-export const UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
-
-// " (Author, year; Other et al., year‡)": author-year labels linking to the references page.
-export function citeLinks(keys, { labels = {}, base = "", cls = "refs" } = {}) {
-  const span = h("span", { class: cls });
-  citeItems(keys, { labels, base }).forEach((c, i) => {
-    span.append(i ? "; " : " (", c.href ? h("a", { href: c.href, text: c.label }) : c.label);
-    if (c.unverified) span.append(h("abbr", { title: UNVERIFIED_TITLE, text: "‡" }));
-  });
-  if (keys?.length) span.append(")");
-  return span;
+// " (Author, year; Other et al., year‡)" as a Preact view.
+export function Refs({ keys, labels, base, cls = "refs" }) {
+  if (!keys?.length) return null;
+  const items = citeItems(keys, { labels, base });
+  return html`<span class=${cls}>${items.map(
+    (c, i) =>
+      html`${i ? "; " : " ("}${c.href ? html`<a href=${c.href}>${c.label}</a>` : c.label}${
+        c.unverified ? html`<abbr title=${UNVERIFIED_TITLE}>‡</abbr>` : null
+      }`,
+  )})</span>`;
 }

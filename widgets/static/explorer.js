@@ -24,7 +24,7 @@ import {
   unitOf,
   update,
 } from "./explorer-state.js";
-import { citeItems, UNVERIFIED_TITLE } from "./dom.js";
+import { Refs as SharedRefs } from "./dom.js";
 import { EDU_NOTE, focusOn, installTheme, keepClear, liveRegion } from "./ui.js";
 import { html, render as draw } from "./view.js";
 
@@ -368,16 +368,7 @@ function Derived({ state, d }) {
 }
 
 function Refs({ keys, env }) {
-  if (!keys?.length) return null;
-  const items = citeItems(keys, { labels: env.refLabels, base: env.bibUrl });
-  return html`<span class="cx-refs">
-    ${items.map(
-      (c, i) =>
-        html`${i ? "; " : " ("}${c.href ? html`<a href=${c.href}>${c.label}</a>` : c.label}${
-          c.unverified ? html`<abbr title=${UNVERIFIED_TITLE}>‡</abbr>` : null
-        }`,
-    )})</span
-  >`;
+  return html`<${SharedRefs} keys=${keys} labels=${env.refLabels} base=${env.bibUrl} cls="cx-refs" />`;
 }
 
 function evidence(item) {

@@ -14,6 +14,7 @@ import {
 } from "./quiz-state.js";
 import { EDU_NOTE } from "./ui.js";
 import { html } from "./view.js";
+import { Refs } from "./dom.js";
 
 const TYPE_HINT = {
   sba: "Choose the single best answer.",
@@ -39,19 +40,8 @@ export function Rich({ text }) {
 }
 
 export function Cites({ cite, beyond, env }) {
-  const keys = cite ?? [];
-  if (!keys.length) return null;
-  const parts = keys.map((key, i) => {
-    const info = env.labels[key] ?? { label: key, list: 1 };
-    const link = env.bib
-      ? html`<a href=${`${env.bib}#ref-${info.list}-${key}`}>${info.label}</a>`
-      : info.label;
-    const mark = info.unverified
-      ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>`
-      : null;
-    return html`${i ? "; " : " ("}${link}${mark}`;
-  });
-  return html`<span class="cq-cite">${parts})${
+  if (!cite?.length) return null;
+  return html`<span class="cq-cite"><${Refs} keys=${cite} labels=${env.labels} base=${env.bib} cls="cq-refs" />${
     beyond ? html` <span class="cq-beyond">beyond the article</span>` : null
   }</span>`;
 }

@@ -7,6 +7,7 @@
 import { assess } from "./clinical.js";
 import { focusAfter, installTheme, liveRegion, loadFailure, printView } from "./ui.js";
 import { html, render as draw } from "./view.js";
+import { Refs as SharedRefs } from "./dom.js";
 import {
   CONFIDENCE,
   canCommit,
@@ -125,15 +126,7 @@ function panelNow(state, rules) {
 
 // ---------------------------------------------------------------- views (functions of state)
 function Refs({ keys, ctx }) {
-  if (!keys?.length) return null;
-  const parts = keys.map((key, i) => {
-    const info = ctx.labels[key] ?? { label: key, list: 1 };
-    const link = ctx.base
-      ? html`<a href=${`${ctx.base}#ref-${info.list}-${key}`}>${info.label}</a>`
-      : info.label;
-    return html`${i ? "; " : ""}${link}${info.unverified ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>` : null}`;
-  });
-  return html`<span class="wt-refs"> (${parts})</span>`;
+  return html`<${SharedRefs} keys=${keys} labels=${ctx.labels} base=${ctx.base} cls="wt-refs" />`;
 }
 
 function Progress({ state }) {

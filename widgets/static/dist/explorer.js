@@ -1462,114 +1462,6 @@ function toModel(state, scenario) {
   return { scenario, units: state.units, preset: state.preset, answer: state.committed ?? {} };
 }
 
-// widgets/static/dom.js
-function citeItems(keys, { labels = {}, base = "" } = {}) {
-  return (keys ?? []).map((key) => {
-    const info = labels[key] ?? { label: key, list: 1 };
-    return {
-      key,
-      label: info.label,
-      href: base ? `${base}#ref-${info.list}-${key}` : "",
-      unverified: !!info.unverified
-    };
-  });
-}
-var UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
-
-// widgets/static/ui.js
-var EDU_NOTE = "For education, not for clinical decisions.";
-var LIGHT = `
-  --ui-fg: #111827; --ui-bg: #ffffff; --ui-muted: #374151; --ui-surface: #f3f4f6;
-  --ui-border: #6b7280; --ui-border-soft: #d1d5db; --ui-accent: #1e3a8a; --ui-accent-fg: #ffffff;
-  --ui-accent-soft: #eff6ff; --ui-link: #1d4ed8; --ui-focus: #1d4ed8; --ui-error: #991b1b;
-  --ui-warn: #7c2d12; --ui-warn-bg: #fffbeb; --ui-ok: #14532d; --ui-plot-box: #dbeafe;`;
-var DARK = `
-  --ui-fg: #e5e7eb; --ui-bg: #111827; --ui-muted: #cbd5e1; --ui-surface: #1f2937;
-  --ui-border: #9ca3af; --ui-border-soft: #4b5563; --ui-accent: #93c5fd; --ui-accent-fg: #0b1220;
-  --ui-accent-soft: #1e293b; --ui-link: #93c5fd; --ui-focus: #93c5fd; --ui-error: #fca5a5;
-  --ui-warn: #fdba74; --ui-warn-bg: #292524; --ui-ok: #86efac; --ui-plot-box: #1e3a8a;`;
-var THEME_CSS = `
-:root {${LIGHT} }
-html[data-theme="dark"], body[data-jp-theme-light="false"] {${DARK} }
-@media (prefers-color-scheme: dark) { html:not([data-theme]) {${DARK} } }
-.ui-component { color: var(--ui-fg); background: var(--ui-bg); }
-.ui-component a { color: var(--ui-link); }
-.ui-component :focus-visible, .ui-failure :focus-visible { outline: 3px solid var(--ui-focus); outline-offset: 2px; }
-.ui-component [tabindex="-1"]:focus { outline: none; }
-.ui-live { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
-.ui-edu { font-style: italic; color: var(--ui-muted); font-size: 0.9rem; margin: 0.2rem 0; }
-.ui-failure { color: var(--ui-fg); background: var(--ui-warn-bg); border: 1px solid var(--ui-border); border-left: 4px solid var(--ui-warn); border-radius: 4px; padding: 0.5rem 0.75rem; margin: 0.5rem 0; }
-.ui-failure p { margin: 0.25rem 0; }
-.ui-failure code { color: inherit; background: transparent; }
-.ui-failure button { font: inherit; min-height: 44px; padding: 0.3rem 0.9rem; border: 1px solid var(--ui-accent); border-radius: 4px; color: var(--ui-accent-fg); background: var(--ui-accent); cursor: pointer; }
-.ui-print { display: none; }
-@media print {
-  .ui-print { display: block; }
-  .ui-no-print { display: none !important; }
-  .ui-component, .ui-print { color: #000; background: #fff; }
-}`;
-function installTheme(doc = document) {
-  if (doc.getElementById("ui-theme")) return;
-  const style = doc.createElement("style");
-  style.id = "ui-theme";
-  style.textContent = THEME_CSS;
-  doc.head.append(style);
-}
-var regions = /* @__PURE__ */ new WeakMap();
-function liveRegion(el) {
-  if (!regions.has(el)) {
-    const node = document.createElement("div");
-    node.className = "ui-live";
-    node.setAttribute("role", "status");
-    node.setAttribute("aria-live", "polite");
-    el.append(node);
-    let last = "";
-    const say = (text) => {
-      const t3 = String(text ?? "");
-      if (t3 === last) node.textContent = "";
-      last = t3;
-      requestAnimationFrame(() => {
-        node.textContent = t3;
-      });
-    };
-    regions.set(el, { node, say });
-  }
-  return regions.get(el);
-}
-var CONTROL = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/;
-function usableTarget(node) {
-  if (!node?.isConnected || node === document.body) return false;
-  if (node.closest("[hidden], [inert]")) return false;
-  if (!node.getClientRects().length) return false;
-  if (CONTROL.test(node.tagName)) return !node.disabled;
-  return Boolean(node.textContent.trim() || node.getAttribute("aria-label"));
-}
-function focusOn(...candidates) {
-  const node = candidates.find(usableTarget);
-  if (!node) return null;
-  const focusable = CONTROL.test(node.tagName) || node.tagName === "A" || node.hasAttribute("tabindex");
-  if (!focusable) node.setAttribute("tabindex", "-1");
-  node.focus();
-  return node;
-}
-function keepClear(root, bar, gap = 8) {
-  const check = (target) => {
-    const b = bar();
-    if (!b || b.contains(target) || !target.isConnected) return;
-    const style = getComputedStyle(b);
-    if (style.position !== "sticky" && style.position !== "fixed") return;
-    const br = b.getBoundingClientRect();
-    const stuck = br.top <= (Number.parseFloat(style.top) || 0) + 1;
-    const tr = target.getBoundingClientRect();
-    if (stuck && tr.top < br.bottom + gap)
-      window.scrollBy({ top: tr.top - br.bottom - gap, behavior: "instant" });
-  };
-  root.addEventListener("focusin", (event) => {
-    const target = event.target;
-    requestAnimationFrame(() => check(target));
-  });
-}
-
 // node_modules/htm/dist/htm.module.js
 var n = function(t3, s2, r2, e2) {
   var u2;
@@ -1868,6 +1760,121 @@ n2 = { __e: function(n3, t3, r2, u2) {
 // widgets/static/view.js
 var html = htm_module_default.bind(k);
 
+// widgets/static/dom.js
+var UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
+function citeItems(keys, { labels = {}, base = "" } = {}) {
+  return (keys ?? []).map((key) => {
+    const info = labels[key] ?? { label: key, list: 1 };
+    return {
+      key,
+      label: info.label,
+      href: base ? `${base}#ref-${info.list}-${key}` : "",
+      unverified: !!info.unverified
+    };
+  });
+}
+function Refs({ keys, labels, base, cls = "refs" }) {
+  if (!keys?.length) return null;
+  const items = citeItems(keys, { labels, base });
+  return html`<span class=${cls}>${items.map(
+    (c2, i2) => html`${i2 ? "; " : " ("}${c2.href ? html`<a href=${c2.href}>${c2.label}</a>` : c2.label}${c2.unverified ? html`<abbr title=${UNVERIFIED_TITLE}>‡</abbr>` : null}`
+  )})</span>`;
+}
+
+// widgets/static/ui.js
+var EDU_NOTE = "For education, not for clinical decisions.";
+var LIGHT = `
+  --ui-fg: #111827; --ui-bg: #ffffff; --ui-muted: #374151; --ui-surface: #f3f4f6;
+  --ui-border: #6b7280; --ui-border-soft: #d1d5db; --ui-accent: #1e3a8a; --ui-accent-fg: #ffffff;
+  --ui-accent-soft: #eff6ff; --ui-link: #1d4ed8; --ui-focus: #1d4ed8; --ui-error: #991b1b;
+  --ui-warn: #7c2d12; --ui-warn-bg: #fffbeb; --ui-ok: #14532d; --ui-plot-box: #dbeafe;`;
+var DARK = `
+  --ui-fg: #e5e7eb; --ui-bg: #111827; --ui-muted: #cbd5e1; --ui-surface: #1f2937;
+  --ui-border: #9ca3af; --ui-border-soft: #4b5563; --ui-accent: #93c5fd; --ui-accent-fg: #0b1220;
+  --ui-accent-soft: #1e293b; --ui-link: #93c5fd; --ui-focus: #93c5fd; --ui-error: #fca5a5;
+  --ui-warn: #fdba74; --ui-warn-bg: #292524; --ui-ok: #86efac; --ui-plot-box: #1e3a8a;`;
+var THEME_CSS = `
+:root {${LIGHT} }
+html[data-theme="dark"], body[data-jp-theme-light="false"] {${DARK} }
+@media (prefers-color-scheme: dark) { html:not([data-theme]) {${DARK} } }
+.ui-component { color: var(--ui-fg); background: var(--ui-bg); }
+.ui-component a { color: var(--ui-link); }
+.ui-component :focus-visible, .ui-failure :focus-visible { outline: 3px solid var(--ui-focus); outline-offset: 2px; }
+.ui-component [tabindex="-1"]:focus { outline: none; }
+.ui-live { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.ui-edu { font-style: italic; color: var(--ui-muted); font-size: 0.9rem; margin: 0.2rem 0; }
+.ui-failure { color: var(--ui-fg); background: var(--ui-warn-bg); border: 1px solid var(--ui-border); border-left: 4px solid var(--ui-warn); border-radius: 4px; padding: 0.5rem 0.75rem; margin: 0.5rem 0; }
+.ui-failure p { margin: 0.25rem 0; }
+.ui-failure code { color: inherit; background: transparent; }
+.ui-failure button { font: inherit; min-height: 44px; padding: 0.3rem 0.9rem; border: 1px solid var(--ui-accent); border-radius: 4px; color: var(--ui-accent-fg); background: var(--ui-accent); cursor: pointer; }
+.ui-print { display: none; }
+@media print {
+  .ui-print { display: block; }
+  .ui-no-print { display: none !important; }
+  .ui-component, .ui-print { color: #000; background: #fff; }
+}`;
+function installTheme(doc = document) {
+  if (doc.getElementById("ui-theme")) return;
+  const style = doc.createElement("style");
+  style.id = "ui-theme";
+  style.textContent = THEME_CSS;
+  doc.head.append(style);
+}
+var regions = /* @__PURE__ */ new WeakMap();
+function liveRegion(el) {
+  if (!regions.has(el)) {
+    const node = document.createElement("div");
+    node.className = "ui-live";
+    node.setAttribute("role", "status");
+    node.setAttribute("aria-live", "polite");
+    el.append(node);
+    let last = "";
+    const say = (text) => {
+      const t3 = String(text ?? "");
+      if (t3 === last) node.textContent = "";
+      last = t3;
+      requestAnimationFrame(() => {
+        node.textContent = t3;
+      });
+    };
+    regions.set(el, { node, say });
+  }
+  return regions.get(el);
+}
+var CONTROL = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/;
+function usableTarget(node) {
+  if (!node?.isConnected || node === document.body) return false;
+  if (node.closest("[hidden], [inert]")) return false;
+  if (!node.getClientRects().length) return false;
+  if (CONTROL.test(node.tagName)) return !node.disabled;
+  return Boolean(node.textContent.trim() || node.getAttribute("aria-label"));
+}
+function focusOn(...candidates) {
+  const node = candidates.find(usableTarget);
+  if (!node) return null;
+  const focusable = CONTROL.test(node.tagName) || node.tagName === "A" || node.hasAttribute("tabindex");
+  if (!focusable) node.setAttribute("tabindex", "-1");
+  node.focus();
+  return node;
+}
+function keepClear(root, bar, gap = 8) {
+  const check = (target) => {
+    const b = bar();
+    if (!b || b.contains(target) || !target.isConnected) return;
+    const style = getComputedStyle(b);
+    if (style.position !== "sticky" && style.position !== "fixed") return;
+    const br = b.getBoundingClientRect();
+    const stuck = br.top <= (Number.parseFloat(style.top) || 0) + 1;
+    const tr = target.getBoundingClientRect();
+    if (stuck && tr.top < br.bottom + gap)
+      window.scrollBy({ top: tr.top - br.bottom - gap, behavior: "instant" });
+  };
+  root.addEventListener("focusin", (event) => {
+    const target = event.target;
+    requestAnimationFrame(() => check(target));
+  });
+}
+
 // widgets/static/explorer.js
 var counter = 0;
 function geometry(rules) {
@@ -2157,14 +2164,8 @@ function Derived({ state, d: d2 }) {
     </details>
   </div>`;
 }
-function Refs({ keys, env }) {
-  if (!keys?.length) return null;
-  const items = citeItems(keys, { labels: env.refLabels, base: env.bibUrl });
-  return html`<span class="cx-refs">
-    ${items.map(
-    (c2, i2) => html`${i2 ? "; " : " ("}${c2.href ? html`<a href=${c2.href}>${c2.label}</a>` : c2.label}${c2.unverified ? html`<abbr title=${UNVERIFIED_TITLE}>‡</abbr>` : null}`
-  )})</span
-  >`;
+function Refs2({ keys, env }) {
+  return html`<${Refs} keys=${keys} labels=${env.refLabels} base=${env.bibUrl} cls="cx-refs" />`;
 }
 function evidence2(item) {
   return {
@@ -2180,7 +2181,7 @@ function Reasons({ title, list, cls, env }) {
     <ul class="cx-reasons">
       ${list.map(
     (r2) => html`<li>
-          ${typeset(r2.text)}<${Refs} keys=${r2.cite} env=${env} />
+          ${typeset(r2.text)}<${Refs2} keys=${r2.cite} env=${env} />
           ${r2.beyond ? html`<span class="cx-beyond"> (beyond the article)</span>` : null}
         </li>`
   )}
@@ -2242,7 +2243,7 @@ function Ranking({ state, a: a2, env }) {
     ${a2.not_judged?.length ? html`<p class="cx-missing"><strong>Not judged for lack of data: </strong>${a2.not_judged.map((n3) => `${n3.label} (${n3.reason})`).join("; ")}</p>` : null}
     <details class="cx-details">
       <summary>Reference ranges used (beyond the article)</summary>
-      <ul>${Object.values(state.ctx.rules.ranges).map((r2) => html`<li>${r2.label}<${Refs} keys=${r2.cite} env=${env} /></li>`)}</ul>
+      <ul>${Object.values(state.ctx.rules.ranges).map((r2) => html`<li>${r2.label}<${Refs2} keys=${r2.cite} env=${env} /></li>`)}</ul>
       <p>Ranges vary between laboratories and assays: use your local laboratory's ranges.</p>
     </details>
   </div>`;

@@ -2733,6 +2733,27 @@ n2 = { __e: function(n3, t3, r2, u2) {
 // widgets/static/view.js
 var html = htm_module_default.bind(k);
 
+// widgets/static/dom.js
+var UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
+function citeItems(keys, { labels = {}, base = "" } = {}) {
+  return (keys ?? []).map((key) => {
+    const info = labels[key] ?? { label: key, list: 1 };
+    return {
+      key,
+      label: info.label,
+      href: base ? `${base}#ref-${info.list}-${key}` : "",
+      unverified: !!info.unverified
+    };
+  });
+}
+function Refs({ keys, labels, base, cls = "refs" }) {
+  if (!keys?.length) return null;
+  const items = citeItems(keys, { labels, base });
+  return html`<span class=${cls}>${items.map(
+    (c2, i2) => html`${i2 ? "; " : " ("}${c2.href ? html`<a href=${c2.href}>${c2.label}</a>` : c2.label}${c2.unverified ? html`<abbr title=${UNVERIFIED_TITLE}>‡</abbr>` : null}`
+  )})</span>`;
+}
+
 // widgets/static/quiz-view.js
 var TYPE_HINT = {
   sba: "Choose the single best answer.",
@@ -2756,15 +2777,8 @@ function Rich({ text }) {
   return out;
 }
 function Cites({ cite, beyond, env }) {
-  const keys = cite ?? [];
-  if (!keys.length) return null;
-  const parts = keys.map((key, i2) => {
-    const info = env.labels[key] ?? { label: key, list: 1 };
-    const link = env.bib ? html`<a href=${`${env.bib}#ref-${info.list}-${key}`}>${info.label}</a>` : info.label;
-    const mark = info.unverified ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>` : null;
-    return html`${i2 ? "; " : " ("}${link}${mark}`;
-  });
-  return html`<span class="cq-cite">${parts})${beyond ? html` <span class="cq-beyond">beyond the article</span>` : null}</span>`;
+  if (!cite?.length) return null;
+  return html`<span class="cq-cite"><${Refs} keys=${cite} labels=${env.labels} base=${env.bib} cls="cq-refs" />${beyond ? html` <span class="cq-beyond">beyond the article</span>` : null}</span>`;
 }
 function Feedback({ text, cite, beyond, env }) {
   return html`<div class="cq-feedback"><span><${Rich} text=${text} /></span><${Cites}

@@ -1554,6 +1554,27 @@ n2 = { __e: function(n3, t3, r2, u2) {
 // widgets/static/view.js
 var html = htm_module_default.bind(k);
 
+// widgets/static/dom.js
+var UNVERIFIED_TITLE = "bibliographic details of this citation not verified";
+function citeItems(keys, { labels = {}, base = "" } = {}) {
+  return (keys ?? []).map((key) => {
+    const info = labels[key] ?? { label: key, list: 1 };
+    return {
+      key,
+      label: info.label,
+      href: base ? `${base}#ref-${info.list}-${key}` : "",
+      unverified: !!info.unverified
+    };
+  });
+}
+function Refs({ keys, labels, base, cls = "refs" }) {
+  if (!keys?.length) return null;
+  const items = citeItems(keys, { labels, base });
+  return html`<span class=${cls}>${items.map(
+    (c2, i2) => html`${i2 ? "; " : " ("}${c2.href ? html`<a href=${c2.href}>${c2.label}</a>` : c2.label}${c2.unverified ? html`<abbr title=${UNVERIFIED_TITLE}>‡</abbr>` : null}`
+  )})</span>`;
+}
+
 // widgets/static/walkthrough-state.js
 var STORE_VERSION = 2;
 var MAX_DDX = 3;
@@ -1985,14 +2006,8 @@ function panelNow(state, rules) {
     return { error: `The differential could not be computed: ${e2.message}`, items: [] };
   }
 }
-function Refs({ keys, ctx }) {
-  if (!keys?.length) return null;
-  const parts = keys.map((key, i2) => {
-    const info = ctx.labels[key] ?? { label: key, list: 1 };
-    const link = ctx.base ? html`<a href=${`${ctx.base}#ref-${info.list}-${key}`}>${info.label}</a>` : info.label;
-    return html`${i2 ? "; " : ""}${link}${info.unverified ? html`<abbr title="bibliographic details of this citation not verified">‡</abbr>` : null}`;
-  });
-  return html`<span class="wt-refs"> (${parts})</span>`;
+function Refs2({ keys, ctx }) {
+  return html`<${Refs} keys=${keys} labels=${ctx.labels} base=${ctx.base} cls="wt-refs" />`;
 }
 function Progress({ state }) {
   const data = state.case;
@@ -2070,8 +2085,8 @@ function ModelRanking({ view, ctx }) {
         <span class="wt-badge">${item.level_label}${item.kind === "lookalike" ? " · look-alike" : ""}</span>
         <details class="wt-reasons">
           <summary>Why (${item.for.length} for, ${item.against.length} against)</summary>
-          ${item.for.length ? html`<p class="wt-sub">For</p><ul>${item.for.map((r2) => html`<li>${r2.text}<${Refs} keys=${r2.cite} ctx=${ctx} /></li>`)}</ul>` : null}
-          ${item.against.length ? html`<p class="wt-sub">Against or limiting</p><ul>${item.against.map((r2) => html`<li>${r2.text}<${Refs} keys=${r2.cite} ctx=${ctx} /></li>`)}</ul>` : null}
+          ${item.for.length ? html`<p class="wt-sub">For</p><ul>${item.for.map((r2) => html`<li>${r2.text}<${Refs2} keys=${r2.cite} ctx=${ctx} /></li>`)}</ul>` : null}
+          ${item.against.length ? html`<p class="wt-sub">Against or limiting</p><ul>${item.against.map((r2) => html`<li>${r2.text}<${Refs2} keys=${r2.cite} ctx=${ctx} /></li>`)}</ul>` : null}
         </details>
       </li>`
   )}
@@ -2099,7 +2114,7 @@ function Panel({ state, view, ctx }) {
     <h4 class="wt-panel-heading" id=${`${ctx.uid}-panel-h`} tabindex="-1">What happened, and the model's ranking beside yours</h4>
     ${ch ? html`<div class=${`wt-feedback wt-grade-${ch.grade}`}>
           <p class="wt-grade">${GRADE[ch.grade]}: ${ch.text}</p>
-          <p>${ch.feedback}<${Refs} keys=${ch.cite} ctx=${ctx} /></p>
+          <p>${ch.feedback}<${Refs2} keys=${ch.cite} ctx=${ctx} /></p>
         </div>` : null}
     <div class="wt-columns">
       <div><p class="wt-sub">Yours (${c2.confidence})</p><ol class="wt-yours">${c2.ddx.map((id) => html`<li>${name(id)}</li>`)}</ol></div>
@@ -2118,8 +2133,8 @@ function PathReport({ state, ctx }) {
     (r2) => html`<li>
         <p><strong>${r2.title}</strong>: ${r2.question}</p>
         <p class=${`wt-grade-${r2.chosen.grade}`}>You chose: ${r2.chosen.text} (${GRADE[r2.chosen.grade]}). Your differential: ${r2.ddx.map(name).join(", ")}; ${r2.confidence}.</p>
-        <p>${r2.chosen.feedback}<${Refs} keys=${r2.chosen.cite} ctx=${ctx} /></p>
-        ${r2.best ? html`<p class="wt-expert">The expert would have chosen: ${r2.best.text}. ${r2.best.feedback}<${Refs} keys=${r2.best.cite} ctx=${ctx} /></p>` : null}
+        <p>${r2.chosen.feedback}<${Refs2} keys=${r2.chosen.cite} ctx=${ctx} /></p>
+        ${r2.best ? html`<p class="wt-expert">The expert would have chosen: ${r2.best.text}. ${r2.best.feedback}<${Refs2} keys=${r2.best.cite} ctx=${ctx} /></p>` : null}
       </li>`
   )}
   </ol>`;
@@ -2150,7 +2165,7 @@ function Debrief({ state, ctx }) {
     <p class="wt-answer">The diagnosis in this case: ${data.answer.name}.</p>
     <p class="wt-sub">Key learning points</p>
     <ul>${d2.points.map((p2) => html`<li>${p2}</li>`)}</ul>
-    <p class="wt-sub">References:<${Refs} keys=${d2.cite} ctx=${ctx} /></p>
+    <p class="wt-sub">References:<${Refs2} keys=${d2.cite} ctx=${ctx} /></p>
     <${ScoreView} state=${state} />
     <p class="wt-sub">Your path, and what the expert would have done</p>
     <${PathReport} state=${state} ctx=${ctx} />
@@ -2164,7 +2179,7 @@ function Stage({ state, rules, ctx, send, onCommit }) {
   return html`<div class="wt-stage">
     <h3 class="wt-stage-title" tabindex="-1">${KIND[st.kind]}: ${st.title}</h3>
     <p>${st.text}</p>
-    ${st.cite ? html`<p class="wt-sub">Sources:<${Refs} keys=${st.cite} ctx=${ctx} /></p>` : null}
+    ${st.cite ? html`<p class="wt-sub">Sources:<${Refs2} keys=${st.cite} ctx=${ctx} /></p>` : null}
     ${ending ? html`<${Debrief} state=${state} ctx=${ctx} />` : null}
     ${!ending && !step.commit ? html`<${CommitForm} state=${state} uid=${ctx.uid} send=${send} onCommit=${onCommit} />` : null}
     ${!ending && step.commit ? html`<${Panel} state=${state} view=${panelNow(state, rules)} ctx=${ctx} />` : null}
