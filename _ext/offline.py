@@ -26,6 +26,7 @@ from sphinx.errors import ExtensionError
 
 HERE = Path(__file__).parent
 PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"
+LAZY_PLOT = "lazy-plot.js"
 WIDGET_LOADER = "anywidget-loader.js"
 
 
@@ -147,8 +148,9 @@ def _page_context(app, pagename, templatename, context, doctree):
     if "<table" in body:
         context["body"] = body = TABLE.sub(lambda m: label_table_cells(m.group(0)), body)
     if "plotly-graph-div" in body:
-        # Per-page script: loaded before the inline Plotly.newPlot calls run at DOMContentLoaded.
-        app.add_js_file(PLOTLY_JS, priority=300)
+        # Per-page script: loads plotly.js when a figure nears the viewport (lighten_page wraps
+        # each figure's inline Plotly.newPlot call so that it waits for it).
+        app.add_js_file(LAZY_PLOT, loading_method="defer", priority=300)
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,12 @@ REPAIRS = (
         "[aria-required-children, aria-deprecated-role] bibliography entries in a role=list",
         'role="doc-biblioentry"',
         'role="listitem"',
+    ),
+    _literal(
+        "tooltips left on a control after a tap cover its neighbours (the controls keep their "
+        "title and aria-label; _ext/static/nav-fix.js)",
+        'data-bs-toggle="tooltip"',
+        'data-course-tooltip="off"',
     ),
     # Weight: the theme loads Font Awesome twice, as a 1.5 MB script that swaps icons for SVG
     # and as a webfont its stylesheet already declares. The webfont alone renders the same icons.
@@ -225,18 +233,146 @@ def repair_pages(pages: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     return changed, problems
 
 
+# ------------------------------------------------------------------ weight and first paint
+# A first visit on a slow connection (issue 19): nothing in <head> may block the first paint.
+# - the theme's search scripts and the whole search index load on every page (pydata-sphinx-
+#   theme 0.17 layout.html, for its search-as-you-type, which this book leaves off): only the
+#   search page keeps them;
+# - documentation_options.js is inlined (the inline scripts after it use it at once);
+# - every other script in <head> is deferred (they run in order once the page is parsed);
+# - sphinx-design's stylesheet only where a page uses it;
+# - each plotly figure's inline Plotly.newPlot waits for lazy-plot.js (plotly.js on demand).
+HEAD = re.compile(r"<head>.*?</head>", re.S)
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="(?:\.\./)*_static/searchtools\.js"></script>'
+    r'\s*<script src="(?:\.\./)*_static/language_data\.js"></script>'
+    r'\s*<script src="(?:\.\./)*searchindex\.js"></script>'
+)
+OPTIONS_SCRIPT = re.compile(r'<script src="(?:\.\./)*_static/documentation_options\.js[^"]*"></script>')
+BLOCKING_SCRIPT = re.compile(r"<script (?![^>]*\b(?:defer|async|type=\"module\"))([^>]*\bsrc=)")
+DESIGN_CSS = re.compile(
+    r'\s*<link rel="stylesheet" type="text/css" href="[^"]*sphinx-design\.min\.css[^"]*" />'
+)
+PLOT_CALL = re.compile(
+    r'(<div id="([^"]+)" class="plotly-graph-div"[^>]*></div>\s*<script>)'
+    r"(\s*window\.PLOTLYENV.*?)(</script>)",
+    re.S,
+)
+PLOT_QUEUE = "window.coursePlot=window.coursePlot||((f,i)=>(window.__coursePlots??=[]).push([f,i]));"
+
+
+def lighten_page(path: str, html: str, options_js: str) -> str:
+    """Apply the first-paint changes above to one page (idempotent; pure, for the tests)."""
+    head = HEAD.search(html)
+    if head is None:
+        return html
+    new_head = head.group(0)
+    if not path.endswith("search.html"):
+        new_head = SEARCH_SCRIPTS.sub("", new_head)
+    new_head = OPTIONS_SCRIPT.sub(lambda m: f"<script>{options_js.strip()}</script>", new_head)
+    new_head = BLOCKING_SCRIPT.sub(r"<script defer \1", new_head)
+    if 'class="sd-' not in html and " sd-" not in html:
+        new_head = DESIGN_CSS.sub("", new_head)
+    html = html[: head.start()] + new_head + html[head.end() :]
+    return PLOT_CALL.sub(
+        lambda m: (
+            f"{m.group(1)}{PLOT_QUEUE}window.coursePlot(function(){{{m.group(3)}}},"
+            f'"{m.group(2)}");{m.group(4)}'
+        ),
+        html,
+    )
+
+
+# Theme files no page loads: Font Awesome's 1.5 MB script (its webfont draws the same icons),
+# the regular and brand webfonts (no page uses them) and TrueType copies of the solid one,
+# source maps, and the theme's build leftovers. Left out, the offline copy is smaller too.
+UNUSED = (
+    "_static/scripts/fontawesome.js",
+    "_static/scripts/*.map",
+    "_static/vendor/fontawesome/webfonts/fa-regular-400.*",
+    "_static/vendor/fontawesome/webfonts/fa-brands-400.*",
+    "_static/vendor/fontawesome/webfonts/*.ttf",
+    "_static/locales/**/*",
+    "_static/*webpack-macros.html",
+)
+THEME_CSS = "_static/styles/pydata-sphinx-theme.css"
+SOLID_FONT = "_static/vendor/fontawesome/webfonts/fa-solid-900.woff2"
+ICON_RULE = re.compile(r"((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:\"(\\[0-9a-f]+)\"\}")
+ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+CODEPOINT = re.compile(r'"\\([ef][0-9a-f]{3})"')
+FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
+
+
+def slim_icons(css: str, used_classes: set[str]) -> tuple[str, set[int]]:
+    """Drop the Font Awesome icon rules (about 1,900 of them) whose class no page uses, the
+    regular and brand @font-face rules and the TrueType fallbacks; return the CSS and the code
+    points the remaining rules draw (icon classes and the theme's own content: values)."""
+
+    def keep(m):
+        names = {name.split(":")[0][1:] for name in m.group(1).split(",") if name}
+        return m.group(0) if names & used_classes else ""
+
+    css = ICON_RULE.sub(keep, css)
+    css = FONT_FACE.sub(lambda m: m.group(0) if "fa-solid-900" in m.group(0) else "", css)
+    css = re.sub(r',url\([^)]*fa-solid-900\.ttf\) format\("truetype"\)', "", css)
+    return css, {int(cp, 16) for cp in CODEPOINT.findall(css)}
+
+
+def _lighten_theme(outdir: Path, pages: dict[str, str]) -> None:
+    import glob
+
+    for pattern in UNUSED:
+        for name in glob.glob(str(outdir / pattern), recursive=True):
+            if Path(name).is_file():
+                Path(name).unlink()
+    css_path, font_path = outdir / THEME_CSS, outdir / SOLID_FONT
+    if not css_path.is_file() or not font_path.is_file():
+        raise ExtensionError(f"_ext/offline.py: {THEME_CSS} or {SOLID_FONT} is missing (theme upgrade?)")
+    used = set()
+    for text in pages.values():
+        used.update(ICON_CLASS.findall(text))
+    for js in (outdir / "_static").rglob("*.js"):
+        used.update(ICON_CLASS.findall(js.read_text(encoding="utf-8", errors="replace")))
+    css, codepoints = slim_icons(css_path.read_text(encoding="utf-8"), used)
+    for other in (outdir / "_static").rglob("*.css"):
+        if other != css_path:
+            codepoints |= {int(cp, 16) for cp in CODEPOINT.findall(other.read_text(encoding="utf-8"))}
+    css_path.write_text(css, encoding="utf-8")
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    font = subset.load_font(str(font_path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(codepoints))
+    subsetter.subset(font)
+    subset.save_font(font, str(font_path), options)
+
+
 def _repair_html(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    pages = {str(p): p.read_text(encoding="utf-8") for p in Path(app.outdir).rglob("*.html")}
+    outdir = Path(app.outdir)
+    pages = {
+        str(p): p.read_text(encoding="utf-8")
+        for p in outdir.rglob("*.html")
+        if not p.relative_to(outdir).parts[0].startswith("_")  # theme leftovers in _static, _sources
+    }
+    options = outdir / "_static" / "documentation_options.js"
+    options_js = options.read_text(encoding="utf-8") if options.is_file() else ""
+    pages = {path: lighten_page(path, text, options_js) for path, text in pages.items()}
     changed, problems = repair_pages(pages)
-    for path, text in changed.items():
-        Path(path).write_text(text, encoding="utf-8")
+    for path, text in pages.items():
+        text = changed.get(path, text)
+        if Path(path).read_text(encoding="utf-8") != text:  # an unchanged page is not rewritten
+            Path(path).write_text(text, encoding="utf-8")
     if problems:
         raise ExtensionError(
             "_ext/offline.py: an HTML repair no longer applies (theme or docutils markup changed?). "
             "Update REPAIRS/FORBIDDEN:\n  " + "\n  ".join(problems[:20])
         )
+    _lighten_theme(outdir, pages)
 
 
 # ------------------------------------------------------------------ the package as a wheel
@@ -308,6 +444,60 @@ def _ship_wheel(app, exception):
                 raise ExtensionError(f"{page.name} links {href}, but the wheel built is {wheel.name}")
 
 
+# ------------------------------------------------------------------ offline: worker, manifest
+MANIFEST = "manifest.webmanifest"
+
+
+def _web_manifest(app) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "name": app.config.project,
+            "short_name": "Calcinosis course",
+            "start_url": "intro.html",
+            "scope": "./",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#1f4e79",
+            "icons": [{"src": "_static/favicon.svg", "sizes": "any", "type": "image/svg+xml"}],
+        },
+        indent=1,
+    )
+
+
+def _manifest_link(app, pagename, templatename, context, doctree):
+    href = context["pathto"](MANIFEST, 1)
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="manifest" href="{href}" />\n<meta name="theme-color" content="#1f4e79" />'
+    )
+
+
+def _service_worker(app, exception):
+    """The manifest and the service worker (scripts/service-worker.mjs: workbox-build's
+    injectManifest over the site's own files), after every other step has written the site."""
+    if exception is not None or app.builder.name != "html":
+        return
+    import shutil
+    import subprocess
+
+    outdir = Path(app.outdir)
+    text = _web_manifest(app)
+    if not (outdir / MANIFEST).is_file() or (outdir / MANIFEST).read_text(encoding="utf-8") != text:
+        (outdir / MANIFEST).write_text(text, encoding="utf-8")
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "workbox-build").is_dir():
+        raise ExtensionError("the service worker needs node and workbox-build: run `make vendor` (npm ci)")
+    proc = subprocess.run(
+        [node, str(ROOT / "scripts" / "service-worker.mjs"), str(outdir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0 or proc.stderr.strip():
+        raise ExtensionError(f"scripts/service-worker.mjs failed: {(proc.stderr or proc.stdout)[-2000:]}")
+
+
 def _substitutions(app, config):
     """{{ repository_url }} and {{ repository_branch }} for the chapters: the one address in
     _config.yml (repository.url), which Jupyter Book passes to the theme."""
@@ -327,9 +517,14 @@ def setup(app):
     app.connect("build-finished", _repair_html)
     app.connect("build-finished", _ship_wheel)
     app.connect("build-finished", _copy_narrow_figures)
+    app.connect("build-finished", _service_worker, priority=900)  # last: lists the final files
+    app.connect("html-page-context", _manifest_link)
     app.connect("config-inited", _substitutions)
     # Formulas as MathML at build time; with this renderer selected (html_math_renderer in
     # _config.yml) Sphinx's MathJax extension adds no script to any page.
     app.add_html_math_renderer("mathml", (_visit_math, None), (_visit_displaymath, None))
     app.add_css_file("course.css")
+    # deferred in <head>: runs before the themes' DOMContentLoaded handlers (see the file)
+    app.add_js_file("nav-fix.js", loading_method="defer", priority=100)
+    app.add_js_file("offline-save.js", loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,10 @@
-"""Benchmark: prints build times, test-suite time, per-page transfer in Chromium, and the
-explorer's input-to-result time. Figures are printed, never asserted (see README).
+"""Benchmark: prints build times (clean, one page touched, no-op), the command line's time per
+call, test-suite time, per-page transfer (raw and gzip) and first paint / components ready under
+emulated slow 3G with 4x CPU, and the explorer's input-to-result time. Figures are printed, never
+asserted (see README).
 
     python scripts/bench.py [--skip-tests] [--runs 50] [--throttle 4] [--html _build/html]
+    python scripts/bench.py --first-visit _build/html   # only the slow-3G first visits
 """
 
 from __future__ import annotations
@@ -163,6 +166,77 @@ def explorer_timing(
     return times
 
 
+# A first visit on a slow connection: Chrome DevTools' "Slow 3G" preset (2 s round trip,
+# 50 kB/s down) and 4x CPU slowdown, empty cache, the site served with gzip (scripts/serve.py).
+SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
+FIRST_VISIT_PAGES = ("chapters/leg-ulcers.html", "chapters/treatment.html", "chapters/calcium-explorer.html",
+                     "chapters/self-assessment.html")  # fmt: skip
+# every component placeholder filled (by the component or by its failure notice)
+COMPONENTS_READY = """() => {
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  const mounted = [...document.querySelectorAll('.anywidget-static')]
+    .filter((el) => el.childElementCount > 0);
+  return mounted.length >= views.length ? performance.now() : false;
+}"""
+
+
+def first_visit(base_url: str, browser, path: str, cpu: float = 4) -> dict:
+    """Load `path` in a fresh context under SLOW_3G and `cpu`x CPU slowdown; return first
+    contentful paint and components-ready (ms from navigation start), and bytes sent."""
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
+    sent = []
+    cdp.on("Network.loadingFinished", lambda e: sent.append(e.get("encodedDataLength", 0)))
+    page.goto(f"{base_url}/{path}", wait_until="commit", timeout=300_000)
+    page.wait_for_function(
+        "() => performance.getEntriesByName('first-contentful-paint').length > 0", timeout=300_000
+    )
+    fcp = page.evaluate("() => performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+    ready = None
+    if views:
+        ready = page.wait_for_function(COMPONENTS_READY, timeout=300_000, polling=100).json_value()
+    page.wait_for_load_state("load", timeout=300_000)
+    context.close()
+    return {"page": path, "fcp": fcp, "ready": ready, "components": views, "sent": sum(sent)}
+
+
+def print_first_visits(base_url: str, browser) -> None:
+    print("\nfirst visit, slow 3G (2 s RTT, 50 kB/s) + 4x CPU, empty cache, 360 px:")
+    for path in FIRST_VISIT_PAGES:
+        r = first_visit(base_url, browser, path)
+        ready = f"{r['ready'] / 1000:6.1f} s ({r['components']} components)" if r["ready"] else "     -"
+        print(
+            f"  {path:36} FCP {r['fcp'] / 1000:6.1f} s   components ready {ready}"
+            f"   sent {r['sent'] / 1e3:7.0f} kB"
+        )
+
+
+def first_visits_only(html: Path) -> int:
+    from playwright.sync_api import sync_playwright
+
+    server = start(html)
+    base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        print_page_weights(page_weights(base_url, browser, [*toc_pages(), "search.html", "genindex.html"]))
+        print_first_visits(base_url, browser)
+        browser.close()
+    server.shutdown()
+    return 0
+
+
+def cli_time(calls: int = 5) -> float:
+    """Seconds per call of `python -m widgets assess` on the example scenario (median)."""
+    cmd = [sys.executable, "-m", "widgets", "assess", "examples/scenario-v1.yaml"]
+    return statistics.median(timed(cmd) for _ in range(calls))
+
+
 def weights_only(html: Path) -> int:
     from playwright.sync_api import sync_playwright
 
@@ -188,9 +262,13 @@ def main() -> int:
         type=Path,
         help="only the per-page weights of an existing build (e.g. _build/html)",
     )
+    parser.add_argument("--first-visit", metavar="HTML_DIR", type=Path,
+                        help="only page weights and slow-3G first visits of an existing build")  # fmt: skip
     args = parser.parse_args()
     if args.weights_only:
         return weights_only(args.weights_only)
+    if args.first_visit:
+        return first_visits_only(args.first_visit)
 
     if args.html:
         html = args.html
@@ -199,7 +277,11 @@ def main() -> int:
         build = [str(JB), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(out)]
         print(f"clean build:        {timed(build):7.1f} s")
         print(f"no-op rebuild:      {timed(build):7.1f} s")
+        touched = ROOT / "chapters" / "treatment.md"
+        touched.touch()
+        print(f"one page touched:   {timed(build):7.1f} s  ({touched.name})")
         html = out / "_build" / "html"
+        print(f"command line:       {cli_time():7.2f} s per call (widgets assess)")
         if not args.skip_tests:
             suite = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
             print(f"test suite:         {suite:7.1f} s")
@@ -212,6 +294,7 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pages = [*toc_pages(), "search.html", "genindex.html"]
         print_page_weights(page_weights(base_url, browser, pages))
+        print_first_visits(base_url, browser)
         for label, viewport in (
             ("desktop 1280x900", {"width": 1280, "height": 900}),
             ("phone 390x844", {"width": 390, "height": 844}),
