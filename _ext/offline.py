@@ -437,7 +437,21 @@ def _ship_wheel(app, exception):
     (e.g. the version in pyproject.toml changed and the educators' chapter still names the old)."""
     if exception is not None or app.builder.format != "html":
         return
-    wheel = build_wheel(Path(app.outdir) / WHEEL_DIR)
+    # rebuilt only when its inputs changed (a no-op build spent seconds in pip wheel)
+    inputs = [ROOT / "pyproject.toml", ROOT / "references.bib"] + [
+        p
+        for folder in ("widgets", *BUNDLED_FOLDERS)
+        for p in sorted((ROOT / folder).rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    ]
+    stamp = "\n".join(f"{p.relative_to(ROOT)} {p.stat().st_size} {p.stat().st_mtime_ns}" for p in inputs)
+    stamp_file = Path(app.doctreedir) / "wheel-inputs.txt"
+    built = sorted((Path(app.outdir) / WHEEL_DIR).glob("*.whl"))
+    if len(built) == 1 and stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp:
+        wheel = built[0]
+    else:
+        wheel = build_wheel(Path(app.outdir) / WHEEL_DIR)
+        stamp_file.write_text(stamp, encoding="utf-8")
     for page in Path(app.outdir).rglob("*.html"):
         for href in WHEEL_LINK.findall(page.read_text(encoding="utf-8")):
             if (page.parent / href).resolve() != wheel.resolve():
