@@ -351,7 +351,8 @@ def _lighten_theme(outdir: Path, pages: dict[str, str]) -> None:
 
 
 def _repair_html(app, exception):
-    if exception is not None or app.builder.format != "html":
+    # the web site and its single-page form for the PDF; not the EPUB (its own theme)
+    if exception is not None or app.builder.name not in ("html", "singlehtml"):
         return
     outdir = Path(app.outdir)
     pages = {
@@ -367,6 +368,8 @@ def _repair_html(app, exception):
         text = changed.get(path, text)
         if Path(path).read_text(encoding="utf-8") != text:  # an unchanged page is not rewritten
             Path(path).write_text(text, encoding="utf-8")
+    if app.builder.name == "singlehtml":  # one page (for the PDF): not every repair's markup
+        problems = [p for p in problems if not p.startswith("matched no page")]
     if problems:
         raise ExtensionError(
             "_ext/offline.py: an HTML repair no longer applies (theme or docutils markup changed?). "
@@ -435,7 +438,7 @@ WHEEL_LINK = re.compile(r'href="((?:\.\./)*' + re.escape(WHEEL_DIR) + r'/[^"]+)"
 def _ship_wheel(app, exception):
     """Put the wheel into the site; a page that links a wheel that was not built fails the build
     (e.g. the version in pyproject.toml changed and the educators' chapter still names the old)."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name != "html":
         return
     # rebuilt only when its inputs changed (a no-op build spent seconds in pip wheel)
     inputs = [ROOT / "pyproject.toml", ROOT / "references.bib"] + [

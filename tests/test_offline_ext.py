@@ -76,7 +76,7 @@ def test_a_page_loading_a_math_library_is_a_problem():
 
 def test_the_build_fails_when_a_repair_matches_nothing(tmp_path):
     (tmp_path / "index.html").write_text(UPGRADED, encoding="utf-8")
-    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html", name="html"))
     with pytest.raises(ExtensionError, match="matched no page"):
         OFFLINE._repair_html(app, None)
 
