@@ -11,6 +11,8 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 # pytest-xdist workers; whole test files go to one worker (a notebook's cells stay in one kernel)
 TEST_WORKERS ?= 2
+# where the site offers the whole course as one PDF / EPUB (a later build copies them in too)
+COURSE_DL := _build/html/_downloads/course
 
 .PHONY: build serve test lint execute bench vendor bundle clean pdf epub
 
@@ -58,10 +60,12 @@ pdf: $(STAMP) _vendor/.stamp
 	bash scripts/system-deps.sh --browser
 	$(BIN)/jupyter-book build . --builder singlehtml --path-output _build/single
 	$(BIN)/python scripts/book_pdf.py --html _build/single/_build/singlehtml --out _build/pdf/calcinosis-course.pdf
+	if [ -d _build/html ]; then mkdir -p $(COURSE_DL) && cp _build/pdf/calcinosis-course.pdf $(COURSE_DL)/; fi
 
 epub: $(STAMP) _vendor/.stamp
 	$(BIN)/jupyter-book build . --builder custom --custom-builder epub --path-output _build/epubsrc
-	mkdir -p _build/epub && cp _build/epubsrc/_build/epub/*.epub _build/epub/
+	mkdir -p _build/epub && cp _build/epubsrc/_build/epub/calcinosis-course.epub _build/epub/
+	if [ -d _build/html ]; then mkdir -p $(COURSE_DL) && cp _build/epub/calcinosis-course.epub $(COURSE_DL)/; fi
 
 clean:
 	rm -rf _build

@@ -483,11 +483,47 @@ def _web_manifest(app) -> str:
     )
 
 
+# The whole course as one PDF and one EPUB (`make pdf`, `make epub`): copied into the site
+# when they were made, and offered in every page's download menu (offline-save.js reads the
+# meta tag below).
+WHOLE_COURSE = {"pdf": "_build/pdf/calcinosis-course.pdf", "epub": "_build/epub/calcinosis-course.epub"}
+COURSE_DOWNLOADS = "_downloads/course"
+
+
 def _manifest_link(app, pagename, templatename, context, doctree):
     href = context["pathto"](MANIFEST, 1)
-    context["metatags"] = context.get("metatags", "") + (
-        f'\n<link rel="manifest" href="{href}" />\n<meta name="theme-color" content="#1f4e79" />'
-    )
+    tags = f'\n<link rel="manifest" href="{href}" />\n<meta name="theme-color" content="#1f4e79" />'
+    made = [kind for kind, path in WHOLE_COURSE.items() if (ROOT / path).is_file()]
+    if made and app.builder.name == "html":
+        folder = context["pathto"](COURSE_DOWNLOADS, 1)
+        tags += f'\n<meta name="course-downloads" content="{" ".join(made)}" data-folder="{folder}" />'
+    context["metatags"] = context.get("metatags", "") + tags
+
+
+def _copy_whole_course(app, exception):
+    if exception is not None or app.builder.name != "html":
+        return
+    import shutil
+
+    for path in WHOLE_COURSE.values():
+        if (ROOT / path).is_file():
+            (Path(app.outdir) / COURSE_DOWNLOADS).mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / path, Path(app.outdir) / COURSE_DOWNLOADS / Path(path).name)
+
+
+def _single_page_widgets(app, pagename, templatename, context, doctree):
+    """The single-page build (for the PDF) merges every document into one page, but myst-nb
+    adds only that page's own widget state: add every notebook's, so the components render."""
+    if app.builder.name != "singlehtml":
+        return
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    data = NbMetadataCollector.get_doc_data(app.env)
+    for docname in sorted(app.env.found_docs):
+        if docname == pagename:
+            continue
+        for uri, kwargs in data.get(docname, {}).get("js_files", {}).values():
+            app.add_js_file(uri, **kwargs)
 
 
 def _service_worker(app, exception):
@@ -536,6 +572,8 @@ def setup(app):
     app.connect("build-finished", _copy_narrow_figures)
     app.connect("build-finished", _service_worker, priority=900)  # last: lists the final files
     app.connect("html-page-context", _manifest_link)
+    app.connect("html-page-context", _single_page_widgets)
+    app.connect("build-finished", _copy_whole_course)
     app.connect("config-inited", _substitutions)
     # Formulas as MathML at build time; with this renderer selected (html_math_renderer in
     # _config.yml) Sphinx's MathJax extension adds no script to any page.

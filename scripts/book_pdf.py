@@ -19,27 +19,31 @@ from serve import start  # noqa: E402
 
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-# A contents list of the chapters (the single page's <h1>s), put at the start of the printout.
+# A contents list of the chapters, put after the title page. In the single page each chapter
+# follows a <span id="document-NAME"> marker; its heading is the first heading of the section
+# after it. Each chapter starts a new printed page.
 ADD_CONTENTS = """() => {
-  const heads = [...document.querySelectorAll('main h1, article h1')];
+  const chapters = [...document.querySelectorAll('span[id^="document-"]')]
+    .map((marker) => marker.nextElementSibling?.querySelector('h1, h2, h3'))
+    .filter(Boolean);
   const nav = document.createElement('nav');
   nav.id = 'course-pdf-contents';
-  nav.innerHTML = '<h1>Contents</h1><ol></ol>';
-  heads.slice(1).forEach((h, i) => {
-    if (!h.id) h.id = `chapter-${i + 1}`;
+  nav.innerHTML = '<h2>Contents</h2><ol></ol>';
+  for (const heading of chapters) {
+    heading.closest('section').classList.add('course-pdf-chapter');
     const li = document.createElement('li');
     const a = document.createElement('a');
-    a.href = `#${h.id}`;
-    a.textContent = h.textContent.replace('#', '').trim();
+    a.href = `#${heading.closest('section').id}`;
+    a.textContent = heading.textContent.replace('#', '').trim();
     li.append(a);
     nav.querySelector('ol').append(li);
-  });
-  heads[0]?.after(nav);
+  }
+  document.querySelector('main h1, article h1').after(nav);
   const style = document.createElement('style');
   style.textContent = '#course-pdf-contents { break-after: page; } '
-    + 'main h1, article h1 { break-before: page; }';
+    + '.course-pdf-chapter { break-before: page; } #course-offline, .bd-sidebar-primary { display: none; }';
   document.head.append(style);
-  return heads.length;
+  return chapters.map((h) => h.textContent.replace('#', '').trim());
 }"""
 FOOTER = (
     '<div style="font-size:8px;width:100%;text-align:center;color:#444">'
@@ -88,7 +92,7 @@ def main() -> int:
         )
         browser.close()
     server.shutdown()
-    print(f"wrote {args.out} ({chapters} chapters, {args.out.stat().st_size / 1e6:.1f} MB)")
+    print(f"wrote {args.out} ({len(chapters)} chapters, {args.out.stat().st_size / 1e6:.1f} MB)")
     return 0
 
 

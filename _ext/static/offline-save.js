@@ -1,6 +1,6 @@
 // "Save the whole course for offline": registers the course's service worker (<site>/sw.js,
-// written by the build from the site's own file list) and puts a control at the end of the
-// chapter list. The worker keeps every page a reader opens; the button asks it to fetch all
+// written by the build from the site's own file list) and puts a control at the end of each
+// page. The worker keeps every page a reader opens; the button asks it to fetch all
 // the others, with a progress bar, and says when it is done and how much space it took.
 // After a new build the worker installs the new version and the control says so.
 (() => {
@@ -15,12 +15,10 @@
       '<button type="button">Save the whole course for offline</button>' +
       '<progress max="1" value="0" hidden aria-label="Saving the course"></progress>' +
       '<p class="course-offline__status" role="status" aria-live="polite"></p>';
-    const where =
-      document.querySelector(".bd-sidebar-primary .sidebar-primary-items__end") ??
-      document.querySelector(".bd-sidebar-primary") ??
-      document.querySelector(".bd-footer-article") ??
-      document.body;
-    where.append(box);
+    // at the end of every page, before the previous/next links: in view on a phone too
+    const next = document.querySelector(".prev-next-footer, .prev-next-area");
+    if (next) next.before(box);
+    else (document.querySelector("article.bd-article, main") ?? document.body).append(box);
     return {
       button: box.querySelector("button"),
       bar: box.querySelector("progress"),
@@ -28,6 +26,24 @@
         box.querySelector("p").textContent = text;
       },
     };
+  }
+
+  // the whole course as one PDF / EPUB, in the download menu (when the build found them)
+  const downloads = document.querySelector('meta[name="course-downloads"]');
+  const menu = document.querySelector(".dropdown-download-buttons ul, .dropdown-download-buttons .dropdown-menu");
+  if (downloads && menu) {
+    const folder = new URL(`${downloads.dataset.folder}/`, location.href);
+    for (const kind of downloads.content.split(" ")) {
+      const item = document.createElement("li");
+      const link = Object.assign(document.createElement("a"), {
+        href: new URL(`calcinosis-course.${kind}`, folder).href,
+        className: "btn btn-sm dropdown-item",
+        textContent: `Whole course (${kind.toUpperCase()})`,
+      });
+      link.setAttribute("download", "");
+      item.append(link);
+      menu.append(item);
+    }
   }
 
   const ui = control();

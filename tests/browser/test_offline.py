@@ -30,8 +30,6 @@ def _served_copy(site, tmp_path):
 def _save_all(page):
     page.wait_for_function("() => navigator.serviceWorker.controller || navigator.serviceWorker.ready")
     page.wait_for_function("async () => !!(await navigator.serviceWorker.ready).active")
-    if page.viewport_size["width"] < 992:  # on a phone the control is under the chapter list
-        page.locator(".bd-header-article .primary-toggle").click()
     button = page.get_by_role("button", name="Save the whole course for offline")
     button.click()
     status = page.locator("#course-offline [role=status]")
