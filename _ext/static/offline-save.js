@@ -30,7 +30,9 @@
 
   // the whole course as one PDF / EPUB, in the download menu (when the build found them)
   const downloads = document.querySelector('meta[name="course-downloads"]');
-  const menu = document.querySelector(".dropdown-download-buttons ul, .dropdown-download-buttons .dropdown-menu");
+  const menu = document.querySelector(
+    ".dropdown-download-buttons ul, .dropdown-download-buttons .dropdown-menu",
+  );
   if (downloads && menu) {
     const folder = new URL(`${downloads.dataset.folder}/`, location.href);
     for (const kind of downloads.content.split(" ")) {
