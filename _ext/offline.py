@@ -511,6 +511,13 @@ def _copy_whole_course(app, exception):
             shutil.copy2(ROOT / path, Path(app.outdir) / COURSE_DOWNLOADS / Path(path).name)
 
 
+def _epub_without_launch_buttons(app):
+    """sphinx-book-theme 1.3.0 adds launch buttons in every builder and fails under the epub
+    builder (its page context has no repository); an EPUB has no launch buttons anyway."""
+    if app.builder.name == "epub":
+        app.config.html_theme_options = {**(app.config.html_theme_options or {}), "launch_buttons": {}}
+
+
 def _single_page_widgets(app, pagename, templatename, context, doctree):
     """The single-page build (for the PDF) merges every document into one page, but myst-nb
     adds only that page's own widget state: add every notebook's, so the components render."""
@@ -573,6 +580,7 @@ def setup(app):
     app.connect("build-finished", _service_worker, priority=900)  # last: lists the final files
     app.connect("html-page-context", _manifest_link)
     app.connect("html-page-context", _single_page_widgets)
+    app.connect("builder-inited", _epub_without_launch_buttons)
     app.connect("build-finished", _copy_whole_course)
     app.connect("config-inited", _substitutions)
     # Formulas as MathML at build time; with this renderer selected (html_math_renderer in
