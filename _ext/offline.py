@@ -289,6 +289,7 @@ def lighten_page(path: str, html: str, options_js: str) -> str:
 UNUSED = (
     "_static/scripts/fontawesome.js",
     "_static/scripts/*.map",
+    "_static/styles/*.map",
     "_static/vendor/fontawesome/webfonts/fa-regular-400.*",
     "_static/vendor/fontawesome/webfonts/fa-brands-400.*",
     "_static/vendor/fontawesome/webfonts/*.ttf",
@@ -299,7 +300,14 @@ THEME_CSS = "_static/styles/pydata-sphinx-theme.css"
 SOLID_FONT = "_static/vendor/fontawesome/webfonts/fa-solid-900.woff2"
 ICON_RULE = re.compile(r"((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:\"(\\[0-9a-f]+)\"\}")
 ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
-CODEPOINT = re.compile(r'"\\([ef][0-9a-f]{3})"')
+# an icon's code point in a CSS string: escaped ("\\f0c9") or, once re-serialised, the character
+CODEPOINT = re.compile(r"\\([ef][0-9a-f]{3})\b|([\ue000-\uf8ff])")
+
+
+def codepoints(css: str) -> set[int]:
+    return {int(esc, 16) if esc else ord(char) for esc, char in CODEPOINT.findall(css)}
+
+
 FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
 
 
@@ -315,10 +323,68 @@ def slim_icons(css: str, used_classes: set[str]) -> tuple[str, set[int]]:
     css = ICON_RULE.sub(keep, css)
     css = FONT_FACE.sub(lambda m: m.group(0) if "fa-solid-900" in m.group(0) else "", css)
     css = re.sub(r',url\([^)]*fa-solid-900\.ttf\) format\("truetype"\)', "", css)
-    return css, {int(cp, 16) for cp in CODEPOINT.findall(css)}
+    return css, codepoints(css)
 
 
-def _lighten_theme(outdir: Path, pages: dict[str, str]) -> None:
+WORD = re.compile(r"[A-Za-z0-9_-]+")
+CLASS_ATTR = re.compile(r'class="([^"]*)"')
+INLINE_SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.S)
+
+
+def class_corpus(pages: dict[str, str], scripts: list[str]) -> set[str]:
+    """Every class a page can carry: its class attributes, and (generously) every word of every
+    script, inline or file, since scripts add classes (show, dropdown-menu-dark, ...)."""
+    words: set[str] = set()
+    for text in pages.values():
+        for value in CLASS_ATTR.findall(text):
+            words.update(value.split())
+        for script in INLINE_SCRIPT.findall(text):
+            words.update(WORD.findall(script))
+    for script in scripts:
+        words.update(WORD.findall(script))
+    return words
+
+
+def unused_rules_removed(css: str, corpus: set[str]) -> str:
+    """The stylesheet without the selectors that name a class no page or script has (as
+    PurgeCSS does): a rule is kept with the selectors whose every class occurs in `corpus`
+    (classes inside :not() do not count: the rule applies without them)."""
+    import tinycss2
+
+    def needed(selector: str) -> bool:
+        plain = re.sub(r":not\([^)]*\)", "", selector)
+        return all(name in corpus for name in re.findall(r"\.(-?[_a-zA-Z][\w-]*)", plain))
+
+    def walk(rules) -> list[str]:
+        kept = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+                used = [s for s in selectors if needed(s)]
+                if used:
+                    kept.append(",".join(used) + "{" + tinycss2.serialize(rule.content) + "}")
+            elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
+                inner = walk(tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True))
+                if inner:
+                    kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
+            else:
+                kept.append(tinycss2.serialize([rule]))
+        return kept
+
+    return "".join(walk(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)))
+
+
+def _theme_file(theme_dirs: list[str], relative: str) -> Path:
+    """The theme's own copy of a static file (a no-op build does not copy the theme's files
+    again, so the site's copy may already be the one cut down by an earlier build)."""
+    for folder in theme_dirs:
+        candidate = Path(folder) / "static" / relative
+        if candidate.is_file():
+            return candidate
+    raise ExtensionError(f"_ext/offline.py: the theme has no {relative} (theme upgrade?)")
+
+
+def _lighten_theme(outdir: Path, pages: dict[str, str], theme_dirs: list[str]) -> None:
     import glob
 
     for pattern in UNUSED:
@@ -326,26 +392,30 @@ def _lighten_theme(outdir: Path, pages: dict[str, str]) -> None:
             if Path(name).is_file():
                 Path(name).unlink()
     css_path, font_path = outdir / THEME_CSS, outdir / SOLID_FONT
-    if not css_path.is_file() or not font_path.is_file():
-        raise ExtensionError(f"_ext/offline.py: {THEME_CSS} or {SOLID_FONT} is missing (theme upgrade?)")
+    css_source = _theme_file(theme_dirs, THEME_CSS.removeprefix("_static/"))
+    font_source = _theme_file(theme_dirs, SOLID_FONT.removeprefix("_static/"))
     used = set()
     for text in pages.values():
         used.update(ICON_CLASS.findall(text))
     for js in (outdir / "_static").rglob("*.js"):
         used.update(ICON_CLASS.findall(js.read_text(encoding="utf-8", errors="replace")))
-    css, codepoints = slim_icons(css_path.read_text(encoding="utf-8"), used)
+    # the site's scripts and the components' modules (written into the site after this step)
+    script_files = [*outdir.rglob("*.js"), *(ROOT / "widgets" / "static").rglob("*.js")]
+    scripts = [js.read_text(encoding="utf-8", errors="replace") for js in script_files]
+    css, points = slim_icons(css_source.read_text(encoding="utf-8"), used)
+    css = unused_rules_removed(css, class_corpus(pages, scripts))
     for other in (outdir / "_static").rglob("*.css"):
         if other != css_path:
-            codepoints |= {int(cp, 16) for cp in CODEPOINT.findall(other.read_text(encoding="utf-8"))}
+            points |= codepoints(other.read_text(encoding="utf-8"))
     css_path.write_text(css, encoding="utf-8")
     from fontTools import subset
 
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]
-    font = subset.load_font(str(font_path), options)
+    font = subset.load_font(str(font_source), options)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(codepoints))
+    subsetter.populate(unicodes=sorted(points))
     subsetter.subset(font)
     subset.save_font(font, str(font_path), options)
 
@@ -375,7 +445,7 @@ def _repair_html(app, exception):
             "_ext/offline.py: an HTML repair no longer applies (theme or docutils markup changed?). "
             "Update REPAIRS/FORBIDDEN:\n  " + "\n  ".join(problems[:20])
         )
-    _lighten_theme(outdir, pages)
+    _lighten_theme(outdir, pages, app.builder.theme.get_theme_dirs())
 
 
 # ------------------------------------------------------------------ the package as a wheel
@@ -484,8 +554,8 @@ def _web_manifest(app) -> str:
 
 
 # The whole course as one PDF and one EPUB (`make pdf`, `make epub`): copied into the site
-# when they were made, and offered in every page's download menu (offline-save.js reads the
-# meta tag below).
+# when they were made and listed in _downloads/course/index.json, which every page's download
+# menu reads when opened (offline-save.js).
 WHOLE_COURSE = {"pdf": "_build/pdf/calcinosis-course.pdf", "epub": "_build/epub/calcinosis-course.epub"}
 COURSE_DOWNLOADS = "_downloads/course"
 
@@ -493,22 +563,23 @@ COURSE_DOWNLOADS = "_downloads/course"
 def _manifest_link(app, pagename, templatename, context, doctree):
     href = context["pathto"](MANIFEST, 1)
     tags = f'\n<link rel="manifest" href="{href}" />\n<meta name="theme-color" content="#1f4e79" />'
-    made = [kind for kind, path in WHOLE_COURSE.items() if (ROOT / path).is_file()]
-    if made and app.builder.name == "html":
-        folder = context["pathto"](COURSE_DOWNLOADS, 1)
-        tags += f'\n<meta name="course-downloads" content="{" ".join(made)}" data-folder="{folder}" />'
     context["metatags"] = context.get("metatags", "") + tags
 
 
 def _copy_whole_course(app, exception):
     if exception is not None or app.builder.name != "html":
         return
+    import json
     import shutil
 
-    for path in WHOLE_COURSE.values():
+    folder = Path(app.outdir) / COURSE_DOWNLOADS
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for kind, path in WHOLE_COURSE.items():
         if (ROOT / path).is_file():
-            (Path(app.outdir) / COURSE_DOWNLOADS).mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / path, Path(app.outdir) / COURSE_DOWNLOADS / Path(path).name)
+            shutil.copy2(ROOT / path, folder / Path(path).name)
+            made[kind] = Path(path).name
+    (folder / "index.json").write_text(json.dumps(made), encoding="utf-8")
 
 
 def _epub_without_launch_buttons(app):

@@ -156,3 +156,17 @@ def test_icon_rules_kept_only_for_icons_in_use():
     assert ".fa-bars:before" in slim and "fa-rocket" not in slim
     assert "fa-brands" not in slim and ".ttf" not in slim and "fa-solid-900.woff2" in slim
     assert codepoints == {0xF0C9, 0xF05A}
+
+
+def test_theme_rules_for_classes_no_page_has_are_left_out():
+    css = (
+        ".btn{color:red}.unused-thing{color:blue}.btn.show,.never .btn{margin:0}"
+        "@media (min-width:992px){.bd-sidebar{width:20%}.gone{width:1px}}"
+        "html[data-theme=dark]{--x:1}.a:not(.nowhere){top:0}"
+    )
+    corpus = OFFLINE.class_corpus({"p.html": '<div class="btn bd-sidebar a">'}, ["el.classList.add('show')"])
+    slim = OFFLINE.unused_rules_removed(css, corpus)
+    assert ".btn{color:red}" in slim and ".btn.show{margin:0}" in slim  # 'show' comes from a script
+    assert "unused-thing" not in slim and ".never" not in slim and ".gone" not in slim
+    assert "@media (min-width:992px){.bd-sidebar{width:20%}}" in slim
+    assert "html[data-theme=dark]" in slim and ".a:not(.nowhere)" in slim

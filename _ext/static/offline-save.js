@@ -28,25 +28,25 @@
     };
   }
 
-  // the whole course as one PDF / EPUB, in the download menu (when the build found them)
-  const downloads = document.querySelector('meta[name="course-downloads"]');
-  const menu = document.querySelector(
-    ".dropdown-download-buttons ul, .dropdown-download-buttons .dropdown-menu",
-  );
-  if (downloads && menu) {
-    const folder = new URL(`${downloads.dataset.folder}/`, location.href);
-    for (const kind of downloads.content.split(" ")) {
-      const item = document.createElement("li");
+  // the whole course as one PDF / EPUB in the download menu, read when the menu first opens
+  // from the list the build writes (_downloads/course/index.json; empty before `make pdf`)
+  const menuButton = document.querySelector(".dropdown-download-buttons .dropdown-toggle");
+  const addWholeCourse = async () => {
+    const folder = new URL("_downloads/course/", SITE_ROOT);
+    const made = await fetch(new URL("index.json", folder)).then((r) => (r.ok ? r.json() : {}));
+    const menu = menuButton.parentElement.querySelector(".dropdown-menu");
+    for (const [kind, name] of Object.entries(made)) {
       const link = Object.assign(document.createElement("a"), {
-        href: new URL(`calcinosis-course.${kind}`, folder).href,
+        href: new URL(name, folder).href,
         className: "btn btn-sm dropdown-item",
         textContent: `Whole course (${kind.toUpperCase()})`,
       });
-      link.setAttribute("download", "");
+      const item = document.createElement("li");
       item.append(link);
       menu.append(item);
     }
-  }
+  };
+  menuButton?.addEventListener("click", () => addWholeCourse().catch(() => {}), { once: true });
 
   const ui = control();
   if (location.protocol === "file:" || !("serviceWorker" in navigator)) {
