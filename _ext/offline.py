@@ -352,14 +352,23 @@ def unused_rules_removed(css: str, corpus: set[str]) -> str:
     import tinycss2
 
     def needed(selector: str) -> bool:
-        plain = re.sub(r":not\([^)]*\)", "", selector)
+        plain = re.sub(r":not\([^()]*\)", "", selector)
         return all(name in corpus for name in re.findall(r"\.(-?[_a-zA-Z][\w-]*)", plain))
+
+    def split(prelude: str) -> list[str]:  # at top-level commas, not those inside :not(a, b)
+        parts, depth, start = [], 0, 0
+        for i, char in enumerate(prelude):
+            depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+            if char == "," and depth == 0:
+                parts.append(prelude[start:i].strip())
+                start = i + 1
+        return [*parts, prelude[start:].strip()]
 
     def walk(rules) -> list[str]:
         kept = []
         for rule in rules:
             if rule.type == "qualified-rule":
-                selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+                selectors = split(tinycss2.serialize(rule.prelude))
                 used = [s for s in selectors if needed(s)]
                 if used:
                     kept.append(",".join(used) + "{" + tinycss2.serialize(rule.content) + "}")

@@ -163,6 +163,7 @@ def test_theme_rules_for_classes_no_page_has_are_left_out():
         ".btn{color:red}.unused-thing{color:blue}.btn.show,.never .btn{margin:0}"
         "@media (min-width:992px){.bd-sidebar{width:20%}.gone{width:1px}}"
         "html[data-theme=dark]{--x:1}.a:not(.nowhere){top:0}"
+        "dl[class]:not(.glossary,.simple) dt.field-odd,.btn:not(.x,.y){color:green}"
     )
     corpus = OFFLINE.class_corpus({"p.html": '<div class="btn bd-sidebar a">'}, ["el.classList.add('show')"])
     slim = OFFLINE.unused_rules_removed(css, corpus)
@@ -170,3 +171,5 @@ def test_theme_rules_for_classes_no_page_has_are_left_out():
     assert "unused-thing" not in slim and ".never" not in slim and ".gone" not in slim
     assert "@media (min-width:992px){.bd-sidebar{width:20%}}" in slim
     assert "html[data-theme=dark]" in slim and ".a:not(.nowhere)" in slim
+    # a comma inside :not() does not split a selector
+    assert "{color:green}" in slim and "dl[class]" not in slim and ".btn:not(.x,.y){color:green}" in slim
