@@ -250,6 +250,14 @@ SEARCH_SCRIPTS = re.compile(
 )
 OPTIONS_SCRIPT = re.compile(r'<script src="(?:\.\./)*_static/documentation_options\.js[^"]*"></script>')
 BLOCKING_SCRIPT = re.compile(r"<script (?![^>]*\b(?:defer|async|type=\"module\"))([^>]*\bsrc=)")
+# scripts for features a page may not have: sphinx-design's tabs, the copy button of code blocks
+UNNEEDED_SCRIPTS = (
+    ("sd-tab", re.compile(r'\s*<script[^>]*src="[^"]*_static/design-tabs\.js[^"]*"></script>')),
+    (
+        'class="highlight',
+        re.compile(r'\s*<script[^>]*src="[^"]*_static/(?:clipboard\.min|copybutton)\.js[^"]*"></script>'),
+    ),
+)
 DESIGN_CSS = re.compile(
     r'\s*<link rel="stylesheet" type="text/css" href="[^"]*sphinx-design\.min\.css[^"]*" />'
 )
@@ -273,6 +281,9 @@ def lighten_page(path: str, html: str, options_js: str) -> str:
     new_head = BLOCKING_SCRIPT.sub(r"<script defer \1", new_head)
     if 'class="sd-' not in html and " sd-" not in html:
         new_head = DESIGN_CSS.sub("", new_head)
+    for feature, script in UNNEEDED_SCRIPTS:
+        if feature not in html[head.end() :]:
+            new_head = script.sub("", new_head)
     html = html[: head.start()] + new_head + html[head.end() :]
     return PLOT_CALL.sub(
         lambda m: (

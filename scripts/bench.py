@@ -68,7 +68,10 @@ def page_weights(base_url: str, browser, pages: list[str]) -> list[dict]:
         page.on("request", lambda r, urls=urls: urls.append(r.url) if r.url.startswith("http") else None)
         page.goto(f"{base_url}/{path}")
         page.wait_for_load_state("networkidle")
-        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # figures drawn on demand
+        # figures are drawn (plotly.js loaded) as they near the viewport: bring each into view
+        page.evaluate("document.querySelectorAll('.plotly-graph-div').forEach((d) => d.scrollIntoView())")
+        page.wait_for_timeout(300)
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         page.wait_for_timeout(300)
         page.wait_for_load_state("networkidle")
         context.close()
