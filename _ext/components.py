@@ -93,9 +93,10 @@ def _inputs_digest(root: Path) -> str:
 
 
 def _cached_site_data(cls, anywidget_id: str, state: dict, site: SiteComponents) -> dict[str, str] | None:
-    from widgets._site import data_traits, site_data
+    from widgets._site import CODE_TRAITS, data_traits, site_data
 
-    skip = {"_site_data", "_site_module", "_site_css", *data_traits(cls)}
+    # the key is what stays in the page: a page's state before and after its first rewrite
+    skip = {"_site_data", "_site_module", "_site_css", *CODE_TRAITS, *data_traits(cls)}
     key = anywidget_id + json.dumps({k: v for k, v in state.items() if k not in skip}, sort_keys=True)
     paths = _data_cache.get(key)
     if paths is not None and all((site.outdir / p).is_file() for p in paths.values()):
