@@ -1,6 +1,7 @@
 # Two commands for a fresh Debian/Ubuntu machine with Python 3.11+ (see README):
 #   make build   (make serve)   builds (and serves) the book
-#   make test                   runs the whole test suite
+#   make test                   runs the whole test suite (in parallel: TEST_WORKERS, default 2)
+#   make pdf / make epub        the whole course as one PDF / one EPUB (_build/pdf, _build/epub)
 # For authors: make execute re-runs the notebooks and stores outputs and widget state;
 #              make lint runs ruff (Python) and Biome (JS) as `make test` does first.
 PYTHON ?= python3
@@ -8,8 +9,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
+# pytest-xdist workers; whole test files go to one worker (a notebook's cells stay in one kernel)
+TEST_WORKERS ?= 2
+# where the site offers the whole course as one PDF / EPUB (a later build copies them in too)
+COURSE_DL := _build/html/_downloads/course
 
-.PHONY: build serve test lint execute bench vendor bundle clean lock audit
+.PHONY: build serve test lint execute bench vendor bundle clean lock audit pdf epub
 
 # The environment comes from requirements.lock (every package pinned with its hashes; `make
 # lock` regenerates it from requirements.txt), then the course package itself, editable.
@@ -45,7 +50,7 @@ lint: $(STAMP) _vendor/.stamp
 
 test: $(STAMP) _vendor/.stamp lint
 	bash scripts/system-deps.sh --browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
@@ -61,6 +66,18 @@ lock:
 # (npm audit); says plainly when the advisory databases cannot be reached.
 audit: $(STAMP)
 	bash scripts/audit.sh
+# One PDF of the whole course: the single-page HTML build printed by Chromium (page numbers,
+# contents, components in their print view); one EPUB from Sphinx's epub builder.
+pdf: $(STAMP) _vendor/.stamp
+	bash scripts/system-deps.sh --browser
+	$(BIN)/jupyter-book build . --builder singlehtml --path-output _build/single
+	$(BIN)/python scripts/book_pdf.py --html _build/single/_build/singlehtml --out _build/pdf/calcinosis-course.pdf
+	if [ -d _build/html ]; then mkdir -p $(COURSE_DL) && cp _build/pdf/calcinosis-course.pdf $(COURSE_DL)/; fi
+
+epub: $(STAMP) _vendor/.stamp
+	$(BIN)/jupyter-book build . --builder custom --custom-builder epub --path-output _build/epubsrc
+	mkdir -p _build/epub && cp _build/epubsrc/_build/epub/calcinosis-course.epub _build/epub/
+	if [ -d _build/html ]; then mkdir -p $(COURSE_DL) && cp _build/epub/calcinosis-course.epub $(COURSE_DL)/; fi
 
 clean:
 	rm -rf _build _build.next _build.old

@@ -74,8 +74,43 @@ class SiteComponents:
                 path.unlink()
 
 
+# Site data recomputed only when its inputs changed (issue 19: a no-op build recomputed every
+# case and bank for every page, most of its time). Kept between builds in the doctree folder,
+# keyed by the component and its page state, valid while no file of DATA_INPUTS changed.
+DATA_INPUTS = ("widgets", "cases", "quizzes", "references.bib")
+_data_cache: dict = {}
+
+
+def _inputs_digest(root: Path) -> str:
+    stamp = []
+    for name in DATA_INPUTS:
+        top = root / name
+        for path in sorted(top.rglob("*") if top.is_dir() else [top]):
+            if path.is_file() and "__pycache__" not in path.parts:
+                info = path.stat()
+                stamp.append(f"{path.relative_to(root)} {info.st_size} {info.st_mtime_ns}")
+    return _digest("\n".join(stamp))
+
+
+def _cached_site_data(cls, anywidget_id: str, state: dict, site: SiteComponents) -> dict[str, str] | None:
+    from widgets._site import CODE_TRAITS, data_traits, site_data
+
+    # the key is what stays in the page: a page's state before and after its first rewrite
+    skip = {"_site_data", "_site_module", "_site_css", *CODE_TRAITS, *data_traits(cls)}
+    key = anywidget_id + json.dumps({k: v for k, v in state.items() if k not in skip}, sort_keys=True)
+    paths = _data_cache.get(key)
+    if paths is not None and all((site.outdir / p).is_file() for p in paths.values()):
+        site.used.update(site.outdir / p for p in paths.values())
+        return paths
+    values = site_data(cls, state)
+    paths = site.data(values) if values else None
+    if paths is not None:
+        _data_cache[key] = paths
+    return paths
+
+
 def rewrite_state(state_json: dict, site: SiteComponents) -> bool:
-    from widgets._site import CODE_TRAITS, component_class, data_traits, site_data
+    from widgets._site import CODE_TRAITS, component_class, data_traits
 
     changed = False
     for model in state_json.get("state", {}).values():
@@ -85,9 +120,9 @@ def rewrite_state(state_json: dict, site: SiteComponents) -> bool:
         if cls is None:
             continue
         refs = site.module(cls, anywidget_id)
-        values = site_data(cls, state)
-        if values:
-            refs["_site_data"] = site.data(values)
+        paths = _cached_site_data(cls, anywidget_id, state, site)
+        if paths:
+            refs["_site_data"] = paths
         elif data_traits(cls) and isinstance(state.get("_site_data"), dict):
             # stored values already moved out by an earlier build of this page
             refs["_site_data"] = state["_site_data"]
@@ -143,6 +178,15 @@ def _write_components(app, exception):
         return
     outdir = Path(app.outdir)
     site = SiteComponents(outdir)
+    cache_file = Path(app.doctreedir) / "components-site-data.json"
+    inputs = _inputs_digest(Path(app.srcdir))
+    _data_cache.clear()
+    try:
+        saved = json.loads(cache_file.read_text(encoding="utf-8"))
+        if saved.get("inputs") == inputs:
+            _data_cache.update(saved["data"])
+    except (OSError, ValueError, KeyError):
+        pass
     for path in sorted(outdir.rglob("*.html")):
         text = path.read_text(encoding="utf-8")
         if "widget-state+json" not in text:
@@ -160,6 +204,7 @@ def _write_components(app, exception):
             path.write_text(new_text, encoding="utf-8")
     write_shared_ui(site)
     site.remove_unused()
+    cache_file.write_text(json.dumps({"inputs": inputs, "data": _data_cache}), encoding="utf-8")
 
 
 def setup(app):

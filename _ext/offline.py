@@ -26,6 +26,7 @@ from sphinx.errors import ExtensionError
 
 HERE = Path(__file__).parent
 PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"
+LAZY_PLOT = "lazy-plot.js"
 WIDGET_LOADER = "anywidget-loader.js"
 
 
@@ -147,8 +148,9 @@ def _page_context(app, pagename, templatename, context, doctree):
     if "<table" in body:
         context["body"] = body = TABLE.sub(lambda m: label_table_cells(m.group(0)), body)
     if "plotly-graph-div" in body:
-        # Per-page script: loaded before the inline Plotly.newPlot calls run at DOMContentLoaded.
-        app.add_js_file(PLOTLY_JS, priority=300)
+        # Per-page script: loads plotly.js when a figure nears the viewport (lighten_page wraps
+        # each figure's inline Plotly.newPlot call so that it waits for it).
+        app.add_js_file(LAZY_PLOT, loading_method="defer", priority=300)
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,12 @@ REPAIRS = (
         "[aria-required-children, aria-deprecated-role] bibliography entries in a role=list",
         'role="doc-biblioentry"',
         'role="listitem"',
+    ),
+    _literal(
+        "tooltips left on a control after a tap cover its neighbours (the controls keep their "
+        "title and aria-label; _ext/static/nav-fix.js)",
+        'data-bs-toggle="tooltip"',
+        'data-course-tooltip="off"',
     ),
     # Weight: the theme loads Font Awesome twice, as a 1.5 MB script that swaps icons for SVG
     # and as a webfont its stylesheet already declares. The webfont alone renders the same icons.
@@ -225,18 +233,239 @@ def repair_pages(pages: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     return changed, problems
 
 
+# ------------------------------------------------------------------ weight and first paint
+# A first visit on a slow connection (issue 19): nothing in <head> may block the first paint.
+# - the theme's search scripts and the whole search index load on every page (pydata-sphinx-
+#   theme 0.17 layout.html, for its search-as-you-type, which this book leaves off): only the
+#   search page keeps them;
+# - documentation_options.js is inlined (the inline scripts after it use it at once);
+# - every other script in <head> is deferred (they run in order once the page is parsed);
+# - sphinx-design's stylesheet only where a page uses it;
+# - each plotly figure's inline Plotly.newPlot waits for lazy-plot.js (plotly.js on demand).
+HEAD = re.compile(r"<head>.*?</head>", re.S)
+SEARCH_SCRIPTS = re.compile(
+    r'\s*<script src="(?:\.\./)*_static/searchtools\.js"></script>'
+    r'\s*<script src="(?:\.\./)*_static/language_data\.js"></script>'
+    r'\s*<script src="(?:\.\./)*searchindex\.js"></script>'
+)
+OPTIONS_SCRIPT = re.compile(r'<script src="(?:\.\./)*_static/documentation_options\.js[^"]*"></script>')
+BLOCKING_SCRIPT = re.compile(r"<script (?![^>]*\b(?:defer|async|type=\"module\"))([^>]*\bsrc=)")
+# scripts for features a page may not have: sphinx-design's tabs, the copy button of code blocks
+UNNEEDED_SCRIPTS = (
+    ("sd-tab", re.compile(r'\s*<script[^>]*src="[^"]*_static/design-tabs\.js[^"]*"></script>')),
+    (
+        'class="highlight',
+        re.compile(r'\s*<script[^>]*src="[^"]*_static/(?:clipboard\.min|copybutton)\.js[^"]*"></script>'),
+    ),
+)
+DESIGN_CSS = re.compile(
+    r'\s*<link rel="stylesheet" type="text/css" href="[^"]*sphinx-design\.min\.css[^"]*" />'
+)
+PLOT_CALL = re.compile(
+    r'(<div id="([^"]+)" class="plotly-graph-div"[^>]*></div>\s*<script>)'
+    r"(\s*window\.PLOTLYENV.*?)(</script>)",
+    re.S,
+)
+PLOT_QUEUE = "window.coursePlot=window.coursePlot||((f,i)=>(window.__coursePlots??=[]).push([f,i]));"
+
+
+def lighten_page(path: str, html: str, options_js: str) -> str:
+    """Apply the first-paint changes above to one page (idempotent; pure, for the tests)."""
+    head = HEAD.search(html)
+    if head is None:
+        return html
+    new_head = head.group(0)
+    if not path.endswith("search.html"):
+        new_head = SEARCH_SCRIPTS.sub("", new_head)
+    new_head = OPTIONS_SCRIPT.sub(lambda m: f"<script>{options_js.strip()}</script>", new_head)
+    new_head = BLOCKING_SCRIPT.sub(r"<script defer \1", new_head)
+    if 'class="sd-' not in html and " sd-" not in html:
+        new_head = DESIGN_CSS.sub("", new_head)
+    for feature, script in UNNEEDED_SCRIPTS:
+        if feature not in html[head.end() :]:
+            new_head = script.sub("", new_head)
+    html = html[: head.start()] + new_head + html[head.end() :]
+    return PLOT_CALL.sub(
+        lambda m: (
+            f"{m.group(1)}{PLOT_QUEUE}window.coursePlot(function(){{{m.group(3)}}},"
+            f'"{m.group(2)}");{m.group(4)}'
+        ),
+        html,
+    )
+
+
+# Theme files no page loads: Font Awesome's 1.5 MB script (its webfont draws the same icons),
+# the regular and brand webfonts (no page uses them) and TrueType copies of the solid one,
+# source maps, and the theme's build leftovers. Left out, the offline copy is smaller too.
+UNUSED = (
+    "_static/scripts/fontawesome.js",
+    "_static/scripts/*.map",
+    "_static/styles/*.map",
+    "_static/vendor/fontawesome/webfonts/fa-regular-400.*",
+    "_static/vendor/fontawesome/webfonts/fa-brands-400.*",
+    "_static/vendor/fontawesome/webfonts/*.ttf",
+    "_static/locales/**/*",
+    "_static/*webpack-macros.html",
+)
+THEME_CSS = "_static/styles/pydata-sphinx-theme.css"
+SOLID_FONT = "_static/vendor/fontawesome/webfonts/fa-solid-900.woff2"
+ICON_RULE = re.compile(r"((?:\.fa-[a-z0-9-]+:(?:before|after),?)+)\{content:\"(\\[0-9a-f]+)\"\}")
+ICON_CLASS = re.compile(r"\bfa-[a-z0-9-]+")
+# an icon's code point in a CSS string: escaped ("\\f0c9") or, once re-serialised, the character
+CODEPOINT = re.compile(r"\\([ef][0-9a-f]{3})\b|([\ue000-\uf8ff])")
+
+
+def codepoints(css: str) -> set[int]:
+    return {int(esc, 16) if esc else ord(char) for esc, char in CODEPOINT.findall(css)}
+
+
+FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
+
+
+def slim_icons(css: str, used_classes: set[str]) -> tuple[str, set[int]]:
+    """Drop the Font Awesome icon rules (about 1,900 of them) whose class no page uses, the
+    regular and brand @font-face rules and the TrueType fallbacks; return the CSS and the code
+    points the remaining rules draw (icon classes and the theme's own content: values)."""
+
+    def keep(m):
+        names = {name.split(":")[0][1:] for name in m.group(1).split(",") if name}
+        return m.group(0) if names & used_classes else ""
+
+    css = ICON_RULE.sub(keep, css)
+    css = FONT_FACE.sub(lambda m: m.group(0) if "fa-solid-900" in m.group(0) else "", css)
+    css = re.sub(r',url\([^)]*fa-solid-900\.ttf\) format\("truetype"\)', "", css)
+    return css, codepoints(css)
+
+
+WORD = re.compile(r"[A-Za-z0-9_-]+")
+CLASS_ATTR = re.compile(r'class="([^"]*)"')
+INLINE_SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.S)
+
+
+def class_corpus(pages: dict[str, str], scripts: list[str]) -> set[str]:
+    """Every class a page can carry: its class attributes, and (generously) every word of every
+    script, inline or file, since scripts add classes (show, dropdown-menu-dark, ...)."""
+    words: set[str] = set()
+    for text in pages.values():
+        for value in CLASS_ATTR.findall(text):
+            words.update(value.split())
+        for script in INLINE_SCRIPT.findall(text):
+            words.update(WORD.findall(script))
+    for script in scripts:
+        words.update(WORD.findall(script))
+    return words
+
+
+def unused_rules_removed(css: str, corpus: set[str]) -> str:
+    """The stylesheet without the selectors that name a class no page or script has (as
+    PurgeCSS does): a rule is kept with the selectors whose every class occurs in `corpus`
+    (classes inside :not() do not count: the rule applies without them)."""
+    import tinycss2
+
+    def needed(selector: str) -> bool:
+        plain = re.sub(r":not\([^()]*\)", "", selector)
+        return all(name in corpus for name in re.findall(r"\.(-?[_a-zA-Z][\w-]*)", plain))
+
+    def split(prelude: str) -> list[str]:  # at top-level commas, not those inside :not(a, b)
+        parts, depth, start = [], 0, 0
+        for i, char in enumerate(prelude):
+            depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+            if char == "," and depth == 0:
+                parts.append(prelude[start:i].strip())
+                start = i + 1
+        return [*parts, prelude[start:].strip()]
+
+    def walk(rules) -> list[str]:
+        kept = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                selectors = split(tinycss2.serialize(rule.prelude))
+                used = [s for s in selectors if needed(s)]
+                if used:
+                    kept.append(",".join(used) + "{" + tinycss2.serialize(rule.content) + "}")
+            elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
+                inner = walk(tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True))
+                if inner:
+                    kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
+            else:
+                kept.append(tinycss2.serialize([rule]))
+        return kept
+
+    return "".join(walk(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)))
+
+
+def _theme_file(theme_dirs: list[str], relative: str) -> Path:
+    """The theme's own copy of a static file (a no-op build does not copy the theme's files
+    again, so the site's copy may already be the one cut down by an earlier build)."""
+    for folder in theme_dirs:
+        candidate = Path(folder) / "static" / relative
+        if candidate.is_file():
+            return candidate
+    raise ExtensionError(f"_ext/offline.py: the theme has no {relative} (theme upgrade?)")
+
+
+def _lighten_theme(outdir: Path, pages: dict[str, str], theme_dirs: list[str]) -> None:
+    import glob
+
+    for pattern in UNUSED:
+        for name in glob.glob(str(outdir / pattern), recursive=True):
+            if Path(name).is_file():
+                Path(name).unlink()
+    css_path, font_path = outdir / THEME_CSS, outdir / SOLID_FONT
+    css_source = _theme_file(theme_dirs, THEME_CSS.removeprefix("_static/"))
+    font_source = _theme_file(theme_dirs, SOLID_FONT.removeprefix("_static/"))
+    used = set()
+    for text in pages.values():
+        used.update(ICON_CLASS.findall(text))
+    for js in (outdir / "_static").rglob("*.js"):
+        used.update(ICON_CLASS.findall(js.read_text(encoding="utf-8", errors="replace")))
+    # the site's scripts and the components' modules (written into the site after this step)
+    script_files = [*outdir.rglob("*.js"), *(ROOT / "widgets" / "static").rglob("*.js")]
+    scripts = [js.read_text(encoding="utf-8", errors="replace") for js in script_files]
+    css, points = slim_icons(css_source.read_text(encoding="utf-8"), used)
+    css = unused_rules_removed(css, class_corpus(pages, scripts))
+    for other in (outdir / "_static").rglob("*.css"):
+        if other != css_path:
+            points |= codepoints(other.read_text(encoding="utf-8"))
+    css_path.write_text(css, encoding="utf-8")
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    font = subset.load_font(str(font_source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(points))
+    subsetter.subset(font)
+    subset.save_font(font, str(font_path), options)
+
+
 def _repair_html(app, exception):
-    if exception is not None or app.builder.format != "html":
+    # the web site and its single-page form for the PDF; not the EPUB (its own theme)
+    if exception is not None or app.builder.name not in ("html", "singlehtml"):
         return
-    pages = {str(p): p.read_text(encoding="utf-8") for p in Path(app.outdir).rglob("*.html")}
+    outdir = Path(app.outdir)
+    pages = {
+        str(p): p.read_text(encoding="utf-8")
+        for p in outdir.rglob("*.html")
+        if not p.relative_to(outdir).parts[0].startswith("_")  # theme leftovers in _static, _sources
+    }
+    options = outdir / "_static" / "documentation_options.js"
+    options_js = options.read_text(encoding="utf-8") if options.is_file() else ""
+    pages = {path: lighten_page(path, text, options_js) for path, text in pages.items()}
     changed, problems = repair_pages(pages)
-    for path, text in changed.items():
-        Path(path).write_text(text, encoding="utf-8")
+    for path, text in pages.items():
+        text = changed.get(path, text)
+        if Path(path).read_text(encoding="utf-8") != text:  # an unchanged page is not rewritten
+            Path(path).write_text(text, encoding="utf-8")
+    if app.builder.name == "singlehtml":  # one page (for the PDF): not every repair's markup
+        problems = [p for p in problems if not p.startswith("matched no page")]
     if problems:
         raise ExtensionError(
             "_ext/offline.py: an HTML repair no longer applies (theme or docutils markup changed?). "
             "Update REPAIRS/FORBIDDEN:\n  " + "\n  ".join(problems[:20])
         )
+    _lighten_theme(outdir, pages, app.builder.theme.get_theme_dirs())
 
 
 # ------------------------------------------------------------------ the package as a wheel
@@ -324,9 +553,23 @@ WHEEL_LINK = re.compile(r'href="((?:\.\./)*' + re.escape(WHEEL_DIR) + r'/[^"]+)"
 def _ship_wheel(app, exception):
     """Put the wheel into the site; a page that links a wheel that was not built fails the build
     (e.g. the version in pyproject.toml changed and the educators' chapter still names the old)."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name != "html":
         return
-    wheel = build_wheel(Path(app.outdir) / WHEEL_DIR)
+    # rebuilt only when its inputs changed (a no-op build spent seconds in pip wheel)
+    inputs = [ROOT / "pyproject.toml", ROOT / "references.bib"] + [
+        p
+        for folder in ("widgets", *BUNDLED_FOLDERS)
+        for p in sorted((ROOT / folder).rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    ]
+    stamp = "\n".join(f"{p.relative_to(ROOT)} {p.stat().st_size} {p.stat().st_mtime_ns}" for p in inputs)
+    stamp_file = Path(app.doctreedir) / "wheel-inputs.txt"
+    built = sorted((Path(app.outdir) / WHEEL_DIR).glob("*.whl"))
+    if len(built) == 1 and stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp:
+        wheel = built[0]
+    else:
+        wheel = build_wheel(Path(app.outdir) / WHEEL_DIR)
+        stamp_file.write_text(stamp, encoding="utf-8")
     # the chapters name the wheel by the course version; the built one carries its build time
     base_name = re.sub(r"\.post\d+-", "-", wheel.name)
     for page in Path(app.outdir).rglob("*.html"):
@@ -337,6 +580,104 @@ def _ship_wheel(app, exception):
         for href in WHEEL_LINK.findall(text):
             if (page.parent / href).resolve() != wheel.resolve():
                 raise ExtensionError(f"{page.name} links {href}, but the wheel built is {wheel.name}")
+
+
+# ------------------------------------------------------------------ offline: worker, manifest
+MANIFEST = "manifest.webmanifest"
+
+
+def _web_manifest(app) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "name": app.config.project,
+            "short_name": "Calcinosis course",
+            "start_url": "intro.html",
+            "scope": "./",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#1f4e79",
+            "icons": [{"src": "_static/favicon.svg", "sizes": "any", "type": "image/svg+xml"}],
+        },
+        indent=1,
+    )
+
+
+# The whole course as one PDF and one EPUB (`make pdf`, `make epub`): copied into the site
+# when they were made and listed in _downloads/course/index.json, which every page's download
+# menu reads when opened (offline-save.js).
+WHOLE_COURSE = {"pdf": "_build/pdf/calcinosis-course.pdf", "epub": "_build/epub/calcinosis-course.epub"}
+COURSE_DOWNLOADS = "_downloads/course"
+
+
+def _manifest_link(app, pagename, templatename, context, doctree):
+    href = context["pathto"](MANIFEST, 1)
+    tags = f'\n<link rel="manifest" href="{href}" />\n<meta name="theme-color" content="#1f4e79" />'
+    context["metatags"] = context.get("metatags", "") + tags
+
+
+def _copy_whole_course(app, exception):
+    if exception is not None or app.builder.name != "html":
+        return
+    import json
+    import shutil
+
+    folder = Path(app.outdir) / COURSE_DOWNLOADS
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for kind, path in WHOLE_COURSE.items():
+        if (ROOT / path).is_file():
+            shutil.copy2(ROOT / path, folder / Path(path).name)
+            made[kind] = Path(path).name
+    (folder / "index.json").write_text(json.dumps(made), encoding="utf-8")
+
+
+def _epub_without_launch_buttons(app):
+    """sphinx-book-theme 1.3.0 adds launch buttons in every builder and fails under the epub
+    builder (its page context has no repository); an EPUB has no launch buttons anyway."""
+    if app.builder.name == "epub":
+        app.config.html_theme_options = {**(app.config.html_theme_options or {}), "launch_buttons": {}}
+
+
+def _single_page_widgets(app, pagename, templatename, context, doctree):
+    """The single-page build (for the PDF) merges every document into one page, but myst-nb
+    adds only that page's own widget state: add every notebook's, so the components render."""
+    if app.builder.name != "singlehtml":
+        return
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    data = NbMetadataCollector.get_doc_data(app.env)
+    for docname in sorted(app.env.found_docs):
+        if docname == pagename:
+            continue
+        for uri, kwargs in data.get(docname, {}).get("js_files", {}).values():
+            app.add_js_file(uri, **kwargs)
+
+
+def _service_worker(app, exception):
+    """The manifest and the service worker (scripts/service-worker.mjs: workbox-build's
+    injectManifest over the site's own files), after every other step has written the site."""
+    if exception is not None or app.builder.name != "html":
+        return
+    import shutil
+    import subprocess
+
+    outdir = Path(app.outdir)
+    text = _web_manifest(app)
+    if not (outdir / MANIFEST).is_file() or (outdir / MANIFEST).read_text(encoding="utf-8") != text:
+        (outdir / MANIFEST).write_text(text, encoding="utf-8")
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "workbox-build").is_dir():
+        raise ExtensionError("the service worker needs node and workbox-build: run `make vendor` (npm ci)")
+    proc = subprocess.run(
+        [node, str(ROOT / "scripts" / "service-worker.mjs"), str(outdir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0 or proc.stderr.strip():
+        raise ExtensionError(f"scripts/service-worker.mjs failed: {(proc.stderr or proc.stdout)[-2000:]}")
 
 
 def _substitutions(app, config):
@@ -358,9 +699,17 @@ def setup(app):
     app.connect("build-finished", _repair_html)
     app.connect("build-finished", _ship_wheel)
     app.connect("build-finished", _copy_narrow_figures)
+    app.connect("build-finished", _service_worker, priority=900)  # last: lists the final files
+    app.connect("html-page-context", _manifest_link)
+    app.connect("html-page-context", _single_page_widgets)
+    app.connect("builder-inited", _epub_without_launch_buttons)
+    app.connect("build-finished", _copy_whole_course)
     app.connect("config-inited", _substitutions)
     # Formulas as MathML at build time; with this renderer selected (html_math_renderer in
     # _config.yml) Sphinx's MathJax extension adds no script to any page.
     app.add_html_math_renderer("mathml", (_visit_math, None), (_visit_displaymath, None))
     app.add_css_file("course.css")
+    # deferred in <head>: runs before the themes' DOMContentLoaded handlers (see the file)
+    app.add_js_file("nav-fix.js", loading_method="defer", priority=100)
+    app.add_js_file("offline-save.js", loading_method="defer")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

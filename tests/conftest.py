@@ -52,18 +52,38 @@ def toc_pages() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def book_build(tmp_path_factory):
+def book_build(tmp_path_factory, worker_id):
     """A fresh, strict build of the whole book (never an incremental one, which would hide
-    warnings of unchanged pages). Returns (returncode, log, html_dir)."""
-    out = tmp_path_factory.mktemp("book")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    return proc.returncode, proc.stdout + proc.stderr, out / "_build" / "html"
+    warnings of unchanged pages). Returns (returncode, log, html_dir). Under pytest-xdist the
+    workers share one build: the first to take the file lock builds, the others wait and read
+    its result (tmp_path_factory's base folder's parent is common to the workers)."""
+    import json
+
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    out, result = shared / "book", shared / "book-build.json"
+    with FileLock(str(shared / "book-build.lock")):
+        if not result.is_file():
+            jb = Path(sys.executable).with_name("jupyter-book")
+            proc = subprocess.run(
+                [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(out)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
+            result.write_text(json.dumps([proc.returncode, proc.stdout + proc.stderr]), encoding="utf-8")
+        returncode, log = json.loads(result.read_text(encoding="utf-8"))
+    return returncode, log, out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def worker_id(request):
+    """pytest-xdist's worker name ("gw0", ...), or "master" when the suite runs in one process
+    (xdist defines this fixture itself when it is active)."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "master")
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ must not silently undo them), and formulas become MathML with no math script on 
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -30,6 +31,7 @@ TODAY = (
     '<script defer src="../_static/scripts/fontawesome.js?digest=abc"></script>\n'
     '<details><summary><span class="toctree-toggle" role="presentation">x</span></summary></details>\n'
     '<div role="doc-biblioentry">entry</div>\n'
+    '<button class="btn" title="Search" data-bs-placement="bottom" data-bs-toggle="tooltip">s</button>\n'
 )
 # The same page after a hypothetical theme upgrade that renamed things.
 UPGRADED = (
@@ -74,7 +76,7 @@ def test_a_page_loading_a_math_library_is_a_problem():
 
 def test_the_build_fails_when_a_repair_matches_nothing(tmp_path):
     (tmp_path / "index.html").write_text(UPGRADED, encoding="utf-8")
-    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html", name="html"))
     with pytest.raises(ExtensionError, match="matched no page"):
         OFFLINE._repair_html(app, None)
 
@@ -107,3 +109,67 @@ def test_built_pages_carry_mathml_and_no_math_script(site):
     assert "chapters/calcium.html" in with_math, with_math
     for path, html in pages.items():
         assert "tex-chtml" not in html and "mathjax/" not in html.lower(), f"{path} loads MathJax"
+
+
+HEAD_TODAY = """<html><head>
+<script src="../_static/documentation_options.js?v=9eb32ce0"></script>
+<script src="../_static/doctools.js?v=9a2dae69"></script>
+<script type="module" src="../_static/anywidget-loader.js?v=1"></script>
+<script>DOCUMENTATION_OPTIONS.pagename = 'chapters/x';</script>
+<link rel="stylesheet" type="text/css" href="../_static/sphinx-design.min.css?v=6a604523" />
+    <script src="../_static/searchtools.js"></script>
+    <script src="../_static/language_data.js"></script>
+    <script src="../searchindex.js"></script>
+</head><body><p>text</p>
+<div id="fig" class="plotly-graph-div" style="height:100%"></div>   <script>   window.PLOTLYENV={};
+Plotly.newPlot("fig", [])</script>
+</body></html>"""
+
+
+def test_nothing_in_head_blocks_the_first_paint():
+    html = OFFLINE.lighten_page("chapters/x.html", HEAD_TODAY, "const DOCUMENTATION_OPTIONS = {};")
+    head = html[: html.index("</head>")]
+    assert "searchindex.js" not in head and "searchtools.js" not in head
+    assert "<script>const DOCUMENTATION_OPTIONS = {};</script>" in head
+    assert "sphinx-design" not in head  # the page uses no sphinx-design component
+    for tag in re.findall(r"<script[^>]*\bsrc=[^>]*>", head):
+        assert " defer" in tag or 'type="module"' in tag, tag
+    # the figure's drawing waits for lazy-plot.js (plotly.js loaded when needed)
+    assert "window.coursePlot(function(){" in html and '"fig");</script>' in html
+    assert OFFLINE.lighten_page("chapters/x.html", html, "const DOCUMENTATION_OPTIONS = {};") == html
+
+
+def test_the_search_page_keeps_its_search_index():
+    html = OFFLINE.lighten_page("search.html", HEAD_TODAY, "")
+    assert "searchindex.js" in html
+
+
+def test_icon_rules_kept_only_for_icons_in_use():
+    css = (
+        '.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}.fa-rocket:before{content:"\\f135"}'
+        '.admonition-title:after{content:var(--pst-icon-admonition-note)}html{--pst-icon-admonition-note:"\\f05a"}'
+        "@font-face{font-family:x;src:url(../w/fa-brands-400.woff2)}"
+        '@font-face{font-family:y;src:url(../w/fa-solid-900.woff2) format("woff2"),'
+        'url(../w/fa-solid-900.ttf) format("truetype")}'
+    )
+    slim, codepoints = OFFLINE.slim_icons(css, {"fa-bars"})
+    assert ".fa-bars:before" in slim and "fa-rocket" not in slim
+    assert "fa-brands" not in slim and ".ttf" not in slim and "fa-solid-900.woff2" in slim
+    assert codepoints == {0xF0C9, 0xF05A}
+
+
+def test_theme_rules_for_classes_no_page_has_are_left_out():
+    css = (
+        ".btn{color:red}.unused-thing{color:blue}.btn.show,.never .btn{margin:0}"
+        "@media (min-width:992px){.bd-sidebar{width:20%}.gone{width:1px}}"
+        "html[data-theme=dark]{--x:1}.a:not(.nowhere){top:0}"
+        "dl[class]:not(.glossary,.simple) dt.field-odd,.btn:not(.x,.y){color:green}"
+    )
+    corpus = OFFLINE.class_corpus({"p.html": '<div class="btn bd-sidebar a">'}, ["el.classList.add('show')"])
+    slim = OFFLINE.unused_rules_removed(css, corpus)
+    assert ".btn{color:red}" in slim and ".btn.show{margin:0}" in slim  # 'show' comes from a script
+    assert "unused-thing" not in slim and ".never" not in slim and ".gone" not in slim
+    assert "@media (min-width:992px){.bd-sidebar{width:20%}}" in slim
+    assert "html[data-theme=dark]" in slim and ".a:not(.nowhere)" in slim
+    # a comma inside :not() does not split a selector
+    assert "{color:green}" in slim and "dl[class]" not in slim and ".btn:not(.x,.y){color:green}" in slim

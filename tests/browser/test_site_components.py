@@ -64,6 +64,7 @@ def edited_site(tmp_path_factory):
     copy = tmp_path_factory.mktemp("edited") / "book"
     shutil.copytree(ROOT, copy, ignore=SKIP)
     (copy / "_vendor").symlink_to(ROOT / "_vendor")
+    (copy / "node_modules").symlink_to(ROOT / "node_modules")  # the build writes sw.js with workbox-build
     edit_rule_text(copy / "widgets/clinical/data/rules.yaml", rule_id)
     jb = Path(sys.executable).with_name("jupyter-book")
     env = {**os.environ, "PYTHONPATH": str(copy)}  # the copy's widgets package, not the installed one
