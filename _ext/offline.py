@@ -570,12 +570,15 @@ def _ship_wheel(app, exception):
     else:
         wheel = build_wheel(Path(app.outdir) / WHEEL_DIR)
         stamp_file.write_text(stamp, encoding="utf-8")
-    # the chapters name the wheel by the course version; the built one carries its build time
-    base_name = re.sub(r"\.post\d+-", "-", wheel.name)
+    # the chapters name the wheel by the course version; the built one carries its build time,
+    # and a page kept from an earlier (incremental) build may name an earlier build's wheel
+    project = wheel.name.split("-", 1)[0]
+    any_build = re.compile(re.escape(project) + r"-[0-9][0-9A-Za-z.+]*-py3-none-any\.whl")
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        if base_name in text and base_name != wheel.name:
-            text = text.replace(base_name, wheel.name)
+        fixed = any_build.sub(wheel.name, text)
+        if fixed != text:
+            text = fixed
             page.write_text(text, encoding="utf-8")
         for href in WHEEL_LINK.findall(text):
             if (page.parent / href).resolve() != wheel.resolve():

@@ -20,7 +20,9 @@ CASES = [
 
 @pytest.mark.parametrize("path, root, failing", CASES, ids=[f"{c[1]}-{c[2].split('/')[-1]}" for c in CASES])
 def test_a_failed_load_explains_and_retry_works(browser, base_url, path, root, failing):
-    page = browser.new_page(viewport={"width": 360, "height": 740})
+    # no service worker: Playwright's routing does not see what a service worker fetches, so the
+    # page's own requests must reach the route that fails them
+    page = browser.new_page(viewport={"width": 360, "height": 740}, service_workers="block")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:

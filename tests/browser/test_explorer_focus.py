@@ -4,6 +4,7 @@ empty element), and on a 360 px phone no focused field hides under the sticky re
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from test_pages import open_page
 
@@ -115,7 +116,11 @@ def test_shift_tab_on_a_phone_never_hides_the_focused_field(browser, base_url, p
         seen = []
         for _ in range(200):
             page.keyboard.press("Shift+Tab")
-            page.wait_for_timeout(60)  # the guard scrolls on the next frame
+            # the guard scrolls on the next frame; on a loaded machine give it a few frames
+            try:
+                page.wait_for_function(f"() => !({COVERED})()", timeout=1500, polling="raf")
+            except PlaywrightTimeout:
+                pass  # still covered: the check below names what covers it
             info = page.evaluate(FOCUSED)
             if not info["inExplorer"]:
                 break

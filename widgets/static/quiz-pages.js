@@ -101,7 +101,7 @@ export function ProgressView({ sum, env, on, message }) {
       <tbody>${sum.calibration.map((c) => html`<tr key=${c.level}><td>${c.label}</td><td>${c.n ? `${c.right} of ${c.n} (${Math.round((100 * c.right) / c.n)} %)` : "–"}</td></tr>`)}</tbody>
     </table>
     <table class="cq-table"><caption>By chapter and learning objective</caption>
-      <thead><tr><th scope="col">Objective</th><th scope="col">Attempted</th><th scope="col">First attempt right</th><th scope="col">Mean confidence (1–3)</th></tr></thead>
+      <thead><tr><th scope="col">Objective</th><th scope="col">Tried</th><th scope="col">Right first time</th><th scope="col">Mean confidence (1–3)</th></tr></thead>
       <${ObjectiveRows} chapters=${sum.chapters} titles=${env.titles} />
     </table>
     <${CasesTable} cases=${sum.cases} titles=${env.caseTitles} />

@@ -3000,7 +3000,7 @@ function ProgressView({ sum, env, on, message }) {
       <tbody>${sum.calibration.map((c2) => html`<tr key=${c2.level}><td>${c2.label}</td><td>${c2.n ? `${c2.right} of ${c2.n} (${Math.round(100 * c2.right / c2.n)} %)` : "–"}</td></tr>`)}</tbody>
     </table>
     <table class="cq-table"><caption>By chapter and learning objective</caption>
-      <thead><tr><th scope="col">Objective</th><th scope="col">Attempted</th><th scope="col">First attempt right</th><th scope="col">Mean confidence (1–3)</th></tr></thead>
+      <thead><tr><th scope="col">Objective</th><th scope="col">Tried</th><th scope="col">Right first time</th><th scope="col">Mean confidence (1–3)</th></tr></thead>
       <${ObjectiveRows} chapters=${sum.chapters} titles=${env.titles} />
     </table>
     <${CasesTable} cases=${sum.cases} titles=${env.caseTitles} />
