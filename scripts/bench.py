@@ -228,6 +228,9 @@ def print_first_visits(base_url: str, browser) -> None:
 
 
 def first_visits_only(html: Path) -> int:
+    print("reading level of each page's 'In short' box (scripts/reading_grade.py):", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "reading_grade.py")], check=False)
+
     from playwright.sync_api import sync_playwright
 
     server = start(html)
@@ -248,6 +251,9 @@ def cli_time(calls: int = 5) -> float:
 
 
 def weights_only(html: Path) -> int:
+    print("reading level of each page's 'In short' box (scripts/reading_grade.py):", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "reading_grade.py")], check=False)
+
     from playwright.sync_api import sync_playwright
 
     server = start(html)
@@ -293,8 +299,24 @@ def main() -> int:
         html = out / "_build" / "html"
         print(f"command line:       {cli_time():7.2f} s per call (widgets assess)")
         if not args.skip_tests:
-            suite = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            # as `make test` runs it: two workers, whole files per worker
+            pytest = [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-n",
+                "2",
+                "--dist",
+                "loadfile",
+            ]
+            suite = timed(pytest)
             print(f"test suite:         {suite:7.1f} s")
+
+    print("reading level of each page's 'In short' box (scripts/reading_grade.py):", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "reading_grade.py")], check=False)
 
     from playwright.sync_api import sync_playwright
 

@@ -28,6 +28,8 @@ BOX = re.compile(r"^:::\{admonition\} In short\n(?::[^\n]*\n)*(.*?)^:::\s*$", re
 NO_BOX = {
     "intro",  # the course front page
     "chapters/glossary",
+    "chapters/review",  # practice tools, not teaching pages
+    "chapters/progress",
     "chapters/errata",
     "chapters/references",
     "chapters/educators",
