@@ -13,6 +13,7 @@ import pytest
 
 from widgets import quizbank
 from widgets.datafile import DataFileError
+from widgets.moodle import moodle_xml
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "data" / "broken-banks"
@@ -270,7 +271,7 @@ def test_moodle_export_escapes_markup():
             }
         ],
     }
-    xml = quizbank.moodle_xml(bank)
+    xml = moodle_xml(bank)
     q = ET.fromstring(xml.split("\n", 1)[1]).find("question[@type='multichoice']")
     assert "&lt;script&gt;" in q.findtext("questiontext/text")
     assert "<script>" not in q.findtext("questiontext/text")

@@ -1,4 +1,4 @@
-"""Question banks (quizzes/*.yml): loading, the item-writing rules, counts and Moodle XML.
+"""Question banks (quizzes/*.yml): loading, the item-writing rules, counts (the Moodle XML export is widgets/moodle.py).
 
 Pure data code with no widget imports, used by `widgets.Quiz`, the command line
 (`python -m widgets validate`, `python -m widgets export-moodle`) and the tests. Every
@@ -284,16 +284,6 @@ def counts(items: list[dict]) -> dict[str, Counter]:
     for it in items:
         out.setdefault(it["chapter"], Counter())[it["type"]] += 1
     return out
-
-
-# ---------------------------------------------------------------- Moodle XML
-
-
-def moodle_xml(bank_data: dict) -> str:
-    """A bank as Moodle XML: see widgets/moodle.py (the export and its checks live there)."""
-    from .moodle import moodle_xml as xml
-
-    return xml(bank_data)
 
 
 def page_data(item_ids: list[str] | None = None, banks: list[str] | None = None) -> list[dict]:
