@@ -1,4 +1,5 @@
-"""Question banks (quizzes/*.yml): loading, the item-writing rules, counts (the Moodle XML export is widgets/moodle.py).
+"""Question banks (quizzes/*.yml): loading, the item-writing rules and counts (the Moodle XML
+export is widgets/moodle.py).
 
 Pure data code with no widget imports, used by `widgets.Quiz`, the command line
 (`python -m widgets validate`, `python -m widgets export-moodle`) and the tests. Every
