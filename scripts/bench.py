@@ -227,7 +227,9 @@ def print_first_visits(base_url: str, browser) -> None:
         )
 
 
-def first_visits_only(html: Path) -> int:
+def measure_existing(html: Path, first_visits: bool) -> int:
+    """Reading grades and per-page weights of an existing build; with `first_visits`, also the
+    slow-3G first visits."""
     print("reading level of each page's 'In short' box (scripts/reading_grade.py):", flush=True)
     subprocess.run([sys.executable, str(ROOT / "scripts" / "reading_grade.py")], check=False)
 
@@ -238,7 +240,8 @@ def first_visits_only(html: Path) -> int:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         print_page_weights(page_weights(base_url, browser, [*toc_pages(), "search.html", "genindex.html"]))
-        print_first_visits(base_url, browser)
+        if first_visits:
+            print_first_visits(base_url, browser)
         browser.close()
     server.shutdown()
     return 0
@@ -248,22 +251,6 @@ def cli_time(calls: int = 5) -> float:
     """Seconds per call of `python -m widgets assess` on the example scenario (median)."""
     cmd = [sys.executable, "-m", "widgets", "assess", "examples/scenario-v1.yaml"]
     return statistics.median(timed(cmd) for _ in range(calls))
-
-
-def weights_only(html: Path) -> int:
-    print("reading level of each page's 'In short' box (scripts/reading_grade.py):", flush=True)
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "reading_grade.py")], check=False)
-
-    from playwright.sync_api import sync_playwright
-
-    server = start(html)
-    base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        print_page_weights(page_weights(base_url, browser, [*toc_pages(), "search.html", "genindex.html"]))
-        browser.close()
-    server.shutdown()
-    return 0
 
 
 def main() -> int:
@@ -282,9 +269,9 @@ def main() -> int:
                         help="only page weights and slow-3G first visits of an existing build")  # fmt: skip
     args = parser.parse_args()
     if args.weights_only:
-        return weights_only(args.weights_only)
+        return measure_existing(args.weights_only, first_visits=False)
     if args.first_visit:
-        return first_visits_only(args.first_visit)
+        return measure_existing(args.first_visit, first_visits=True)
 
     if args.html:
         html = args.html

@@ -4,11 +4,8 @@
 // commit, and every commit is recorded. The rules come from CLINICAL_RULES_JSON or from
 // `python -m widgets rules-json` (as in vectors.test.mjs).
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { loadRules } from "./rules.mjs";
 import {
   context,
   DAYS,
@@ -24,21 +21,6 @@ import {
   toModel,
   update,
 } from "../../widgets/static/explorer-state.js";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-function loadRules() {
-  if (process.env.CLINICAL_RULES_JSON)
-    return JSON.parse(readFileSync(process.env.CLINICAL_RULES_JSON, "utf-8"));
-  const venv = join(root, ".venv", "bin", "python");
-  const python = process.env.PYTHON || (existsSync(venv) ? venv : "python3");
-  const text = execFileSync(python, ["-m", "widgets", "rules-json"], {
-    cwd: root,
-    encoding: "utf-8",
-    maxBuffer: 1 << 26,
-  });
-  return JSON.parse(text);
-}
 
 const rules = loadRules();
 const open = (saved = {}) => initialState({ rules, mode: "open" }, saved);

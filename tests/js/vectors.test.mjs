@@ -3,28 +3,11 @@
 // The rules come from CLINICAL_RULES_JSON (a file written by `python -m widgets rules-json`;
 // tests/test_parity.py sets it), or else from running that command with the project's Python.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { loadRules, root } from "./rules.mjs";
 import { assess, convert, correctedCalcium, ValidationError } from "../../widgets/static/clinical.js";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-function loadRules() {
-  if (process.env.CLINICAL_RULES_JSON)
-    return JSON.parse(readFileSync(process.env.CLINICAL_RULES_JSON, "utf-8"));
-  const venv = join(root, ".venv", "bin", "python");
-  const python = process.env.PYTHON || (existsSync(venv) ? venv : "python3");
-  return JSON.parse(
-    execFileSync(python, ["-m", "widgets", "rules-json"], {
-      cwd: root,
-      encoding: "utf-8",
-      maxBuffer: 1 << 26,
-    }),
-  );
-}
 
 function pluck(value, path) {
   let v = value;
