@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import sys
 
-from jupyter_book.cli.main import main
+from widgets.clinical.reader import jsonschema
+
+# Jupyter Book validates _config.yml with jsonschema; importing it first through the course's
+# helper skips the optional rfc3987_syntax format checker, which builds a grammar at import
+# (about 0.8 s of every build here, a no-op rebuild included) and which no schema here uses.
+jsonschema()
+
+from jupyter_book.cli.main import main  # noqa: E402 - after the import above, on purpose
 
 
 def first_cause(exc: BaseException) -> BaseException:
