@@ -184,6 +184,14 @@ REPAIRS = (
         '<span class="toctree-toggle" role="presentation">',
     ),
     _literal(
+        "first paint in the reader's colours: the theme's inline script leaves data-theme 'auto' "
+        "(matching none of its colour rules) until its deferred script resolves it; resolve it "
+        "at once, as that script does (pydata-sphinx-theme 0.17.1, theme.html)",
+        'document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";',
+        'document.documentElement.dataset.theme = ((m) => m === "auto" ? (matchMedia("(prefers-color-scheme: '
+        'dark)").matches ? "dark" : "light") : m)(localStorage.getItem("mode") || "auto");',
+    ),
+    _literal(
         "[aria-required-children, aria-deprecated-role] bibliography entries in a role=list",
         'role="doc-biblioentry"',
         'role="listitem"',
@@ -356,6 +364,17 @@ def class_corpus(pages: dict[str, str], scripts: list[str]) -> set[str]:
     return words
 
 
+def top_level_split(prelude: str) -> list[str]:
+    """A selector list split at its top-level commas, not those inside :not(a, b)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(prelude):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(prelude[start:i].strip())
+            start = i + 1
+    return [*parts, prelude[start:].strip()]
+
+
 def unused_rules_removed(css: str, corpus: set[str]) -> str:
     """The stylesheet without the selectors that name a class no page or script has (as
     PurgeCSS does): a rule is kept with the selectors whose every class occurs in `corpus`
@@ -366,20 +385,11 @@ def unused_rules_removed(css: str, corpus: set[str]) -> str:
         plain = re.sub(r":not\([^()]*\)", "", selector)
         return all(name in corpus for name in re.findall(r"\.(-?[_a-zA-Z][\w-]*)", plain))
 
-    def split(prelude: str) -> list[str]:  # at top-level commas, not those inside :not(a, b)
-        parts, depth, start = [], 0, 0
-        for i, char in enumerate(prelude):
-            depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
-            if char == "," and depth == 0:
-                parts.append(prelude[start:i].strip())
-                start = i + 1
-        return [*parts, prelude[start:].strip()]
-
     def walk(rules) -> list[str]:
         kept = []
         for rule in rules:
             if rule.type == "qualified-rule":
-                selectors = split(tinycss2.serialize(rule.prelude))
+                selectors = top_level_split(tinycss2.serialize(rule.prelude))
                 used = [s for s in selectors if needed(s)]
                 if used:
                     kept.append(",".join(used) + "{" + tinycss2.serialize(rule.content) + "}")
@@ -445,8 +455,11 @@ def _repair_html(app, exception):
     if exception is not None or app.builder.name not in ("html", "singlehtml"):
         return
     outdir = Path(app.outdir)
+    from critical_css import undone
+
+    # the pages as the theme wrote them: critical_css.py adds its part again afterwards
     pages = {
-        str(p): p.read_text(encoding="utf-8")
+        str(p): undone(p.read_text(encoding="utf-8"))
         for p in outdir.rglob("*.html")
         if not p.relative_to(outdir).parts[0].startswith("_")  # theme leftovers in _static, _sources
     }
@@ -456,7 +469,7 @@ def _repair_html(app, exception):
     changed, problems = repair_pages(pages)
     for path, text in pages.items():
         text = changed.get(path, text)
-        if Path(path).read_text(encoding="utf-8") != text:  # an unchanged page is not rewritten
+        if undone(Path(path).read_text(encoding="utf-8")) != text:  # an unchanged page is not rewritten
             Path(path).write_text(text, encoding="utf-8")
     if app.builder.name == "singlehtml":  # one page (for the PDF): not every repair's markup
         problems = [p for p in problems if not p.startswith("matched no page")]

@@ -27,6 +27,7 @@ OFFLINE = _load()
 
 # Markup as sphinx-book-theme 1.3 / pydata-sphinx-theme 0.17 / docutils write it today.
 TODAY = (
+    '    document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";\n'
     '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">\n'
     '<script defer src="../_static/scripts/fontawesome.js?digest=abc"></script>\n'
     '<details><summary><span class="toctree-toggle" role="presentation">x</span></summary></details>\n'
@@ -49,6 +50,7 @@ def test_repairs_apply_to_todays_markup():
     assert 'role="region" aria-label="Book navigation"' in html
     assert '<summary aria-label="Show or hide the sections of this chapter">' in html
     assert 'role="listitem"' in html and "doc-biblioentry" not in html
+    assert 'matchMedia("(prefers-color-scheme: dark)")' in html and '|| "auto";' not in html
     assert "fontawesome.js" not in html.replace("fontawesome.js removed", "")
 
 

@@ -188,3 +188,46 @@ def test_back_to_top_has_contrast(browser, base_url, scheme):
         assert ratio >= 4.5, f"Back to top is {ratio:.2f}:1 ({colours})"
     finally:
         page.context.close()
+
+
+# What the first paint shows: each page's own critical CSS (_ext/critical_css.py), with its
+# stylesheets and scripts not yet arrived, must look as the page does once everything loaded.
+LOOK = """() => {
+  const pick = (sel, props) => {
+    const el = document.querySelector(sel);
+    if (!el) return null;
+    const s = getComputedStyle(el), box = el.getBoundingClientRect();
+    return [sel, props.map((p) => s[p]), Math.round(box.left), Math.round(box.width)];
+  };
+  return [
+    document.documentElement.dataset.theme,
+    pick("body", ["backgroundColor", "color", "fontFamily", "fontSize"]),
+    pick(".bd-header-article", ["display", "backgroundColor", "height"]),
+    pick(".bd-sidebar-primary", ["position", "visibility"]),
+    pick("article h1", ["fontSize", "color", "marginTop"]),
+    pick(".admonition .admonition-title", ["backgroundColor", "color"]),
+    pick("a.reference.internal", ["color"]),
+  ];
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_first_paint_needs_no_stylesheet(browser, base_url, scheme):
+    looks = {}
+    for blocked in (True, False):
+        context = browser.new_context(
+            viewport={"width": 360, "height": 800}, color_scheme=scheme, service_workers="block"
+        )
+        page = context.new_page()
+        if blocked:  # the page's HTML alone, as on a slow connection before anything else arrives
+            page.route(
+                "**/*", lambda r: r.abort() if r.request.resource_type != "document" else r.continue_()
+            )
+        page.goto(f"{base_url}/{PAGE}")
+        page.wait_for_load_state("load")
+        if not blocked:  # the theme's script has set the colours and the sidebars up
+            page.wait_for_function("() => document.querySelector('.theme-switch-button')?.title")
+        looks[blocked] = page.evaluate(LOOK)
+        context.close()
+    assert looks[True][0] == scheme, looks[True][0]
+    assert looks[True] == looks[False]
