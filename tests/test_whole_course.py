@@ -58,10 +58,11 @@ def pdf(tmp_path_factory):
 
 
 def test_pdf_has_every_chapter_in_order_with_page_numbers(pdf):
-    from pypdf import PdfReader
+    import pypdfium2
 
-    reader = PdfReader(pdf)
-    pages = [page.extract_text() or "" for page in reader.pages]
+    document = pypdfium2.PdfDocument(pdf)  # PDFium reads the text of 200 pages in a second
+    pages = [page.get_textpage().get_text_range() for page in document]
+    document.close()
     assert 40 <= len(pages) <= 400, f"{len(pages)} pages"
     titles = chapter_titles()
     body = " ".join(pages[2:])  # after the title page and the contents list
