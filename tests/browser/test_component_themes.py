@@ -80,7 +80,7 @@ def test_no_axe_violation_after_use_in_light_and_dark(themed, site, base_url):
     for path in pages:
         page = context.new_page()
         try:
-            page.goto(f"{base_url}/{path}", wait_until="networkidle")
+            page.goto(f"{base_url}/{path}")  # the load event; the components are awaited below
             views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
             page.wait_for_function(
                 "n => document.querySelectorAll('.anywidget-static').length === n", arg=views
