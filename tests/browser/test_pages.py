@@ -12,13 +12,20 @@ from conftest import toc_pages
 
 PAGES = [*toc_pages(), "genindex.html", "search.html"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# every component placeholder filled, by the component or by its failure notice
+MOUNTED = """() => {
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  const roots = [...document.querySelectorAll('.anywidget-static')];
+  return roots.length === views.length && roots.every((el) => el.childElementCount > 0);
+}"""
 
 
 def open_page(browser, url, problems, viewport=None, wait_until="load"):
     """A new page at `url`, every console error, page error, failed request, HTTP error and
     request to another host recorded in `problems` (the browser resolves no other host:
-    conftest.CHROMIUM_ARGS). Returns at the load event; `wait_until="networkidle"` waits for
-    the network to be quiet too (half a second more)."""
+    conftest.CHROMIUM_ARGS). Returns once the page has loaded and every component on it has
+    mounted (or shown its failure notice); `wait_until="networkidle"` waits for the network to
+    be quiet too (half a second more)."""
     page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
     page.on(
         "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
@@ -34,6 +41,7 @@ def open_page(browser, url, problems, viewport=None, wait_until="load"):
 
     page.on("request", guard)  # a listener, not a route: routing every request costs 0.15 s a page
     page.goto(url, wait_until=wait_until)
+    page.wait_for_function(MOUNTED)
     return page
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import toc_pages
+from test_pages import MOUNTED
 
 PAGES = [*toc_pages(), "genindex.html", "search.html"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,11 +117,7 @@ def _open(browser, url, viewport, media=None):
         page.emulate_media(media=media)
     page.goto(url)  # the load event: every stylesheet, image and deferred script is in
     # and every component has mounted (it changes the layout); no fixed wait for network quiet
-    page.wait_for_function(
-        "document.querySelectorAll('.anywidget-static').length === "
-        "document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length"
-        " && [...document.querySelectorAll('.anywidget-static')].every((el) => el.childElementCount > 0)"
-    )
+    page.wait_for_function(MOUNTED)
     page.evaluate("document.fonts.ready.then(() => true)")
     return page
 
