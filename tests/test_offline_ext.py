@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _load():
+    sys.path.insert(0, str(ROOT / "_ext"))  # as Sphinx's local_extensions does: its siblings import
     spec = importlib.util.spec_from_file_location("offline_ext", ROOT / "_ext" / "offline.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
@@ -175,3 +176,20 @@ def test_theme_rules_for_classes_no_page_has_are_left_out():
     assert "html[data-theme=dark]" in slim and ".a:not(.nowhere)" in slim
     # a comma inside :not() does not split a selector
     assert "{color:green}" in slim and "dl[class]" not in slim and ".btn:not(.x,.y){color:green}" in slim
+
+
+def test_site_stylesheets_are_trimmed_from_the_copy_sphinx_made(tmp_path):
+    """Sphinx copies some stylesheets afresh on each build and leaves others trimmed from the
+    last one: either way each build trims the file as copied, so a class that appears later
+    gets its rules back."""
+    site, kept = tmp_path / "html", tmp_path / "kept"
+    css = site / "_static" / "basic.css"
+    css.parent.mkdir(parents=True)
+    css.write_text(".a{color:red}.b{color:blue}")
+    OFFLINE._trim_site_css(site, kept, {"a"})
+    assert css.read_text() == OFFLINE.TRIM_MARK + ".a{color:red}"
+    OFFLINE._trim_site_css(site, kept, {"a", "b"})  # left as trimmed; a page now uses .b
+    assert css.read_text() == OFFLINE.TRIM_MARK + ".a{color:red}.b{color:blue}"
+    (kept / "_static" / "basic.css").unlink()
+    with pytest.raises(ExtensionError, match="make clean"):
+        OFFLINE._trim_site_css(site, kept, {"a"})
