@@ -4,7 +4,8 @@ On a first visit over slow 3G nothing was drawn for three round trips: the page,
 stylesheets (render-blocking, in <head>), then basic.css, which theme.css pulls in with @import.
 Now each page has, in <head>, the rules of its stylesheets that can apply to its own markup
 (a rule is kept with the selectors whose every class, id, element and attribute name occurs
-in the page's markup; print rules left out, @import followed, url()s pointed from the page),
+in the page's markup; print rules, :hover/:focus states, keyframes and custom properties
+nothing reads left out, @import followed, url()s pointed from the page),
 and the stylesheets load without blocking: `media="print"`, switched to all once loaded, and
 a <noscript> link for readers without scripts. The page is drawn as soon as its HTML arrives;
 the full stylesheets restyle nothing they do not add to.
@@ -54,6 +55,7 @@ def _sheet(path: Path) -> str:
     return IMPORT.sub(inline, css)
 
 
+USER_ACTION = re.compile(r":(?:hover|active|focus|focus-visible|focus-within)\b")
 FUNCTIONAL = re.compile(r":(?:not|is|where|has)\((?:[^()]|\([^()]*\))*\)")
 NAME = r"-?[_a-zA-Z][\w-]*"
 
@@ -105,7 +107,8 @@ def _rules(css: str) -> tuple:
             if rule.type == "qualified-rule":
                 selectors = []
                 for selector in top_level_split(tinycss2.serialize(rule.prelude)):
-                    selectors.append((selector, needs(selector)))
+                    if not USER_ACTION.search(selector):  # nothing is hovered or focused yet
+                        selectors.append((selector, needs(selector)))
                 out.append((tuple(selectors), "{" + tinycss2.serialize(rule.content) + "}"))
             elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
                 prelude = tinycss2.serialize(rule.prelude)
@@ -113,7 +116,7 @@ def _rules(css: str) -> tuple:
                     continue
                 inner = tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True)
                 out.append(("@", f"@{rule.at_keyword}{prelude}", walk(inner)))
-            elif rule.type == "at-rule" and rule.lower_at_keyword in ("import", "charset"):
+            elif rule.type == "at-rule" and rule.lower_at_keyword in ("import", "charset", "keyframes"):
                 continue
             elif rule.type in ("at-rule", "qualified-rule"):
                 out.append((None, tinycss2.serialize([rule])))
@@ -140,7 +143,47 @@ def critical(css: str, present: set[str]) -> str:
                     out.append(",".join(used) + rule[1])
         return "".join(out)
 
-    return kept(_rules(css))
+    return compact(kept(_rules(css)))
+
+
+STRING = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+
+
+def compact(css: str) -> str:
+    """`css` with each run of whitespace made one space, and none beside { } ; (strings kept)."""
+    parts = STRING.split(css)  # odd items are strings
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(r" ?([{};]) ?", r"\1", re.sub(r"\s+", " ", parts[i]))
+    return "".join(parts).strip()
+
+
+# a custom property's declaration; its value may hold strings with ; in them (data: URLs)
+CUSTOM = re.compile(r"""(--[\w-]+)\s*:((?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^;{}"'])*)(?:;|(?=\}))""")
+VAR = re.compile(r"var\(\s*(--[\w-]+)")
+
+
+def unused_properties_removed(sheets: list[str], html: str) -> list[str]:
+    """`sheets` without the custom properties (--x: ...) that nothing on the page reads: no
+    rule of the sheets, no property that is read, no style attribute (Bootstrap's :root alone
+    declares 150). The full stylesheets bring them all back when they load."""
+    text = "".join(sheets)
+    values: dict[str, list[str]] = {}
+    for name, value in CUSTOM.findall(text):
+        values.setdefault(name, []).append(value)
+    read = set(VAR.findall(CUSTOM.sub("", text))) | set(VAR.findall(HEAD.sub("", html)))
+    todo = list(read)
+    while todo:
+        for value in values.get(todo.pop(), []):
+            for name in VAR.findall(value):
+                if name not in read:
+                    read.add(name)
+                    todo.append(name)
+
+    def drop(css: str) -> str:
+        css = CUSTOM.sub(lambda m: m.group(0) if m.group(1) in read else "", css)
+        return re.sub(r"[^{}]*\{\}", "", css)  # a rule left with no declaration
+
+    return [drop(css) for css in sheets]
 
 
 def with_critical_css(html: str, page: Path, read_sheet) -> str:
@@ -152,20 +195,25 @@ def with_critical_css(html: str, page: Path, read_sheet) -> str:
         return html
     present = has(html)
 
-    def replace(m):
+    links = []  # (match, its critical CSS), in the order of the page
+    for m in STYLESHEET.finditer(html, head.start(), head.end()):
         link, href = m.group(0), m.group(1)
-        if re.match(r"[a-z]+:|//", href) or " media=" in link:
-            return link
         path = (page.parent / href.split("?")[0].split("#")[0]).resolve()
-        if not path.is_file():
-            return link
-        css = _urls_from(critical(read_sheet(path), present), posixpath.dirname(href.split("?")[0]))
+        if re.match(r"[a-z]+:|//", href) or " media=" in link or not path.is_file():
+            continue
+        links.append(
+            (m, _urls_from(critical(read_sheet(path), present), posixpath.dirname(href.split("?")[0])))
+        )
+    sheets = unused_properties_removed([css for _, css in links], html)
+    out, at = [], 0
+    for (m, _), css in zip(links, sheets, strict=True):
+        link = m.group(0)
         style = f"<style>{css}</style>" if css else ""
         tail = "/>" if link.endswith("/>") else ">"
         quiet = link[: -len(tail)].rstrip() + ASYNC + tail
-        return f"{START}{style}{quiet}<noscript>{link}</noscript>{END}"
-
-    return html[: head.start()] + STYLESHEET.sub(replace, head.group(0)) + html[head.end() :]
+        out += [html[at : m.start()], f"{START}{style}{quiet}<noscript>{link}</noscript>{END}"]
+        at = m.end()
+    return "".join(out) + html[at:]
 
 
 def _add_critical_css(app, exception):

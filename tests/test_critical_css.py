@@ -30,8 +30,10 @@ def page(tmp_path):
     (static / "basic.css").write_text("ul.simple > li{margin:0}.search li{background:url(file.png)}")
     (static / "styles" / "theme.css").write_text('@import "../basic.css";\n')
     (static / "site.css").write_text(
-        '@charset "UTF-8";html[data-theme=dark]{--bg:#000}.box{color:red}.gone{color:blue}'
-        "table.box td{x:1}#top{y:2}#nowhere{y:3}p:not(.never){z:4}"
+        '@charset "UTF-8";html[data-theme=dark]{--bg:#000}div{background:var(--bg)}'
+        ".box{color:red}.gone{color:blue}"
+        "table.box td{x:1}#top{y:2}#nowhere{y:3}p:not(.never){z:4}.box:hover,.box:focus-visible{w:5}"
+        '.box::after {\n  content : " ; { " ;\n}@keyframes spin{to{rotate:1turn}}'
         "@media (max-width:640px){.wide{width:100%}.gone{width:1px}}"
         "@media print{.box{color:black}}"
         "@font-face{font-family:i;src:url(fonts/i.woff2)}"
@@ -61,7 +63,11 @@ def test_a_page_carries_the_rules_that_can_apply_to_it(page):
     )
     for kept in kept_rules:
         assert kept in css, kept
-    for left_out in (".gone", "table.box", "#nowhere", ".search li", "color:black", "@charset", "@import"):
+    # whitespace made compact, strings kept as they are
+    assert '.box::after{content : " ; { ";}' in css
+    not_for_first_paint = (":hover", ":focus-visible", "@keyframes")
+    for left_out in (".gone", "table.box", "#nowhere", ".search li", "color:black", "@charset", "@import",
+                     *not_for_first_paint):  # fmt: skip
         assert left_out not in css, left_out
     # url()s now start from the page, not from the stylesheet
     assert "url(../_static/fonts/i.woff2)" in css
@@ -105,3 +111,17 @@ def test_every_built_page_carries_its_critical_css(site):
         assert critical_css.START in head, path
         outside_noscript = critical_css.ADDED.sub("", head)
         assert 'rel="stylesheet"' not in outside_noscript, f"{path}: a stylesheet still blocks"
+
+
+def test_custom_properties_nothing_reads_are_left_out():
+    sheets = [
+        ':root{--used:1px;--chain:var(--deep);--deep:red;--unread:3px;--icon:url("data:a;b")}'
+        ".a{margin:var(--used)}",
+        ".b{color:var(--chain)}.only-vars{--also-unread:1}",
+    ]
+    html = '<html><head></head><body><p style="padding: var(--inline)">x</p></body></html>'
+    first, second = critical_css.unused_properties_removed(
+        [*sheets[:1], sheets[1] + ":root{--inline:2px}"], html
+    )
+    assert first == ":root{--used:1px;--chain:var(--deep);--deep:red;}.a{margin:var(--used)}"
+    assert second == ".b{color:var(--chain)}:root{--inline:2px}"  # a rule left empty goes
