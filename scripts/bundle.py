@@ -49,6 +49,9 @@ def bundle(out: Path) -> list[Path]:
                 "--bundle",
                 "--format=esm",
                 "--charset=utf8",
+                # minified (45 % smaller; the explorer page's weight budget needs it): read the
+                # sources in widgets/static/, which these modules are made from
+                "--minify",
                 "--log-level=warning",
                 f"--banner:js={banner}",
                 f"--outfile={target}",

@@ -523,7 +523,7 @@ def case_json(case: dict) -> str:
     data["answer"]["name"] = names[data["answer"]["id"]]
     data["names"] = names
     data["kind_order"] = list(KIND_ORDER)
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # ----------------------------------------------------------------------------- cues and story

@@ -439,4 +439,4 @@ def rules_json() -> dict:
 @functools.lru_cache(maxsize=1)
 def rules_json_text() -> str:
     """rules_json() as the JSON text the components carry (text, so key order survives)."""
-    return json.dumps(_cached(), ensure_ascii=False)
+    return json.dumps(_cached(), ensure_ascii=False, separators=(",", ":"))  # compact: 9 % lighter
