@@ -54,32 +54,56 @@ def toc_pages() -> list[str]:
     return [f"{page}.html" for page in toc_entries()]
 
 
+def _shared(tmp_path_factory, worker_id) -> Path:
+    """A folder all workers of this session see (tmp_path_factory's base folder's parent is
+    common to the xdist workers)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+def _needs_site(item) -> bool:
+    return bool({"site", "book_build"} & set(getattr(item, "fixturenames", ())))  # nbval cells have none
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Whole files that need no built site run first (their order otherwise kept): with the
+    build started in the background at once (_start_book_build), the workers have work while
+    it runs."""
+    needs = {}
+    for item in items:
+        needs[item.path] = needs.get(item.path, False) or _needs_site(item)
+    items.sort(key=lambda item: needs[item.path])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_book_build(request, tmp_path_factory, worker_id):
+    """The first worker to get here starts the shared build in the background (tests/book_build.py)
+    when any collected test needs the built site; book_build then waits for it."""
+    if os.environ.get("BOOK_HTML") or not any(_needs_site(item) for item in request.session.items):
+        yield
+        return
+    shared = _shared(tmp_path_factory, worker_id)
+    try:
+        os.close(os.open(shared / "book-build.started", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:  # another worker started it
+        yield
+        return
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "book_build.py"), str(shared)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    yield
+    proc.wait()  # some test needs it (see above): it is finished or about to be
+
+
 @pytest.fixture(scope="session")
 def book_build(tmp_path_factory, worker_id):
-    """A fresh, strict build of the whole book (never an incremental one, which would hide
-    warnings of unchanged pages). Returns (returncode, log, html_dir). Under pytest-xdist the
-    workers share one build: the first to take the file lock builds, the others wait and read
-    its result (tmp_path_factory's base folder's parent is common to the workers)."""
-    import json
+    """The session's one fresh, strict build of the whole book: (returncode, log, html_dir)."""
+    from book_build import build_once
 
-    from filelock import FileLock
-
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent
-    out, result = shared / "book", shared / "book-build.json"
-    with FileLock(str(shared / "book-build.lock")):
-        if not result.is_file():
-            jb = Path(sys.executable).with_name("jupyter-book")
-            proc = subprocess.run(
-                [str(jb), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(out)],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-            )
-            result.write_text(json.dumps([proc.returncode, proc.stdout + proc.stderr]), encoding="utf-8")
-        returncode, log = json.loads(result.read_text(encoding="utf-8"))
-    return returncode, log, out / "_build" / "html"
+    return build_once(_shared(tmp_path_factory, worker_id))
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,14 @@
 """Phone first: no page of the book is wider than a 360 px screen, with its components
-mounted (a component that renders late could still push the page sideways)."""
+mounted (a component that renders late could still push the page sideways) and every <details>
+open; and in the same page load, its figures and tables read on a phone
+(test_reading.reading_problems)."""
 
 from __future__ import annotations
 
 import pytest
 
 from test_pages import PAGES, open_page
+from test_reading import reading_problems
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +28,7 @@ def test_page_fits_360_px(browser, base_url, path):
             page.wait_for_function(
                 "() => [...document.querySelectorAll('.anywidget-static')].every(e => e.childElementCount)"
             )
+        unreadable = reading_problems(page)
         # open every closed <details> too: what a tap reveals must fit as well
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         wide = page.evaluate(f"""() => {{
@@ -39,6 +43,7 @@ def test_page_fits_360_px(browser, base_url, path):
         }}""")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= WIDTH, f"{path} is {width} px wide at {WIDTH} px: {wide}"
+        assert not unreadable, "\n".join(unreadable)
         assert not problems, problems
     finally:
         page.close()

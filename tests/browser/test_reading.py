@@ -1,9 +1,9 @@
 """Reading on a phone and on paper, measured in Chromium on every page of the built book.
 
-- At 360 px: the smallest rendered text of every figure (SVG figures as displayed, plotly
-  figures as drawn) is at least 11 CSS px; plotly labels do not overlap and the toolbar is off
-  the plot; every table fits its container and the page does not scroll sideways (one page
-  load for all of these).
+- At 360 px (test_phone.py, in the same page load as its width check): the smallest rendered
+  text of every figure (SVG figures as displayed, plotly figures as drawn) is at least 11 CSS
+  px; plotly labels do not overlap and the toolbar is off the plot; every table fits its
+  container (reading_problems below).
 - In print emulation at the width of an A4 page's content box: no element is wider than the
   box, and no button or other control is printed.
 """
@@ -111,6 +111,33 @@ PRINT_CHECK = """
 """
 
 
+def reading_problems(page) -> list[str]:
+    """What a phone reader cannot read on `page` (open at 360 px, components mounted)."""
+    # plotly figures are drawn as they near the viewport (_ext/static/lazy-plot.js)
+    page.evaluate("document.querySelectorAll('.plotly-graph-div').forEach((d) => d.scrollIntoView())")
+    page.wait_for_function(
+        "[...document.querySelectorAll('.plotly-graph-div')].every((d) => d.querySelector('.main-svg'))"
+    )
+    page.evaluate("window.scrollTo(0, 0)")
+    problems = []
+    for fig in page.evaluate(SVG_FIGURE_TEXT):
+        if fig["min"] < MIN_TEXT_PX:
+            problems.append(
+                f"figure {fig['src']} at {fig['width']:.0f} px: text {fig['min']:.1f} px ({fig['smallest']!r})"
+            )
+    for fig in page.evaluate(PLOTLY_FIGURES):
+        if fig["small"]:
+            problems.append(f"plotly {fig['id']}: text below {MIN_TEXT_PX} px: {fig['small'][:5]}")
+        if fig["overlaps"]:
+            problems.append(f"plotly {fig['id']}: overlapping labels: {fig['overlaps'][:8]}")
+        if fig["toolbarOnPlot"]:
+            problems.append(f"plotly {fig['id']}: the toolbar covers the plot")
+    for table in page.evaluate(TABLES)["tables"]:
+        if table["width"] > table["box"] + 1:
+            problems.append(f"table {table['id']!r}: {table['width']} px in a {table['box']} px box")
+    return problems
+
+
 def _open(browser, url, viewport, media=None):
     page = browser.new_page(viewport=viewport)
     if media:
@@ -120,47 +147,6 @@ def _open(browser, url, viewport, media=None):
     page.wait_for_function(MOUNTED)
     page.evaluate("document.fonts.ready.then(() => true)")
     return page
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize("path", PAGES)
-def test_phone_figures_tables_and_width(browser, base_url, path):
-    page = _open(browser, f"{base_url}/{path}", PHONE)
-    try:
-        # plotly figures are drawn as they near the viewport (_ext/static/lazy-plot.js)
-        page.evaluate("document.querySelectorAll('.plotly-graph-div').forEach((d) => d.scrollIntoView())")
-        page.wait_for_function(
-            "[...document.querySelectorAll('.plotly-graph-div')].every((d) => d.querySelector('.main-svg'))"
-        )
-        page.evaluate("window.scrollTo(0, 0)")
-        problems = []
-        for fig in page.evaluate(SVG_FIGURE_TEXT):
-            if fig["min"] < MIN_TEXT_PX:
-                problems.append(
-                    f"figure {fig['src']} at {fig['width']:.0f} px: text {fig['min']:.1f} px ({fig['smallest']!r})"
-                )
-        for fig in page.evaluate(PLOTLY_FIGURES):
-            if fig["small"]:
-                problems.append(f"plotly {fig['id']}: text below {MIN_TEXT_PX} px: {fig['small'][:5]}")
-            if fig["overlaps"]:
-                problems.append(f"plotly {fig['id']}: overlapping labels: {fig['overlaps'][:8]}")
-            if fig["toolbarOnPlot"]:
-                problems.append(f"plotly {fig['id']}: the toolbar covers the plot")
-        layout = page.evaluate(TABLES)
-        for table in layout["tables"]:
-            if table["width"] > table["box"] + 1:
-                problems.append(f"table {table['id']!r}: {table['width']} px in a {table['box']} px box")
-        # and the page does not scroll sideways
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            culprits = page.evaluate(
-                "[...document.querySelectorAll('article *')].filter(e => e.getBoundingClientRect().right > 361"
-                " && !e.closest('pre')).slice(0, 5).map(e => e.tagName + '.' + e.className)"
-            )
-            problems.append(f"the page is {width} px wide: {culprits}")
-        assert not problems, "\n".join(problems)
-    finally:
-        page.close()
 
 
 @pytest.mark.browser
