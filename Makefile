@@ -9,7 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
-# pytest-xdist workers; whole test files go to one worker (a notebook's cells stay in one kernel)
+# pytest-xdist workers; whole test files go to one worker (a notebook's cells stay in one kernel),
+# in the order tests/conftest.py gives them (the files that need no built site first)
 TEST_WORKERS ?= 2
 # where the site offers the whole course as one PDF / EPUB (a later build copies them in too)
 COURSE_DL := _build/html/_downloads/course
@@ -50,7 +51,7 @@ lint: $(STAMP) _vendor/.stamp
 
 test: $(STAMP) _vendor/.stamp lint
 	bash scripts/system-deps.sh --browser
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py

@@ -65,14 +65,25 @@ def _needs_site(item) -> bool:
     return bool({"site", "book_build"} & set(getattr(item, "fixturenames", ())))  # nbval cells have none
 
 
+# The longest files of the browser suite (about a minute each on two workers), started first
+# among the files that need the site so that no worker is left with one at the end. Only the
+# order changes; a file missing here runs after them.
+LONGEST_FIRST = ("test_pages.py", "test_component_themes.py", "test_walkthrough.py", "test_explorer.py")
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """Whole files that need no built site run first (their order otherwise kept): with the
-    build started in the background at once (_start_book_build), the workers have work while
-    it runs."""
+    """Whole files that need no built site run first: with the build started in the background
+    at once (_start_book_build), the workers have work while it runs. Then LONGEST_FIRST, then
+    the rest in their order (`make test` passes --no-loadscope-reorder, so xdist keeps it)."""
     needs = {}
     for item in items:
         needs[item.path] = needs.get(item.path, False) or _needs_site(item)
-    items.sort(key=lambda item: needs[item.path])
+
+    def rank(item) -> tuple[bool, int]:
+        name = item.path.name
+        return needs[item.path], LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(scope="session", autouse=True)
