@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from test_pages import USE
+from test_pages import MOUNTED, USE
 
 pytestmark = pytest.mark.browser
 
@@ -42,11 +42,8 @@ def test_no_axe_violation_after_use_in_light_and_dark(themed, site, base_url):
     for path in pages:
         page = context.new_page()
         try:
-            page.goto(f"{base_url}/{path}")  # the load event; the components are awaited below
-            views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-            page.wait_for_function(
-                "n => document.querySelectorAll('.anywidget-static').length === n", arg=views
-            )
+            page.goto(f"{base_url}/{path}")
+            page.wait_for_function(MOUNTED)  # every component drawn
             assert page.evaluate("document.documentElement.dataset.theme") == theme
             used = 0
             for selector, use in USE.items():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from test_pages import open_page
+from test_pages import MOUNTED, open_page
 
 PHONE = {"width": 360, "height": 780}
 SHOTS = Path("/work/wt/shots/quiz")
@@ -41,7 +41,7 @@ def shot(page, name):
 def fresh(page):
     page.evaluate("localStorage.clear()")
     page.reload()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function(MOUNTED)  # loaded, every component drawn
     root = page.locator(".cq-quiz").first
     root.wait_for()
     return root
@@ -84,7 +84,7 @@ def test_confidence_reload_review_and_my_progress(browser, base_url):
         shot(page, "01-answered-with-confidence-360.png")
 
         page.reload()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(MOUNTED)  # loaded, every component drawn
         root = page.locator(".cq-quiz").first
         root.wait_for()
         assert first_score(root) == ("1", "2")
@@ -125,7 +125,7 @@ def test_confidence_reload_review_and_my_progress(browser, base_url):
             KEY,
         )
         page.goto(f"{base_url}/chapters/progress.html")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(MOUNTED)  # loaded, every component drawn
         prog = page.locator(".cq-progress-page")
         prog.wait_for()
         assert prog.locator(".cq-score").get_attribute("data-first-attempt") == "1/3"
@@ -140,7 +140,7 @@ def test_confidence_reload_review_and_my_progress(browser, base_url):
         problems.clear()
 
         page.goto(f"{base_url}/chapters/review.html")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(MOUNTED)  # loaded, every component drawn
         rev = page.locator(".cq-review-page")
         rev.wait_for()
         assert rev.locator(".cq-item").count() >= 1
@@ -184,7 +184,7 @@ def test_corrupt_stored_answer_resets_that_item_alone(browser, base_url, key):
         }
         page.evaluate("([k, v]) => localStorage.setItem(k, v)", [KEY, json.dumps(store)])
         page.reload()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(MOUNTED)  # loaded, every component drawn
         root = page.locator(".cq-quiz").first
         root.wait_for()
         assert "did not fit the question and has been reset" in root.locator(".cq-notice").inner_text()
@@ -349,7 +349,7 @@ def test_my_progress_saves_and_loads_progress_as_a_file(browser, base_url, tmp_p
         answer(root, "lu-burden", "They are rare in primary care", sure="Sure")  # wrong
         answer(root, "lu-stalled-ulcer", "Reassess the diagnosis and look for another cause")  # right
         page.goto(f"{base_url}/chapters/progress.html")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(MOUNTED)  # loaded, every component drawn
         prog = page.locator(".cq-progress-page")
         prog.wait_for()
         prog.get_by_label("What did you learn from it?").fill("Red flags come first.")
@@ -364,7 +364,7 @@ def test_my_progress_saves_and_loads_progress_as_a_file(browser, base_url, tmp_p
 
         page.evaluate("localStorage.clear()")  # another device
         page.reload()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(MOUNTED)  # loaded, every component drawn
         prog = page.locator(".cq-progress-page")
         assert prog.locator(".cq-score").get_attribute("data-first-attempt") == "0/0"
         prog.locator("input[type=file]").set_input_files(str(saved))

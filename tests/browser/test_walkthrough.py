@@ -12,7 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import ROOT
-from test_pages import open_page
+from test_pages import MOUNTED, open_page
 
 PAGE = "chapters/cases.html"
 SHOTS = ROOT.parent / "shots" / "cases"  # /work/wt/shots/cases from a worktree
@@ -31,7 +31,7 @@ def fresh_page(browser, base_url):
     page = open_page(browser, f"{base_url}/{PAGE}", problems, viewport={"width": 360, "height": 780})
     page.evaluate("localStorage.clear()")
     page.reload()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function(MOUNTED)  # loaded, every component drawn
     page.locator(".wt-case").first.wait_for()
     yield page, problems
     page.close()
@@ -186,7 +186,7 @@ def test_first_commitment_is_kept_over_back_and_reload(fresh_page):
     root.locator(".wt-ddx select").nth(0).select_option("venous_ulcer")
     commit(root, "Reassess: fresh history", ddx=())
     page.reload()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function(MOUNTED)  # loaded, every component drawn
     root = case_root(page, "A venous leg ulcer that stopped healing")
     assert "Good choice" in root.locator(".wt-feedback").inner_text(), "progress kept over a reload"
     saved = json.loads(page.evaluate("localStorage.getItem('calcinosis-course:case:stalled-venous-ulcer')"))
@@ -198,7 +198,7 @@ def test_first_commitment_is_kept_over_back_and_reload(fresh_page):
         "(v) => localStorage.setItem('calcinosis-course:case:stalled-venous-ulcer', v)", json.dumps(saved)
     )
     page.reload()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_function(MOUNTED)  # loaded, every component drawn
     root = case_root(page, "A venous leg ulcer that stopped healing")
     assert "some of your recorded answers reset" in root.locator(".wt-message").inner_text()
     assert root.locator(".wt-feedback").count() == 1
@@ -214,11 +214,11 @@ def test_option_order_is_per_learner_and_not_by_grade(fresh_page):
             seed,
         )
         page.reload()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(MOUNTED)  # loaded, every component drawn
         root = case_root(page, "A venous leg ulcer that stopped healing")
         labels = root.locator(".wt-decision label").all_inner_texts()
         page.reload()  # stable across reloads
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(MOUNTED)  # loaded, every component drawn
         assert case_root(page, "A venous leg ulcer").locator(".wt-decision label").all_inner_texts() == labels
         firsts.add(labels[0])
     assert len(firsts) >= 2, firsts
