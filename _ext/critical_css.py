@@ -32,6 +32,17 @@ URL = re.compile(r'url\((["\']?)(?![a-z]+:|/|#)([^"\')]+)\1\)')
 ASYNC = ' media="print" onload="this.media=\'all\'"'
 
 
+def top_level_split(prelude: str) -> list[str]:
+    """A selector list split at its top-level commas, not those inside :not(a, b)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(prelude):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(prelude[start:i].strip())
+            start = i + 1
+    return [*parts, prelude[start:].strip()]
+
+
 def undone(html: str) -> str:
     """The page as the theme wrote it: each stylesheet link back in place of what this added."""
     return ADDED.sub(lambda m: m.group(1), html)
@@ -99,7 +110,6 @@ def _rules(css: str) -> tuple:
     """The stylesheet parsed once: (selectors with the classes each needs, block) per rule,
     ("@", prelude, rules) per @media/@supports (print left out), (None, text) otherwise."""
     import tinycss2
-    from offline import top_level_split
 
     def walk(rules) -> tuple:
         out = []

@@ -377,22 +377,12 @@ def class_corpus(pages: dict[str, str], scripts: list[str]) -> set[str]:
     return words
 
 
-def top_level_split(prelude: str) -> list[str]:
-    """A selector list split at its top-level commas, not those inside :not(a, b)."""
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(prelude):
-        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append(prelude[start:i].strip())
-            start = i + 1
-    return [*parts, prelude[start:].strip()]
-
-
 def unused_rules_removed(css: str, corpus: set[str]) -> str:
     """The stylesheet without the selectors that name a class no page or script has (as
     PurgeCSS does): a rule is kept with the selectors whose every class occurs in `corpus`
     (classes inside :not() do not count: the rule applies without them)."""
     import tinycss2
+    from critical_css import top_level_split
 
     def needed(selector: str) -> bool:
         plain = re.sub(r":not\([^()]*\)", "", selector)
