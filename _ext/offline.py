@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -417,6 +418,24 @@ def _theme_file(theme_dirs: list[str], relative: str) -> Path:
     raise ExtensionError(f"_ext/offline.py: the theme has no {relative} (theme upgrade?)")
 
 
+def _trimmed(css: str, corpus: set[str], kept: Path) -> str:
+    """unused_rules_removed(css, corpus), kept under `kept` by a digest of both: an unchanged
+    stylesheet and corpus (a no-op build) cost a hash instead of a parse."""
+    import hashlib
+
+    key = hashlib.sha256("\n".join([css, *sorted(corpus)]).encode("utf-8")).hexdigest()[:20]
+    cached = kept / "trimmed" / f"{key}.css"
+    if cached.is_file():
+        return cached.read_text(encoding="utf-8")
+    css = unused_rules_removed(css, corpus)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for old in cached.parent.glob("*.css"):  # entries of earlier inputs
+        if old.stat().st_mtime < time.time() - 7 * 86400:
+            old.unlink()
+    cached.write_text(css, encoding="utf-8")
+    return css
+
+
 def _trim_site_css(outdir: Path, kept: Path, corpus: set[str]) -> None:
     import glob
 
@@ -434,7 +453,7 @@ def _trim_site_css(outdir: Path, kept: Path, corpus: set[str]) -> None:
                 raise ExtensionError(
                     f"{path} was trimmed by an earlier build whose copy is gone: `make clean`"
                 )
-            trimmed = TRIM_MARK + unused_rules_removed(text, corpus)
+            trimmed = TRIM_MARK + _trimmed(text, corpus, kept)
             if trimmed != path.read_text(encoding="utf-8"):
                 path.write_text(trimmed, encoding="utf-8")
 
@@ -459,7 +478,7 @@ def _lighten_theme(outdir: Path, pages: dict[str, str], theme_dirs: list[str], k
     scripts = [js.read_text(encoding="utf-8", errors="replace") for js in script_files]
     css, points = slim_icons(css_source.read_text(encoding="utf-8"), used)
     corpus = class_corpus(pages, scripts)
-    css = unused_rules_removed(css, corpus)
+    css = _trimmed(css, corpus, kept)
     _trim_site_css(outdir, kept, corpus)
     for other in (outdir / "_static").rglob("*.css"):
         if other != css_path:

@@ -300,8 +300,10 @@ def main() -> int:
                 "loadfile",
                 "--no-loadscope-reorder",
             ]
-            suite = timed(pytest)
-            print(f"test suite:         {suite:7.1f} s")
+            t0 = time.perf_counter()
+            run = subprocess.run(pytest, cwd=ROOT, capture_output=True, text=True)
+            summary = (run.stdout.strip().splitlines() or ["(no output)"])[-1]
+            print(f"test suite:         {time.perf_counter() - t0:7.1f} s  ({summary.strip('= ')})")
 
     print("reading level of each page's 'In short' box (scripts/reading_grade.py):", flush=True)
     subprocess.run([sys.executable, str(ROOT / "scripts" / "reading_grade.py")], check=False)
