@@ -29,12 +29,15 @@ HERE = Path(__file__).parent
 PLOTLY_JS = "vendor/plotly/plotly-basic.min.js"
 LAZY_PLOT = "lazy-plot.js"
 WIDGET_LOADER = "anywidget-loader.js"
+LOADER_ATTRIBUTES = {"type": "module", "async": "async"}
 
 
 def _config_inited(app, config):
     config.html_static_path = [*config.html_static_path, str(HERE / "static")]
-    # Replace myst-nb's CDN require.js + html-manager with our small loader (type=module).
-    config.nb_ipywidgets_js = {WIDGET_LOADER: {"type": "module"}}
+    # Replace myst-nb's CDN require.js + html-manager with our small loader: a module, async so
+    # that it runs as soon as it arrives instead of after every deferred script of the page (on
+    # slow 3G that put the components' own downloads 4 s later); it waits for the parse itself.
+    config.nb_ipywidgets_js = {WIDGET_LOADER: LOADER_ATTRIBUTES}
 
 
 # ------------------------------------------------------------------ build-time math (MathML)

@@ -96,7 +96,9 @@ def _page_context(app, pagename, templatename, context, doctree):
     # myst-nb adds the component loader only to notebook pages with widget state; a Markdown
     # page with a quiz needs it too (same file, same attributes as myst-nb's tag).
     if VIEW_TYPE in context.get("body", "") and not str(app.env.doc2path(pagename)).endswith(".ipynb"):
-        app.add_js_file("anywidget-loader.js", type="module")
+        from offline import LOADER_ATTRIBUTES, WIDGET_LOADER
+
+        app.add_js_file(WIDGET_LOADER, **LOADER_ATTRIBUTES)
 
 
 def setup(app):

@@ -205,6 +205,7 @@ def first_visit(base_url: str, browser, path: str, cpu: float = 4) -> dict:
         "() => performance.getEntriesByName('first-contentful-paint').length > 0", timeout=300_000
     )
     fcp = page.evaluate("() => performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    page.wait_for_load_state("domcontentloaded")  # the first paint comes before the whole page
     views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
     ready = None
     if views:

@@ -223,4 +223,9 @@ function main() {
   for (const tag of document.querySelectorAll(`script[type="${VIEW_TYPE}"]`)) place(tag, states);
 }
 
-main();
+// Loaded async (_ext/offline.py): it may arrive before the parser has reached the components'
+// placeholders and saved state, so it starts once the page is parsed, without waiting for the
+// page's deferred scripts.
+// ("interactive" comes when parsing ends, before the deferred scripts run; DOMContentLoaded after)
+if (document.readyState === "loading") document.addEventListener("readystatechange", main, { once: true });
+else main();
