@@ -11,6 +11,7 @@ import pytest
 from widgets import Walkthrough
 from widgets import cases as wc
 from widgets.clinical import rules_json_text
+from widgets.references import reference_labels
 
 from conftest import ROOT
 
@@ -19,7 +20,9 @@ NOTEBOOK = ROOT / "chapters" / "cases.ipynb"
 
 def test_component_contract():
     w = Walkthrough("warfarin-restart")
-    assert Walkthrough._site_data_traits == ("case_json", "rules_json")
+    # the case, the rules and the reference labels are site data: the same file for every page
+    # (the 14 cases of one page carried 134 kB of the same labels inline before)
+    assert Walkthrough._site_data_traits == ("case_json", "rules_json", "ref_labels")
     data = json.loads(w.case_json)
     assert data["id"] == "warfarin-restart" and data["answer"]["name"] == "Warfarin-induced skin necrosis"
     assert 'from "./clinical.js"' not in Walkthrough._esm  # concatenated today, imported in the source
@@ -97,7 +100,12 @@ def test_stored_walkthrough_state_is_current():
             assert st["rules_json"] == rules, "stale rules: re-execute chapters/cases.ipynb"
         if "case_json" in st:
             assert st["case_json"] == cases[st["case"]], "stale case: re-execute chapters/cases.ipynb"
-        assert Walkthrough._site_data(st) == {"case_json": cases[st["case"]], "rules_json": rules}
+        assert Walkthrough._site_data(st) == {
+            "case_json": cases[st["case"]],
+            "rules_json": rules,
+            "ref_labels": reference_labels(),
+        }
+        assert "ref_labels" not in st, "stored labels: re-execute chapters/cases.ipynb"
         assert st["progress"] == {}
 
 

@@ -33,7 +33,7 @@ class Walkthrough(anywidget.AnyWidget):
     _esm = (STATIC / "dist" / "walkthrough.js").read_text(encoding="utf-8")  # make bundle
     _css = (STATIC / "walkthrough.css").read_text()
     # Data that is the same on every page showing this case: the site may supply it once.
-    _site_data_traits = ("case_json", "rules_json")
+    _site_data_traits = ("case_json", "rules_json", "ref_labels")
 
     case = traitlets.Unicode().tag(sync=True)  # the case id: stays in the page
     case_json = traitlets.Unicode().tag(sync=True)
@@ -64,6 +64,7 @@ class Walkthrough(anywidget.AnyWidget):
         return {
             "case_json": _cases.case_json(_cases.find_case(state["case"])),
             "rules_json": clinical.rules_json_text(),
+            "ref_labels": reference_labels(),
         }
 
     @property
