@@ -461,6 +461,76 @@ def _trim_site_css(outdir: Path, kept: Path, corpus: set[str]) -> None:
                 path.write_text(trimmed, encoding="utf-8")
 
 
+BOOTSTRAP_JS = "_static/scripts/bootstrap.js"
+BOOTSTRAP_PARTS = HERE / "src" / "bootstrap-parts.js"
+BS_TOGGLE = re.compile(r'data-bs-toggle="([^"]*)"')
+# what a page may ask of Bootstrap's scripts with the parts above (the theme's sidebar-collapse
+# button would need Bootstrap's Tooltip)
+BOOTSTRAP_USED = {"dropdown"}
+BOOTSTRAP_MISSING = re.compile(r'id="pst-collapse-sidebar-button"')
+
+
+def _slim_bootstrap(outdir: Path, pages: dict[str, str], kept: Path) -> None:
+    """The theme's scripts/bootstrap.js (tooltips, back to top, window.bootstrap) built from the
+    theme's own source with Bootstrap's dropdown only (_ext/src/bootstrap-parts.js): 81 -> 38 kB
+    on every page. Kept beside the doctrees by a digest of its inputs."""
+    import hashlib
+    import os
+    import subprocess
+
+    import pydata_sphinx_theme
+
+    asked = {t for text in pages.values() for t in BS_TOGGLE.findall(text)} - BOOTSTRAP_USED
+    needs_tooltip = [p for p, text in pages.items() if BOOTSTRAP_MISSING.search(text)]
+    if asked or needs_tooltip:
+        raise ExtensionError(
+            f"_ext/offline.py: a page asks for a part of Bootstrap the slim bootstrap.js leaves out "
+            f"({sorted(asked) or 'the sidebar-collapse tooltip'}); add it to {BOOTSTRAP_PARTS.name}"
+        )
+    source = Path(pydata_sphinx_theme.__file__).parent / "assets" / "scripts" / "bootstrap.js"
+    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
+    if not source.is_file() or not esbuild.is_file():
+        raise ExtensionError(
+            f"_ext/offline.py: {source} or {esbuild} missing (theme upgrade? `make vendor`?)"
+        )
+    inputs = [source, BOOTSTRAP_PARTS, ROOT / "package-lock.json"]
+    key = hashlib.sha256(b"".join(p.read_bytes() for p in inputs)).hexdigest()[:20]
+    built = kept / "bootstrap" / f"{key}.js"
+    if not built.is_file():
+        built.parent.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run(
+            [
+                str(esbuild),
+                str(source),
+                "--bundle",
+                "--minify",
+                "--format=iife",
+                "--log-level=warning",
+                # expected: the theme's bare `import "@popperjs/core"` is dropped (Dropdown imports
+                # what it needs) and its tooltip code finds no Tooltip (the pages are checked above)
+                "--log-override:ignored-bare-import=silent",
+                "--log-override:import-is-undefined=silent",
+                "--banner:js=/*! The theme's scripts/bootstrap.js with Bootstrap 5.3.3's dropdown and Popper"
+                " 2.11.8 only (both MIT; _ext/offline.py): see bootstrap.js.LICENSE.txt */",
+                f"--alias:bootstrap=./{BOOTSTRAP_PARTS.relative_to(ROOT)}",
+                f"--outfile={built}",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "NODE_PATH": str(ROOT / "node_modules")},  # the theme's file is in the venv
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0 or proc.stderr.strip():
+            built.unlink(missing_ok=True)
+            raise ExtensionError(
+                f"_ext/offline.py: esbuild of the slim bootstrap.js failed: {proc.stderr[-2000:]}"
+            )
+    target = outdir / BOOTSTRAP_JS
+    text = built.read_bytes()
+    if not target.is_file() or target.read_bytes() != text:
+        target.write_bytes(text)
+
+
 def _lighten_theme(outdir: Path, pages: dict[str, str], theme_dirs: list[str], kept: Path) -> None:
     import glob
 
@@ -468,6 +538,7 @@ def _lighten_theme(outdir: Path, pages: dict[str, str], theme_dirs: list[str], k
         for name in glob.glob(str(outdir / pattern), recursive=True):
             if Path(name).is_file():
                 Path(name).unlink()
+    _slim_bootstrap(outdir, pages, kept)
     css_path, font_path = outdir / THEME_CSS, outdir / SOLID_FONT
     css_source = _theme_file(theme_dirs, THEME_CSS.removeprefix("_static/"))
     font_source = _theme_file(theme_dirs, SOLID_FONT.removeprefix("_static/"))
@@ -516,8 +587,8 @@ def _repair_html(app, exception):
     options_js = options.read_text(encoding="utf-8") if options.is_file() else ""
     pages = {path: lighten_page(path, text, options_js) for path, text in pages.items()}
     changed, problems = repair_pages(pages)
+    pages = {path: changed.get(path, text) for path, text in pages.items()}  # as written below
     for path, text in pages.items():
-        text = changed.get(path, text)
         if undone(Path(path).read_text(encoding="utf-8")) != text:  # an unchanged page is not rewritten
             Path(path).write_text(text, encoding="utf-8")
     if app.builder.name == "singlehtml":  # one page (for the PDF): not every repair's markup

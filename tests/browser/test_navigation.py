@@ -119,6 +119,60 @@ def test_page_contents_at_1280_shown_beside_the_text(browser, base_url):
         page.context.close()
 
 
+DOWNLOAD = ".bd-header-article .dropdown-download-buttons"
+
+
+@pytest.mark.parametrize(("width", "how"), [(360, "tap"), (1280, "keyboard")])
+def test_download_menu_opens_fits_and_closes(browser, base_url, width, how):
+    # the theme's Bootstrap dropdown (_ext/offline.py builds the theme's bootstrap.js with the
+    # dropdown alone): the menu opens by tap or keyboard inside a 360 px screen and lists this
+    # page's source; a tap elsewhere closes it, or Escape with focus back on its button
+    page = open_at(browser, base_url, width, touch=how == "tap")
+    try:
+        toggle, menu = (
+            page.locator(f"{DOWNLOAD} .dropdown-toggle"),
+            page.locator(f"{DOWNLOAD} .dropdown-menu"),
+        )
+        assert not menu.is_visible()
+        activate(page, f"{DOWNLOAD} .dropdown-toggle", how)
+        assert menu.is_visible(), "the download menu did not open"
+        assert toggle.get_attribute("aria-expanded") == "true"
+        box = menu.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"the menu leaves the screen: {box}"
+        assert menu.get_by_text(".md").is_visible()
+        if how == "tap":  # a phone has no Escape key: a tap elsewhere closes the menu
+            page.touchscreen.tap(width // 2, 700)  # the text, below the menu
+            page.wait_for_timeout(200)
+            assert not menu.is_visible(), "a tap outside did not close the download menu"
+            return
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.activeElement.classList.contains('dropdown-item')"), (
+            "ArrowDown did not move into the menu"
+        )
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(200)
+        assert not menu.is_visible(), "Escape did not close the download menu"
+        assert page.evaluate("document.activeElement.classList.contains('dropdown-toggle')"), (
+            f"focus went to {focused(page)}"
+        )
+    finally:
+        page.context.close()
+
+
+def test_back_to_top_shows_when_scrolling_up_and_goes_up(browser, base_url):
+    page = open_at(browser, base_url, 360, touch=True)
+    try:
+        button = page.locator("#pst-back-to-top")
+        page.mouse.wheel(0, 3000)
+        page.wait_for_timeout(200)
+        page.mouse.wheel(0, -300)  # the theme shows it while the reader scrolls back up
+        page.wait_for_function("() => document.querySelector('#pst-back-to-top').style.display === 'block'")
+        button.tap()
+        page.wait_for_function("() => window.scrollY === 0")
+    finally:
+        page.context.close()
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_colour_mode_by_keyboard_says_which_and_keeps_focus(browser, base_url, width):
     page = open_at(browser, base_url, width, scheme="dark")
