@@ -193,3 +193,26 @@ def test_site_stylesheets_are_trimmed_from_the_copy_sphinx_made(tmp_path):
     (kept / "_static" / "basic.css").unlink()
     with pytest.raises(ExtensionError, match="make clean"):
         OFFLINE._trim_site_css(site, kept, {"a"})
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<button data-bs-toggle="tooltip">',
+        '<a data-bs-toggle="collapse">',
+        '<button id="pst-collapse-sidebar-button">',
+    ],
+)
+def test_a_page_needing_more_of_bootstrap_than_the_slim_build_fails_the_build(tmp_path, markup):
+    pages = {"a.html": '<button data-bs-toggle="dropdown">', "b.html": markup}
+    with pytest.raises(ExtensionError, match="part of Bootstrap"):
+        OFFLINE._slim_bootstrap(tmp_path, pages, tmp_path / "kept")
+
+
+def test_the_slim_bootstrap_has_the_dropdown_and_the_themes_back_to_top(tmp_path):
+    (tmp_path / "_static" / "scripts").mkdir(parents=True)
+    OFFLINE._slim_bootstrap(tmp_path, {"a.html": '<button data-bs-toggle="dropdown">'}, tmp_path / "kept")
+    js = (tmp_path / OFFLINE.BOOTSTRAP_JS).read_text(encoding="utf-8")
+    assert 20_000 < len(js) < 45_000  # the theme's own is 81 kB: all of Bootstrap
+    assert "dropdown-menu" in js and "pst-back-to-top" in js and "window.bootstrap" in js
+    assert "Bootstrap 5.3.3" in js.splitlines()[0]  # licence banner
