@@ -12,8 +12,9 @@ PORT ?= 8000
 # pytest-xdist workers; whole test files go to one worker (a notebook's cells stay in one kernel),
 # in the order tests/conftest.py gives them (the files that need no built site first)
 TEST_WORKERS ?= 2
-# where the site offers the whole course as one PDF / EPUB (a later build copies them in too)
-COURSE_DL := _build/html/_downloads/course
+# a built site offers the whole course as one PDF / EPUB once made: `make pdf` and `make epub`
+# end with an incremental build (a few seconds), which copies the file into the site and lists
+# it in the download menu, on the landing page and for the service worker
 
 .PHONY: build serve test lint execute bench vendor bundle clean lock audit pdf epub
 
@@ -73,12 +74,12 @@ pdf: $(STAMP) _vendor/.stamp
 	bash scripts/system-deps.sh --browser
 	$(BIN)/jupyter-book build . --builder singlehtml --path-output _build/single
 	$(BIN)/python scripts/book_pdf.py --html _build/single/_build/singlehtml --out _build/pdf/calcinosis-course.pdf
-	if [ -d _build/html ]; then mkdir -p $(COURSE_DL) && cp _build/pdf/calcinosis-course.pdf $(COURSE_DL)/; fi
+	if [ -d _build/html ]; then bash scripts/build.sh; fi
 
 epub: $(STAMP) _vendor/.stamp
 	$(BIN)/jupyter-book build . --builder custom --custom-builder epub --path-output _build/epubsrc
 	mkdir -p _build/epub && cp _build/epubsrc/_build/epub/calcinosis-course.epub _build/epub/
-	if [ -d _build/html ]; then mkdir -p $(COURSE_DL) && cp _build/epub/calcinosis-course.epub $(COURSE_DL)/; fi
+	if [ -d _build/html ]; then bash scripts/build.sh; fi
 
 clean:
 	rm -rf _build _build.next _build.old

@@ -587,7 +587,8 @@ def _repair_html(app, exception):
     options_js = options.read_text(encoding="utf-8") if options.is_file() else ""
     pages = {path: lighten_page(path, text, options_js) for path, text in pages.items()}
     changed, problems = repair_pages(pages)
-    pages = {path: changed.get(path, text) for path, text in pages.items()}  # as written below
+    published = _published_whole_course()
+    pages = {path: whole_course_links(changed.get(path, text), published) for path, text in pages.items()}
     for path, text in pages.items():
         if undone(Path(path).read_text(encoding="utf-8")) != text:  # an unchanged page is not rewritten
             Path(path).write_text(text, encoding="utf-8")
@@ -751,6 +752,36 @@ def _manifest_link(app, pagename, templatename, context, doctree):
     href = context["pathto"](MANIFEST, 1)
     tags = f'\n<link rel="manifest" href="{href}" />\n<meta name="theme-color" content="#1f4e79" />'
     context["metatags"] = context.get("metatags", "") + tags
+
+
+# A page's link to the whole-course PDF or EPUB (the landing page's, written in intro.md) while
+# that file is not in this copy of the site (`make pdf` / `make epub` not run): no dead link but
+# the name and a note, in a form a later build turns back into the link once the file is there.
+COURSE_LINK = re.compile(r'<a href="((?:\.\./)*_downloads/course/([^"/]+))">([^<]*)</a>')
+COURSE_ABSENT = re.compile(
+    r'<span class="course-absent" data-href="([^"]+)">([^<]*)</span>'
+    r'<span class="course-absent-note"> \(not published with this copy of the course\)</span>'
+)
+
+
+def whole_course_links(html: str, published: set[str]) -> str:
+    """`html` with each link to a whole-course file that is not `published` shown as its name and
+    a note, and each such note whose file is published turned back into the link."""
+    html = COURSE_ABSENT.sub(lambda m: f'<a href="{m.group(1)}">{m.group(2)}</a>', html)
+
+    def link(m):
+        if m.group(2) in published:
+            return m.group(0)
+        return (
+            f'<span class="course-absent" data-href="{m.group(1)}">{m.group(3)}</span>'
+            '<span class="course-absent-note"> (not published with this copy of the course)</span>'
+        )
+
+    return COURSE_LINK.sub(link, html)
+
+
+def _published_whole_course() -> set[str]:
+    return {Path(path).name for path in WHOLE_COURSE.values() if (ROOT / path).is_file()}
 
 
 def _copy_whole_course(app, exception):

@@ -216,3 +216,15 @@ def test_the_slim_bootstrap_has_the_dropdown_and_the_themes_back_to_top(tmp_path
     assert 20_000 < len(js) < 45_000  # the theme's own is 81 kB: all of Bootstrap
     assert "dropdown-menu" in js and "pst-back-to-top" in js and "window.bootstrap" in js
     assert "Bootstrap 5.3.3" in js.splitlines()[0]  # licence banner
+
+
+def test_a_whole_course_file_not_published_is_named_not_linked_until_it_is():
+    page = '<p>one <a href="_downloads/course/c.pdf">PDF</a> and <a href="../_downloads/course/c.epub">EPUB</a></p>'
+    none = OFFLINE.whole_course_links(page, set())
+    assert "<a " not in none  # no dead link
+    assert none.count("not published with this copy of the course") == 2
+    assert OFFLINE.whole_course_links(none, set()) == none  # a later build without them: as it was
+    pdf_only = OFFLINE.whole_course_links(none, {"c.pdf"})  # `make pdf` ran since: the link is back
+    assert '<a href="_downloads/course/c.pdf">PDF</a>' in pdf_only
+    assert pdf_only.count("not published") == 1 and 'data-href="../_downloads/course/c.epub"' in pdf_only
+    assert OFFLINE.whole_course_links(pdf_only, {"c.pdf", "c.epub"}) == page
