@@ -219,7 +219,10 @@ def test_the_slim_bootstrap_has_the_dropdown_and_the_themes_back_to_top(tmp_path
 
 
 def test_a_whole_course_file_not_published_is_named_not_linked_until_it_is():
-    page = '<p>one <a href="_downloads/course/c.pdf">PDF</a> and <a href="../_downloads/course/c.epub">EPUB</a></p>'
+    page = (
+        '<p>one <a href="_downloads/course/c.pdf">PDF</a> and '
+        '<a href="../_downloads/course/c.epub">EPUB</a></p>'
+    )
     none = OFFLINE.whole_course_links(page, set())
     assert "<a " not in none  # no dead link
     assert none.count("not published with this copy of the course") == 2
