@@ -45,6 +45,75 @@ ADD_CONTENTS = """() => {
   document.head.append(style);
   return chapters.map((h) => h.textContent.replace('#', '').trim());
 }"""
+# Chromium prints an SVG <pattern> fill as a bitmap, one per filled shape: the schematic figure
+# of where calcium lies was 7 MB of a 17 MB PDF. Each figure whose shapes use a pattern is put
+# inline (its ids made unique in the page) and each patterned fill drawn as the pattern's own
+# tiles clipped to the shape: vectors, as on screen, and a few kB. Run in the print view: a
+# figure the print view hides (a phone layout) is left as it is.
+VECTOR_PATTERNS = """async () => {
+  const NS = 'http://www.w3.org/2000/svg';
+  let figures = 0, clips = 0;
+  for (const img of [...document.querySelectorAll('img[src$=".svg"]')]) {
+    if (!img.getClientRects().length) continue;
+    const text = await (await fetch(img.currentSrc || img.src)).text();
+    if (!/fill="url\\(#/.test(text) || !text.includes('<pattern')) continue;
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const svg = document.importNode(doc.documentElement, true);
+    const ids = new Map();
+    for (const el of svg.querySelectorAll('[id]')) {
+      ids.set(el.id, `pdf${figures}-${el.id}`);
+      el.id = ids.get(el.id);
+    }
+    const renamed = (id) => ids.get(id) ?? id;
+    for (const el of [svg, ...svg.querySelectorAll('*')]) {
+      for (const { name, value } of [...el.attributes]) {
+        let v = value.replace(/url\\(#([^)]+)\\)/g, (_, id) => `url(#${renamed(id)})`);
+        if (/^(xlink:)?href$/.test(name)) v = v.replace(/^#(.+)$/, (_, id) => `#${renamed(id)}`);
+        if (/^aria-(labelledby|describedby)$/.test(name)) v = v.split(/\\s+/).map(renamed).join(' ');
+        if (v !== value) el.setAttribute(name, v);
+      }
+    }
+    figures += 1;
+    svg.setAttribute('class', img.getAttribute('class') || '');
+    svg.removeAttribute('width');
+    svg.removeAttribute('height');
+    svg.style.cssText = 'width: 100%; height: auto;';
+    (img.closest('picture') || img).replaceWith(svg);
+    const defs = svg.querySelector('defs');
+    for (const pattern of svg.querySelectorAll('pattern')) {
+      const w = Number(pattern.getAttribute('width')), h = Number(pattern.getAttribute('height'));
+      const tile = document.createElementNS(NS, 'g');
+      tile.id = `${pattern.id}-tile`;
+      for (const child of pattern.children) tile.append(child.cloneNode(true));
+      defs.append(tile);
+      for (const shape of svg.querySelectorAll(`[fill="url(#${pattern.id})"]`)) {
+        const box = shape.getBBox();
+        const clip = document.createElementNS(NS, 'clipPath');
+        clip.id = `pdf-clip-${clips++}`;
+        const outline = shape.cloneNode(false);
+        for (const a of ['fill', 'stroke', 'stroke-width', 'class', 'id']) outline.removeAttribute(a);
+        clip.append(outline);
+        defs.append(clip);
+        const clipped = document.createElementNS(NS, 'g');
+        clipped.setAttribute('clip-path', `url(#${clip.id})`);
+        const space = document.createElementNS(NS, 'g');  // the shape's own user space
+        if (shape.getAttribute('transform')) space.setAttribute('transform', shape.getAttribute('transform'));
+        clipped.append(space);
+        for (let y = Math.floor(box.y / h) * h; y < box.y + box.height; y += h) {
+          for (let x = Math.floor(box.x / w) * w; x < box.x + box.width; x += w) {
+            const use = document.createElementNS(NS, 'use');
+            use.setAttribute('href', `#${tile.id}`);
+            use.setAttribute('transform', `translate(${x} ${y})`);
+            space.append(use);
+          }
+        }
+        shape.before(clipped);
+        shape.setAttribute('fill', 'none');  // its outline (stroke) stays on top
+      }
+    }
+  }
+  return clips;
+}"""
 FOOTER = (
     '<div style="font-size:8px;width:100%;text-align:center;color:#444">'
     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
@@ -76,6 +145,7 @@ def main() -> int:
         )
         chapters = page.evaluate(ADD_CONTENTS)
         page.emulate_media(media="print")
+        page.evaluate(VECTOR_PATTERNS)
         page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # plots drawn for print
         page.wait_for_timeout(1500)
         args.out.parent.mkdir(parents=True, exist_ok=True)
