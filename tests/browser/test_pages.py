@@ -21,6 +21,12 @@ MOUNTED = """() => {
 }"""
 
 
+def browser_aborted_favicon(request):
+    """Chromium fetches the favicon itself and aborts that fetch when the document goes away
+    (a reload, a navigation): not the page's failure. A missing favicon still shows as HTTP 404."""
+    return request.url.endswith("/favicon.svg") and "ERR_ABORTED" in (request.failure or "")
+
+
 def open_page(browser, url, problems, viewport=None, wait_until="load"):
     """A new page at `url`, every console error, page error, failed request, HTTP error and
     request to another host recorded in `problems` (the browser resolves no other host:
@@ -32,7 +38,12 @@ def open_page(browser, url, problems, viewport=None, wait_until="load"):
         "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
     )
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed request: {r.url} ({r.failure})"))
+
+    def failed(request):
+        if not browser_aborted_favicon(request):
+            problems.append(f"failed request: {request.url} ({request.failure})")
+
+    page.on("requestfailed", failed)
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
 
     def guard(request):

@@ -61,11 +61,6 @@ def stage_title(root):
     return root.locator(".wt-stage-title").inner_text()
 
 
-def real(problems):
-    """A favicon fetch the browser aborts when the page is torn down is not the component's."""
-    return [p for p in problems if not ("favicon" in p and "ERR_ABORTED" in p)]
-
-
 def no_overflow(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -102,7 +97,7 @@ def test_no_ranked_panel_before_the_first_commitment_at_a_stage(fresh_page):
     root.get_by_role("button", name="Commit").click()
     assert root.locator(".wt-error").inner_text() == "Say how confident you are."
     assert root.locator(".wt-panel").count() == 0
-    assert not real(problems), problems
+    assert not problems, problems
 
 
 def test_a_harmful_path_reaches_its_own_ending_and_debrief(fresh_page):
@@ -153,7 +148,7 @@ def test_a_harmful_path_reaches_its_own_ending_and_debrief(fresh_page):
     assert "You chose: Sharp-debride" in printed and "Debrief" in printed
     page.emulate_media(media="screen")
     assert no_overflow(page)
-    assert not real(problems), problems
+    assert not problems, problems
 
 
 def test_the_good_path_reaches_a_different_ending(fresh_page):
@@ -172,7 +167,7 @@ def test_the_good_path_reaches_a_different_ending(fresh_page):
         go_on(root)
     assert "Debrief: The patient did well" in root.locator(".wt-debrief").inner_text()
     assert "Decisions right first time: 5 of 5" in root.locator(".wt-score").inner_text()
-    assert not real(problems), problems
+    assert not problems, problems
 
 
 def test_first_commitment_is_kept_over_back_and_reload(fresh_page):
@@ -202,7 +197,7 @@ def test_first_commitment_is_kept_over_back_and_reload(fresh_page):
     root = case_root(page, "A venous leg ulcer that stopped healing")
     assert "some of your recorded answers reset" in root.locator(".wt-message").inner_text()
     assert root.locator(".wt-feedback").count() == 1
-    assert not real(problems), problems
+    assert not problems, problems
 
 
 def test_option_order_is_per_learner_and_not_by_grade(fresh_page):
@@ -222,7 +217,7 @@ def test_option_order_is_per_learner_and_not_by_grade(fresh_page):
         assert case_root(page, "A venous leg ulcer").locator(".wt-decision label").all_inner_texts() == labels
         firsts.add(labels[0])
     assert len(firsts) >= 2, firsts
-    assert not real(problems), problems
+    assert not problems, problems
 
 
 def test_keyboard_only(fresh_page):
@@ -248,7 +243,7 @@ def test_keyboard_only(fresh_page):
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement?.classList.contains('wt-stage-title')")
     assert page.evaluate("document.activeElement !== document.body")
-    assert not real(problems), problems
+    assert not problems, problems
 
 
 def test_phone_before_and_after_commit_with_axe_in_light_and_dark(fresh_page):
@@ -330,7 +325,7 @@ def test_browser_panel_equals_the_tested_python_panel(fresh_page):
     )
     mismatches = [(v["where"], v["expect"], g) for v, g in zip(vectors, got) if v["expect"] != g]
     assert not mismatches, mismatches[:3]
-    assert not real(problems), problems
+    assert not problems, problems
 
 
 LIVE_CELLS = [
@@ -437,4 +432,4 @@ def test_cue_figures_from_the_built_page(fresh_page):
     n = sum(f["decisions"] for f in figures.values())
     longest_all = sum(int(f["best_is_longest"].split("/")[0]) for f in figures.values())
     assert longest_all / n < 0.5, (longest_all, n)
-    assert not real(problems), problems
+    assert not problems, problems
