@@ -252,7 +252,7 @@ def repair_pages(pages: dict[str, str]) -> tuple[dict[str, str], list[str]]:
 #   search page keeps them;
 # - documentation_options.js is inlined (the inline scripts after it use it at once);
 # - every other script in <head> is deferred (they run in order once the page is parsed);
-# - sphinx-design's stylesheet only where a page uses it;
+# - the files of features a page does not have (UNNEEDED) left out of it;
 # - each plotly figure's inline Plotly.newPlot waits for lazy-plot.js (plotly.js on demand).
 HEAD = re.compile(r"<head>.*?</head>", re.S)
 SEARCH_SCRIPTS = re.compile(
@@ -262,16 +262,40 @@ SEARCH_SCRIPTS = re.compile(
 )
 OPTIONS_SCRIPT = re.compile(r'<script src="(?:\.\./)*_static/documentation_options\.js[^"]*"></script>')
 BLOCKING_SCRIPT = re.compile(r"<script (?![^>]*\b(?:defer|async|type=\"module\"))([^>]*\bsrc=)")
-# scripts for features a page may not have: sphinx-design's tabs, the copy button of code blocks
-UNNEEDED_SCRIPTS = (
-    ("sd-tab", re.compile(r'\s*<script[^>]*src="[^"]*_static/design-tabs\.js[^"]*"></script>')),
+# Files for features a page may not have: sphinx-design's components and tabs; the copy button
+# and the colours of code blocks; sphinx-togglebutton (its selector: '.toggle, .admonition.dropdown').
+
+
+def _asset(*names: str) -> re.Pattern:
+    """The <script src> or stylesheet <link> of one of `names` in _static (with its whitespace)."""
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.compile(
+        rf'\s*<(?:script|link)\b[^>]*(?:src|href)="[^"]*_static/(?:{alternatives})[^"]*"[^>]*>(?:</script>)?'
+    )
+
+
+CLASS_ATTR = re.compile(r'\bclass="([^"]*)"')
+
+
+def _has_toggle(body: str) -> bool:
+    for value in CLASS_ATTR.findall(body):
+        words = value.split()
+        if "toggle" in words or ("admonition" in words and "dropdown" in words):
+            return True
+    return False
+
+
+UNNEEDED = (
+    (lambda body: 'class="sd-' in body or " sd-" in body, _asset("sphinx-design.min.css")),
+    (lambda body: "sd-tab" in body, _asset("design-tabs.js")),
+    (lambda body: 'class="highlight' in body, _asset("clipboard.min.js", "copybutton.js", "pygments.css")),
     (
-        'class="highlight',
-        re.compile(r'\s*<script[^>]*src="[^"]*_static/(?:clipboard\.min|copybutton)\.js[^"]*"></script>'),
+        _has_toggle,
+        re.compile(
+            _asset("togglebutton.js", "togglebutton.css").pattern
+            + r"|\s*<script>var togglebuttonSelector = [^<]*</script>"
+        ),
     ),
-)
-DESIGN_CSS = re.compile(
-    r'\s*<link rel="stylesheet" type="text/css" href="[^"]*sphinx-design\.min\.css[^"]*" />'
 )
 PLOT_CALL = re.compile(
     r'(<div id="([^"]+)" class="plotly-graph-div"[^>]*></div>\s*<script>)'
@@ -291,11 +315,9 @@ def lighten_page(path: str, html: str, options_js: str) -> str:
         new_head = SEARCH_SCRIPTS.sub("", new_head)
     new_head = OPTIONS_SCRIPT.sub(lambda m: f"<script>{options_js.strip()}</script>", new_head)
     new_head = BLOCKING_SCRIPT.sub(r"<script defer \1", new_head)
-    if 'class="sd-' not in html and " sd-" not in html:
-        new_head = DESIGN_CSS.sub("", new_head)
-    for feature, script in UNNEEDED_SCRIPTS:
-        if feature not in html[head.end() :]:
-            new_head = script.sub("", new_head)
+    for present, assets in UNNEEDED:
+        if not present(html[head.end() :]):
+            new_head = assets.sub("", new_head)
     html = html[: head.start()] + new_head + html[head.end() :]
     return PLOT_CALL.sub(
         lambda m: (

@@ -142,6 +142,36 @@ def test_nothing_in_head_blocks_the_first_paint():
     assert OFFLINE.lighten_page("chapters/x.html", html, "const DOCUMENTATION_OPTIONS = {};") == html
 
 
+FEATURE_FILES = """<html><head>
+<link rel="stylesheet" type="text/css" href="../_static/pygments.css?v=03e43079" />
+<link rel="stylesheet" type="text/css" href="../_static/togglebutton.css?v=9c3e77be" />
+<script src="../_static/clipboard.min.js?v=a7894cd8"></script>
+<script src="../_static/copybutton.js?v=f281be69"></script>
+<script src="../_static/togglebutton.js?v=b8b12719"></script>
+<script>var togglebuttonSelector = '.toggle, .admonition.dropdown';</script>
+</head><body><button class="primary-toggle">menu</button>BODY</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("body", "kept"),
+    [
+        ("<p>text</p>", set()),
+        ('<div class="highlight"><pre>x</pre></div>', {"pygments.css", "clipboard.min.js", "copybutton.js"}),
+        (
+            '<div class="admonition dropdown note">x</div>',
+            {"togglebutton.css", "togglebutton.js", "togglebuttonSelector"},
+        ),
+        ('<div class="toggle">x</div>', {"togglebutton.css", "togglebutton.js", "togglebuttonSelector"}),
+    ],
+)
+def test_files_for_features_a_page_lacks_are_left_out(body, kept):
+    html = OFFLINE.lighten_page("chapters/x.html", FEATURE_FILES.replace("BODY", body), "")
+    head = html[: html.index("</head>")]
+    names = ("pygments.css", "togglebutton.css", "clipboard.min.js", "copybutton.js", "togglebutton.js")
+    assert {n for n in (*names, "togglebuttonSelector") if n in head} == kept
+    assert "primary-toggle" in html  # a class that only contains "toggle" does not count
+
+
 def test_the_search_page_keeps_its_search_index():
     html = OFFLINE.lighten_page("search.html", HEAD_TODAY, "")
     assert "searchindex.js" in html
