@@ -265,6 +265,8 @@ def test_print_view_shows_inputs_verdict_and_reasons_without_controls(explorer):
     v1 = next(p for p in presets() if p["id"] == "V1")
     top = assess(v1["scenario"]).to_dict()["conditions"][0]
     assert top["reasons"][0]["text"] in text  # its reasons, not just the verdict
+    printed_notes = root.locator("xpath=..").locator(".cx-edu").filter(visible=True)  # the component
+    assert printed_notes.count() == 1, "the education line printed once"
     page.emulate_media(media="screen")
     assert not printed.is_visible()
     assert not problems, problems

@@ -500,7 +500,8 @@ function Results({ state, d, env }) {
     </div>`;
 }
 
-// ---- print: the inputs as a table with the verdict and its reasons (the controls are hidden)
+// ---- print: the inputs as a table with the verdict and its reasons (the controls are hidden);
+// the education line printed after it is the explorer's own closing line (.cx-end)
 function printRows(state) {
   const { rules } = state.ctx;
   const rows = state.ctx.labs
@@ -533,7 +534,6 @@ function PrintView({ state, d }) {
       <tbody>${printRows(state).map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody>
     </table>
     ${verdict}
-    <p class="cx-edu">${state.ctx.rules.education_note}</p>
   </div>`;
 }
 

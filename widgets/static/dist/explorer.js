@@ -198,7 +198,6 @@ html[data-theme="dark"], body[data-jp-theme-light="false"] {${An} }
       <tbody>${pi(e).map(([o,i])=>m`<tr><th scope="row">${o}</th><td>${i}</td></tr>`)}</tbody>
     </table>
     ${s}
-    <p class="cx-edu">${e.ctx.rules.education_note}</p>
   </div>`}function Wn({state:e,d:n,uid:t,on:s,env:o}){let i=e.ctx.practice;return m`<a class="cx-skip" href=${`#${t}-end`} onClick=${o.skip}>Skip past the explorer</a>
     <div class=${`cx-explorer ui-component${i?" cx-practice":""}${n.assessment?"":" cx-is-stale"}`} role="group"
       aria-label="Calcium–phosphate scenario explorer">
