@@ -13,6 +13,7 @@ import functools
 import gzip
 import http.server
 import io
+import sys
 import threading
 from pathlib import Path
 
@@ -47,10 +48,18 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that drops a connection mid-transfer (a page closed, a fetch aborted) is
+        not an error worth a traceback; anything else still prints one."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def start(directory: str | Path, port: int = 0) -> http.server.ThreadingHTTPServer:
     """Start a server in a background thread; ``server.server_address[1]`` is the port."""
     handler = functools.partial(Handler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = Server(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -63,7 +72,7 @@ def main() -> None:
     if not Path(args.dir, "index.html").is_file():
         raise SystemExit(f"{args.dir}/index.html not found: build the book first (make build)")
     handler = functools.partial(Handler, directory=args.dir)
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+    with Server(("127.0.0.1", args.port), handler) as server:
         print(f"Serving {args.dir} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)")
         server.serve_forever()
 
