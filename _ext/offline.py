@@ -262,8 +262,6 @@ SEARCH_SCRIPTS = re.compile(
 )
 OPTIONS_SCRIPT = re.compile(r'<script src="(?:\.\./)*_static/documentation_options\.js[^"]*"></script>')
 BLOCKING_SCRIPT = re.compile(r"<script (?![^>]*\b(?:defer|async|type=\"module\"))([^>]*\bsrc=)")
-# Files for features a page may not have: sphinx-design's components and tabs; the copy button
-# and the colours of code blocks; sphinx-togglebutton (its selector: '.toggle, .admonition.dropdown').
 
 
 def _asset(*names: str) -> re.Pattern:
@@ -285,6 +283,8 @@ def _has_toggle(body: str) -> bool:
     return False
 
 
+# Files for features a page may not have: sphinx-design's components and tabs; the copy button
+# and the colours of code blocks; sphinx-togglebutton (its selector: '.toggle, .admonition.dropdown').
 UNNEEDED = (
     (lambda body: 'class="sd-' in body or " sd-" in body, _asset("sphinx-design.min.css")),
     (lambda body: "sd-tab" in body, _asset("design-tabs.js")),
