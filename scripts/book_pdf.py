@@ -52,11 +52,11 @@ ADD_CONTENTS = """() => {
 # figure the print view hides (a phone layout) is left as it is.
 VECTOR_PATTERNS = """async () => {
   const NS = 'http://www.w3.org/2000/svg';
-  let figures = 0, clips = 0;
+  let figures = 0, clips = 0;  // for ids unique in the page
   for (const img of [...document.querySelectorAll('img[src$=".svg"]')]) {
     if (!img.getClientRects().length) continue;
     const text = await (await fetch(img.currentSrc || img.src)).text();
-    if (!/fill="url\\(#/.test(text) || !text.includes('<pattern')) continue;
+    if (!text.includes('<pattern')) continue;
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
     const svg = document.importNode(doc.documentElement, true);
     const ids = new Map();
@@ -78,7 +78,7 @@ VECTOR_PATTERNS = """async () => {
     svg.removeAttribute('width');
     svg.removeAttribute('height');
     svg.style.cssText = 'width: 100%; height: auto;';
-    (img.closest('picture') || img).replaceWith(svg);
+    img.replaceWith(svg);
     const defs = svg.querySelector('defs');
     for (const pattern of svg.querySelectorAll('pattern')) {
       const w = Number(pattern.getAttribute('width')), h = Number(pattern.getAttribute('height'));
@@ -112,7 +112,6 @@ VECTOR_PATTERNS = """async () => {
       }
     }
   }
-  return clips;
 }"""
 FOOTER = (
     '<div style="font-size:8px;width:100%;text-align:center;color:#444">'
